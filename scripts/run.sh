@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The platform on the embedded default (SQLite): set-up, demo data, logins, then serve.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/bootstrap.sh
+sk=.venv/bin/smartkampung
+$sk migrate --noinput
+$sk load_regions
+$sk demo --residents "${DEMO_RESIDENTS:-3000}" --seed "${DEMO_SEED:-1}" --if-empty
+$sk demo_logins
+exec $sk run --host "${HOST:-127.0.0.1}" --port "${PORT:-8000}"

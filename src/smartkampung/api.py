@@ -1,0 +1,31 @@
+"""The JSON API under /api/v1: one NinjaAPI, one router per app."""
+
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import django_auth
+
+from smartkampung.population.api import router as population_router
+from smartkampung.regions.api import nik_router
+from smartkampung.regions.api import router as regions_router
+
+api = NinjaAPI(
+    title="smartkampung API",
+    version="1",
+    description="Population registry and village services of the regency. Staff endpoints need a signed-in "
+    "session (cookie + CSRF token); reference data and NIK validation are public.",
+    urls_namespace="api-v1",
+)
+api.add_router("/regions", regions_router)
+api.add_router("/nik", nik_router)
+api.add_router("/", population_router, auth=django_auth)
+
+
+@api.exception_handler(ValidationError)
+def validation_errors(request, exc: ValidationError):
+    return api.create_response(request, {"detail": _("The request is not valid."), "errors": exc.errors}, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def not_signed_in(request, exc):
+    return api.create_response(request, {"detail": _("Sign in first.")}, status=401)

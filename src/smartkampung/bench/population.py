@@ -1,0 +1,161 @@
+"""`smartkampung bench population`: the registry at full scale, measured.
+
+Fills the configured database up to --residents with the demo generator (once; later runs
+reuse it), then measures, through the same code paths users hit:
+- import of a SIAK CSV of --import-rows new residents (the upload service and its checks),
+  and the re-import of the same file (every row recognised as unchanged);
+- NIK look-ups (the selector behind the resident page and GET /api/v1/residents/{nik});
+- name searches (the selector behind the resident list and GET /api/v1/residents?q=), with
+  the capped count and the first page, as the list page runs them.
+The imported rows are removed afterwards, so the database stays at --residents.
+Run it against a scratch database: DATABASE_URL=postgres://…/smartkampung_bench.
+"""
+
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+
+from smartkampung.population import demo, selectors, services
+from smartkampung.population.models import Household, ImportJob, Resident
+from smartkampung.regions.models import Village
+from smartkampung.regions.services import load_regions
+
+IMPORT_SERIAL_BASE = 9000  # demo serials per (kecamatan, birth date) stay far below this
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def _bench_user():
+    user, _created = get_user_model().objects.get_or_create(
+        username="bench.runner", defaults={"is_superuser": True, "is_staff": True}
+    )
+    return user
+
+
+def _fill(residents: int, seed: int) -> None:
+    present = Resident.objects.count()
+    if present >= residents:
+        _log(f"database already holds {present:,} residents")
+        return
+    if present:
+        raise SystemExit(
+            f"The database holds {present:,} residents, fewer than --residents {residents:,}: "
+            "bench on an empty scratch database or lower --residents."
+        )
+    _log(f"generating {residents:,} residents (seed {seed}) ...")
+    started = time.monotonic()
+    households = demo.generate_households(residents=residents, seed=seed, regency_code=settings.SMARTKAMPUNG_REGENCY)
+    demo.write_to_database(households, progress=lambda h, r: _log(f"  {r:,} residents written"))
+    _log(f"generated in {time.monotonic() - started:.0f} s")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE population_resident; ANALYZE population_household")
+
+
+def _cleanup_imported() -> None:
+    with transaction.atomic():
+        Resident.objects.filter(nik__regex=r"^[0-9]{12}(9[0-9]{3})$").delete()
+        Household.objects.filter(kk_number__regex=r"^[0-9]{12}(9[0-9]{3})$", members__isnull=True).delete()
+        ImportJob.objects.filter(created_by__username="bench.runner").delete()
+
+
+def _time_import(user, path: Path, rows: int, label: str) -> tuple[float, ImportJob]:
+    started = time.perf_counter()
+    job = services.import_file_now(user=user, path=path, original_name=path.name)
+    elapsed = time.perf_counter() - started
+    _log(
+        f"{label}: {rows:,} rows in {elapsed:.1f} s = {rows / elapsed:,.0f} rows/s "
+        f"(created {job.created_count:,}, unchanged {job.unchanged_count:,}, rejected {job.rejected_count:,})"
+    )
+    return rows / elapsed, job
+
+
+def _queries(rng: random.Random, names: list[str]) -> list[str]:
+    queries = []
+    for name in names:
+        words = name.split()
+        shape = rng.randrange(4)
+        if shape == 0 or len(words) < 2:
+            queries.append(name.lower())  # the full name, in lower case
+        elif shape == 1:
+            queries.append(f"{words[0][:4]} {words[-1][:4]}")  # beginnings of two words
+        elif shape == 2:
+            queries.append("  ".join(w.capitalize() for w in words))  # odd spacing, mixed case
+        else:
+            queries.append(words[-1])  # one word alone: the broad, expensive case
+    return queries
+
+
+def run(*, residents: int, import_rows: int, samples: int, seed: int) -> dict:
+    if Village.objects.filter(district__regency_id=settings.SMARTKAMPUNG_REGENCY).count() == 0:
+        load_regions(regency_code=settings.SMARTKAMPUNG_REGENCY)
+    _fill(residents, seed)
+    _cleanup_imported()
+    user = _bench_user()
+    rng = random.Random(seed)
+    result: dict = {"benchmark": "population", "residents": Resident.objects.count()}
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench_import.csv"
+        households = demo.generate_households(
+            residents=import_rows,
+            seed=seed + 1000,
+            serial_base=IMPORT_SERIAL_BASE,
+            regency_code=settings.SMARTKAMPUNG_REGENCY,
+        )
+        demo.write_siak_csv(households, path)
+        rate, job = _time_import(user, path, import_rows, "import")
+        result["import_rows"] = import_rows
+        result["import_rows_per_s"] = round(rate)
+        result["import_rejected"] = job.rejected_count
+        rate, _job = _time_import(user, path, import_rows, "re-import (unchanged)")
+        result["reimport_rows_per_s"] = round(rate)
+    _cleanup_imported()
+
+    low, high = (
+        Resident.objects.order_by("id").values_list("id", flat=True).first(),
+        Resident.objects.order_by("-id").values_list("id", flat=True).first(),
+    )
+    ids = [rng.randint(low, high) for _ in range(samples)]
+    sample = list(Resident.objects.filter(id__in=ids).values_list("nik", "name"))
+    rng.shuffle(sample)
+
+    timings = []
+    for nik, _name in sample:
+        started = time.perf_counter()
+        found = selectors.resident_by_nik(user=user, nik=nik)
+        timings.append((time.perf_counter() - started) * 1000)
+        assert found is not None
+    result["nik_lookups"] = len(timings)
+    result["nik_lookup_p50_ms"] = round(statistics.median(timings), 3)
+    result["nik_lookup_p99_ms"] = round(_percentile(timings, 99), 3)
+
+    timings = []
+    queries = _queries(rng, [name for _nik, name in sample[: max(50, samples // 4)]])
+    for query in queries:
+        started = time.perf_counter()
+        qs = selectors.search_residents(user=user, query=query)
+        selectors.capped_count(qs)
+        page = list(qs[:25])
+        timings.append((time.perf_counter() - started) * 1000)
+        assert page, query
+    result["name_searches"] = len(timings)
+    result["name_search_p50_ms"] = round(statistics.median(timings), 2)
+    result["name_search_p99_ms"] = round(_percentile(timings, 99), 2)
+    result["database"] = connection.vendor
+    return result

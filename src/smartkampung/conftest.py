@@ -1,0 +1,37 @@
+"""Fixtures shared by every app's tests."""
+
+import pytest
+
+from smartkampung.regions.models import Village
+from smartkampung.regions.services import load_regions
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    # The reference data is the same for every test: load it once per test database.
+    with django_db_blocker.unblock():
+        load_regions(regency_code="3510")
+
+
+@pytest.fixture
+def regions(db):
+    """The Kemendagri regions with Banyuwangi's villages (reloaded if a transactional test flushed them)."""
+    if not Village.objects.exists():
+        load_regions(regency_code="3510")
+
+
+@pytest.fixture
+def admin(db, django_user_model):
+    return django_user_model.objects.create_superuser("pemkab", "pemkab@example.org", "Rahasia-Pemkab-2026")
+
+
+@pytest.fixture
+def admin_api(client, admin):
+    client.force_login(admin)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Production hashing is deliberately slow; tests sign in hundreds of times.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,190 @@
+"""JSON API of the population registry (/api/v1/residents, /households, /imports)."""
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from smartkampung.population import schemas, selectors, services
+from smartkampung.population.importer import ImportFileError
+from smartkampung.regions.models import Village
+
+router = Router(tags=["population"])
+
+
+def _errors(exc: services.RegistryError) -> dict:
+    return {"detail": _("The data is not valid."), "errors": [{"field": f, "message": m} for f, m in exc.errors]}
+
+
+def _not_found() -> dict:
+    return {"detail": _("Not found.")}
+
+
+class ResidentFilters(Schema):
+    q: str = ""
+    village: str = ""
+    district: str = ""
+    status: str = ""
+    limit: int = 25
+    offset: int = 0
+
+
+@router.get("/residents", response=schemas.ResidentPage, summary="Search residents")
+def list_residents(request: HttpRequest, filters: Query[ResidentFilters]):
+    """Search by NIK (whole or its first digits) or any parts of the name; filter by village/kecamatan/status."""
+    limit = max(1, min(filters.limit, 100))
+    offset = max(0, min(filters.offset, selectors.COUNT_CAP))
+    qs = selectors.search_residents(
+        user=request.user,
+        query=filters.q,
+        village_code=filters.village,
+        district_code=filters.district,
+        status=filters.status,
+    )
+    count, capped = selectors.capped_count(qs)
+    return {
+        "count": count,
+        "count_capped": capped,
+        "limit": limit,
+        "offset": offset,
+        "items": list(qs[offset : offset + limit]),
+    }
+
+
+@router.post("/residents", response={201: schemas.ResidentOut, 422: schemas.ErrorOut}, summary="Register a resident")
+def create_resident(request: HttpRequest, payload: schemas.ResidentIn):
+    try:
+        resident = services.create_resident(user=request.user, values=payload.dict())
+    except services.RegistryError as exc:
+        return Status(422, _errors(exc))
+    return Status(201, selectors.resident_by_nik(user=request.user, nik=resident.nik))
+
+
+@router.get("/residents/{nik}", response={200: schemas.ResidentOut, 404: schemas.ErrorOut}, summary="A resident")
+def get_resident(request: HttpRequest, nik: str):
+    resident = selectors.resident_by_nik(user=request.user, nik=nik)
+    return Status(200, resident) if resident else Status(404, _not_found())
+
+
+@router.patch(
+    "/residents/{nik}",
+    response={200: schemas.ResidentOut, 404: schemas.ErrorOut, 422: schemas.ErrorOut},
+    summary="Change a resident",
+)
+def update_resident(request: HttpRequest, nik: str, payload: schemas.ResidentPatch):
+    resident = selectors.resident_by_nik(user=request.user, nik=nik)
+    if resident is None:
+        return Status(404, _not_found())
+    try:
+        services.update_resident(user=request.user, resident=resident, values=payload.dict(exclude_unset=True))
+    except services.RegistryError as exc:
+        return Status(422, _errors(exc))
+    return Status(200, selectors.resident_by_nik(user=request.user, nik=nik))
+
+
+class HouseholdFilters(Schema):
+    village: str = ""
+    limit: int = 25
+    offset: int = 0
+
+
+class HouseholdPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[schemas.HouseholdOut]
+
+
+@router.get("/households", response=HouseholdPage, summary="List households")
+def list_households(request: HttpRequest, filters: Query[HouseholdFilters]):
+    limit = max(1, min(filters.limit, 100))
+    offset = max(0, filters.offset)
+    qs = selectors.households_visible_to(request.user).select_related("village", "village__district")
+    if filters.village:
+        qs = qs.filter(village_id=filters.village)
+    count, _capped = selectors.capped_count(qs)
+    return {"count": count, "limit": limit, "offset": offset, "items": list(qs[offset : offset + limit])}
+
+
+@router.post("/households", response={201: schemas.HouseholdOut, 422: schemas.ErrorOut}, summary="Register a household")
+def create_household(request: HttpRequest, payload: schemas.HouseholdIn):
+    try:
+        household = services.create_household(user=request.user, values=payload.dict())
+    except services.RegistryError as exc:
+        return Status(422, _errors(exc))
+    return Status(201, selectors.household_by_kk(user=request.user, kk_number=household.kk_number))
+
+
+@router.get("/households/{kk}", response={200: schemas.HouseholdOut, 404: schemas.ErrorOut}, summary="A household")
+def get_household(request: HttpRequest, kk: str):
+    household = selectors.household_by_kk(user=request.user, kk_number=kk)
+    return Status(200, household) if household else Status(404, _not_found())
+
+
+@router.patch(
+    "/households/{kk}",
+    response={200: schemas.HouseholdOut, 404: schemas.ErrorOut, 422: schemas.ErrorOut},
+    summary="Change a household",
+)
+def update_household(request: HttpRequest, kk: str, payload: schemas.HouseholdPatch):
+    household = selectors.household_by_kk(user=request.user, kk_number=kk)
+    if household is None:
+        return Status(404, _not_found())
+    try:
+        services.update_household(user=request.user, household=household, values=payload.dict(exclude_unset=True))
+    except services.RegistryError as exc:
+        return Status(422, _errors(exc))
+    return Status(200, selectors.household_by_kk(user=request.user, kk_number=kk))
+
+
+@router.get(
+    "/households/{kk}/members",
+    response={200: list[schemas.ResidentListItem], 404: schemas.ErrorOut},
+    summary="Members of a household",
+)
+def household_members(request: HttpRequest, kk: str):
+    household = selectors.household_by_kk(user=request.user, kk_number=kk)
+    if household is None:
+        return Status(404, _not_found())
+    members = selectors.household_members(user=request.user, household=household)
+    return Status(200, list(members.select_related("village", "village__district")))
+
+
+@router.post(
+    "/imports",
+    response={202: schemas.ImportJobOut, 403: schemas.ErrorOut, 422: schemas.ErrorOut},
+    summary="Import a registry file (CSV or XLSX)",
+)
+def create_import(request: HttpRequest, file: File[UploadedFile], village_code: Form[str] = ""):
+    """Queues an import; poll GET /imports/{id} for progress and /imports/{id}/issues for the row report."""
+    if not selectors.may_import(request.user):
+        return Status(403, {"detail": _("You may not import registry files.")})
+    village = None
+    if village_code:
+        village = Village.objects.filter(code=village_code).first()
+        if village is None:
+            return Status(422, {"detail": _("Unknown village code."), "errors": []})
+    try:
+        job = services.start_import_upload(user=request.user, upload=file, default_village=village)
+    except ImportFileError as exc:
+        return Status(422, {"detail": str(exc), "errors": []})
+    return Status(202, job)
+
+
+@router.get("/imports/{job_id}", response={200: schemas.ImportJobOut, 404: schemas.ErrorOut}, summary="An import")
+def get_import(request: HttpRequest, job_id: int):
+    job = selectors.import_jobs_visible_to(request.user).filter(pk=job_id).first()
+    return Status(200, job) if job else Status(404, _not_found())
+
+
+@router.get(
+    "/imports/{job_id}/issues",
+    response={200: list[schemas.ImportRowIssueOut], 404: schemas.ErrorOut},
+    summary="Rejected and flagged rows of an import",
+)
+def get_import_issues(request: HttpRequest, job_id: int, limit: int = 500, offset: int = 0):
+    job = selectors.import_jobs_visible_to(request.user).filter(pk=job_id).first()
+    if job is None:
+        return Status(404, _not_found())
+    limit = max(1, min(limit, 5000))
+    return Status(200, list(job.row_issues.all()[max(0, offset) : max(0, offset) + limit]))

@@ -1,0 +1,184 @@
+"""Reading registry files (CSV, XLSX) into the register, in batches, idempotently.
+
+A row is the unit of truth: it is either written whole (resident and household together)
+or rejected with every reason. Batches commit together with the job's progress, so an
+interrupted import leaves whole rows and an honest counter, and running it again is safe:
+unchanged rows are recognised and not written.
+"""
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from smartkampung.population.siak import COLUMNS, REQUIRED_COLUMNS
+
+BATCH_SIZE = 5000
+_PREVIEW_BYTES = 1 << 20
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be imported; the message says why, in words."""
+
+
+@dataclass
+class Table:
+    header: list[str]
+    columns: dict[str, int]  # our field name -> column index
+    rows: Iterator[tuple[int, list[Any]]]  # (row number in the file, cells)
+    total: int | None
+
+
+def _header_key(name: Any) -> str:
+    text = str(name or "").strip().upper().lstrip("\ufeff")
+    for ch in " .-/":
+        text = text.replace(ch, "_")
+    while "__" in text:
+        text = text.replace("__", "_")
+    return text.strip("_")
+
+
+_ALIASES = {alias: field for field, names in COLUMNS.items() for alias in names}
+
+
+def map_columns(header: list[Any], *, has_default_village: bool) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for index, name in enumerate(header):
+        field = _ALIASES.get(_header_key(name))
+        if field and field not in columns:
+            columns[field] = index
+    missing = [COLUMNS[f][0] for f in REQUIRED_COLUMNS if f not in columns]
+    has_village = "village_code" in columns or all(
+        f in columns for f in ("province_no", "regency_no", "district_no", "village_no")
+    )
+    if not has_village and not has_default_village:
+        missing.append(_("KODE_DESA (or NO_PROP, NO_KAB, NO_KEC, NO_KEL, or choose the village on the form)"))
+    if missing:
+        raise ImportFileError(
+            _(
+                "The file is missing required columns: %(missing)s. The first row must hold the column names "
+                "(e.g. NIK, NO_KK, NAMA_LGKP, TGL_LHR, JENIS_KLMIN)."
+            )
+            % {"missing": ", ".join(missing)}
+        )
+    return columns
+
+
+def detect_format(path: Path, original_name: str) -> str:
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    if head.startswith(b"PK"):
+        return "xlsx"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportFileError(_("This is an old Excel (.xls) file. Save it as .xlsx or CSV and upload it again."))
+    if original_name.lower().endswith((".xlsx", ".xlsm")):
+        raise ImportFileError(_("The file is named .xlsx but is not an Excel workbook."))
+    return "csv"
+
+
+def open_table(path: Path, fmt: str, *, has_default_village: bool) -> Table:
+    """Open an import file and check its header; raises ImportFileError for a file that cannot be read."""
+    if path.stat().st_size == 0:
+        raise ImportFileError(_("The file is empty."))
+    return _open_xlsx(path, has_default_village) if fmt == "xlsx" else _open_csv(path, has_default_village)
+
+
+def _open_csv(path: Path, has_default_village: bool) -> Table:
+    with open(path, "rb") as fh:
+        preview = fh.read(_PREVIEW_BYTES)
+    if b"\x00" in preview:
+        raise ImportFileError(_("This is not a CSV or Excel file (it holds binary data)."))
+    try:
+        preview.decode("utf-8")
+        encoding = "utf-8-sig"
+    except UnicodeDecodeError as exc:
+        # A multi-byte character cut at the preview's end is still UTF-8.
+        encoding = "utf-8-sig" if exc.start >= len(preview) - 4 else "cp1252"
+    first_line = preview.decode(encoding, errors="replace").splitlines()[0] if preview.strip() else ""
+    if not first_line.strip():
+        raise ImportFileError(_("The file is empty."))
+    delimiter = max([",", ";", "\t", "|"], key=first_line.count)
+    handle = open(path, encoding=encoding, errors="replace", newline="")  # noqa: SIM115 - closed by the generator
+    reader = csv.reader(handle, delimiter=delimiter)
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error) as exc:
+        handle.close()
+        raise ImportFileError(_("The file is empty.")) from exc
+    try:
+        columns = map_columns(header, has_default_village=has_default_village)
+    except ImportFileError:
+        handle.close()
+        raise
+    with open(path, "rb") as fh:
+        total = sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b"")) - 1
+        fh.seek(-1, io.SEEK_END)
+        if fh.read(1) != b"\n":
+            total += 1
+
+    def rows() -> Iterator[tuple[int, list[Any]]]:
+        with handle:
+            number = 1
+            try:
+                for number, cells in enumerate(reader, start=2):  # noqa: B007 - read after the loop on error
+                    if any(cells):
+                        yield number, cells
+            except csv.Error as exc:
+                raise ImportFileError(
+                    _("Row %(row)d cannot be read as CSV: %(error)s") % {"row": number + 1, "error": exc}
+                ) from exc
+
+    return Table(header=header, columns=columns, rows=rows(), total=max(total, 0))
+
+
+def _open_xlsx(path: Path, has_default_village: bool) -> Table:
+    from openpyxl import load_workbook
+
+    # A file object, not the path: openpyxl judges a path by its extension, and stored
+    # uploads need not keep theirs.
+    handle = open(path, "rb")  # noqa: SIM115 - closed with the workbook
+    try:
+        workbook = load_workbook(handle, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        handle.close()
+        raise ImportFileError(_("The file cannot be opened as an Excel workbook (.xlsx).")) from exc
+
+    def close_all() -> None:
+        workbook.close()
+        handle.close()
+
+    sheet = workbook.worksheets[0] if workbook.worksheets else None
+    if sheet is None:
+        close_all()
+        raise ImportFileError(_("The workbook has no sheet."))
+    iterator = sheet.iter_rows(values_only=True)
+    header = next(iterator, None)
+    if header is None or not any(cell not in (None, "") for cell in header):
+        close_all()
+        raise ImportFileError(_("The file is empty."))
+    try:
+        columns = map_columns(list(header), has_default_village=has_default_village)
+    except ImportFileError:
+        close_all()
+        raise
+    total = (sheet.max_row - 1) if sheet.max_row else None
+
+    def rows() -> Iterator[tuple[int, list[Any]]]:
+        try:
+            for number, cells in enumerate(iterator, start=2):
+                if any(cell not in (None, "") for cell in cells):
+                    yield number, list(cells)
+        finally:
+            close_all()
+
+    return Table(header=list(header), columns=columns, rows=rows(), total=total)
+
+
+def row_values(columns: dict[str, int], cells: list[Any]) -> dict[str, Any]:
+    width = len(cells)
+    return {field: cells[index] for field, index in columns.items() if index < width}

@@ -1,0 +1,63 @@
+"""Concurrent writers against a real database: the register never holds one NIK or KK twice."""
+
+import json
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from smartkampung.population.models import Household, Resident
+from smartkampung.population.tests.factories import SARONGAN, make_household
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("regions")]
+
+
+def race(admin, url: str, payload: dict, clients: int = 6) -> list[int]:
+    barrier = threading.Barrier(clients)
+    statuses: list[int] = []
+
+    def one() -> None:
+        client = Client()
+        client.force_login(admin)
+        barrier.wait()
+        try:
+            statuses.append(client.post(url, json.dumps(payload), content_type="application/json").status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=one) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(statuses)
+
+
+def test_simultaneous_registrations_of_one_nik_create_exactly_one_resident(admin):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race is real on PostgreSQL")
+    make_household(user=admin)
+    statuses = race(
+        admin,
+        "/api/v1/residents",
+        {
+            "nik": "3510011708850001",
+            "kk_number": "3510010101100001",
+            "name": "Budi Santoso",
+            "birth_date": "1985-08-17",
+            "sex": "male",
+        },
+    )
+
+    assert statuses == [201] + [422] * 5
+    assert Resident.objects.filter(nik="3510011708850001").count() == 1
+
+
+def test_simultaneous_registrations_of_one_kk_create_exactly_one_household(admin):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race is real on PostgreSQL")
+    statuses = race(admin, "/api/v1/households", {"kk_number": "3510010101100001", "village_code": SARONGAN})
+
+    assert statuses == [201] + [422] * 5
+    assert Household.objects.filter(kk_number="3510010101100001").count() == 1

@@ -1,0 +1,296 @@
+"""Web pages of the population registry. Personal data is read only through `selectors` and written
+only through `services`, as the API does."""
+
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from smartkampung.population import selectors, services
+from smartkampung.population.forms import (
+    HouseholdForm,
+    ImportForm,
+    ResidentForm,
+    ResidentSearchForm,
+    add_registry_errors,
+)
+from smartkampung.population.importer import ImportFileError
+from smartkampung.population.models import ImportJob, ImportRowIssue
+from smartkampung.population.siak import COLUMNS, REQUIRED_COLUMNS
+from smartkampung.population.validation import name_label
+from smartkampung.regions.models import Village
+
+PAGE_SIZE = 25
+ISSUES_PAGE_SIZE = 50
+JOBS_PAGE_SIZE = 25
+
+# Import columns that are not a field of a model, by their meaning.
+_COLUMN_LABELS = {
+    "village_code": gettext_lazy("village code (10 digits)"),
+    "province_no": gettext_lazy("province number"),
+    "regency_no": gettext_lazy("regency number"),
+    "district_no": gettext_lazy("kecamatan number"),
+    "village_no": gettext_lazy("village number"),
+}
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    """A request made by htmx for a part of the page (not a history restore, which needs the whole page)."""
+    headers = request.headers
+    return headers.get("HX-Request") == "true" and headers.get("HX-History-Restore-Request") != "true"
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+class Pager:
+    """Offset paging over a (capped) count, with the query string of the other parameters kept."""
+
+    def __init__(self, *, page: int, per_page: int, count: int, capped: bool, params: dict[str, str]):
+        max_page = max(1, -(-count // per_page))
+        self.number = min(page, max_page)
+        self.offset = (self.number - 1) * per_page
+        self.per_page = per_page
+        self.count = count
+        self.capped = capped
+        self.max_page = max_page
+        self.start = self.offset + 1 if count else 0
+        self.end = min(self.offset + per_page, count)
+        self._params = {k: v for k, v in params.items() if v and k != "page"}
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.max_page
+
+    def _query(self, number: int) -> str:
+        from django.utils.http import urlencode
+
+        params = dict(self._params)
+        if number > 1:
+            params["page"] = number
+        return "?" + urlencode(params) if params else "?"
+
+    @property
+    def previous_query(self) -> str:
+        return self._query(self.number - 1)
+
+    @property
+    def next_query(self) -> str:
+        return self._query(self.number + 1)
+
+
+# ---------------------------------------------------------------- residents
+
+
+@login_required
+@require_GET
+def resident_list(request: HttpRequest) -> HttpResponse:
+    form = ResidentSearchForm(request.GET or None)
+    filters = form.filters()
+    qs = selectors.search_residents(
+        user=request.user, query=str(filters["q"]), village_code=str(filters["village"]),
+        district_code=str(filters["district"]), status=str(filters["status"]),
+    )
+    count, capped = selectors.capped_count(qs)
+    pager = Pager(page=int(filters["page"]), per_page=PAGE_SIZE, count=count, capped=capped,
+                  params={k: str(v) for k, v in filters.items()})
+    residents = list(qs[pager.offset: pager.offset + PAGE_SIZE])
+    filtered = any(filters[k] for k in ("q", "district", "village", "status"))
+    context = {"form": form, "residents": residents, "pager": pager, "filtered": filtered}
+    template = "population/_resident_results.html" if _is_htmx(request) else "population/resident_list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _resident_or_404(request: HttpRequest, nik: str):
+    resident = selectors.resident_by_nik(user=request.user, nik=nik)
+    if resident is None:
+        raise Http404(_("No resident with this NIK is registered."))
+    return resident
+
+
+@login_required
+@require_GET
+def resident_detail(request: HttpRequest, nik: str) -> HttpResponse:
+    resident = _resident_or_404(request, nik)
+    return render(request, "population/resident_detail.html", {"resident": resident})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def resident_create(request: HttpRequest) -> HttpResponse:
+    initial = {}
+    kk = request.GET.get("kk", "")
+    if kk.isdigit() and len(kk) <= 16:
+        initial["kk_number"] = kk
+    form = ResidentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            resident = services.create_resident(user=request.user, values=form.values())
+        except services.RegistryError as exc:
+            add_registry_errors(form, exc.errors)
+        else:
+            messages.success(request, _("%(name)s is registered.") % {"name": resident.name})
+            return redirect("population:resident_detail", nik=resident.nik)
+    return render(request, "population/resident_form.html", {"form": form, "resident": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def resident_edit(request: HttpRequest, nik: str) -> HttpResponse:
+    resident = _resident_or_404(request, nik)
+    form = ResidentForm(request.POST or None, with_nik=False, initial=ResidentForm.initial_for(resident))
+    if request.method == "POST" and form.is_valid():
+        try:
+            resident = services.update_resident(user=request.user, resident=resident, values=form.values())
+        except services.RegistryError as exc:
+            add_registry_errors(form, exc.errors)
+        else:
+            messages.success(request, _("The changes are saved."))
+            return redirect("population:resident_detail", nik=resident.nik)
+    return render(request, "population/resident_form.html", {"form": form, "resident": resident})
+
+
+# ---------------------------------------------------------------- households
+
+
+def _household_or_404(request: HttpRequest, kk: str):
+    household = selectors.household_by_kk(user=request.user, kk_number=kk)
+    if household is None:
+        raise Http404(_("No household with this KK number is registered."))
+    return household
+
+
+@login_required
+@require_GET
+def household_detail(request: HttpRequest, kk: str) -> HttpResponse:
+    household = _household_or_404(request, kk)
+    members = list(selectors.household_members(user=request.user, household=household))
+    return render(request, "population/household_detail.html", {"household": household, "members": members})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_create(request: HttpRequest) -> HttpResponse:
+    form = HouseholdForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            household = services.create_household(user=request.user, values=form.values())
+        except services.RegistryError as exc:
+            add_registry_errors(form, exc.errors)
+        else:
+            messages.success(request, _("The household is registered. Now add its members."))
+            return redirect("population:household_detail", kk=household.kk_number)
+    return render(request, "population/household_form.html", {"form": form, "household": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_edit(request: HttpRequest, kk: str) -> HttpResponse:
+    household = _household_or_404(request, kk)
+    form = HouseholdForm(request.POST or None, with_kk=False, initial=HouseholdForm.initial_for(household))
+    if request.method == "POST" and form.is_valid():
+        try:
+            household = services.update_household(
+                user=request.user, household=household, values=form.values()
+            )
+        except services.RegistryError as exc:
+            add_registry_errors(form, exc.errors)
+        else:
+            messages.success(request, _("The changes are saved."))
+            return redirect("population:household_detail", kk=household.kk_number)
+    return render(request, "population/household_form.html", {"form": form, "household": household})
+
+
+# ---------------------------------------------------------------- imports
+
+
+@login_required
+@require_GET
+def import_list(request: HttpRequest) -> HttpResponse:
+    qs = selectors.import_jobs_visible_to(request.user).select_related("created_by", "default_village")
+    count, capped = selectors.capped_count(qs)
+    pager = Pager(page=_page_number(request), per_page=JOBS_PAGE_SIZE, count=count, capped=capped, params={})
+    jobs = list(qs[pager.offset: pager.offset + JOBS_PAGE_SIZE])
+    return render(request, "population/import_list.html", {
+        "jobs": jobs, "pager": pager, "may_import": selectors.may_import(request.user),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_create(request: HttpRequest) -> HttpResponse:
+    if not selectors.may_import(request.user):
+        raise PermissionDenied(_("You may not import registry files."))
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        code = form.cleaned_data.get("village")
+        village = Village.objects.filter(code=code).first() if code else None
+        try:
+            job = services.start_import_upload(user=request.user, upload=upload, default_village=village)
+        except ImportFileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            messages.success(request, _("The file is uploaded; the import runs in the background."))
+            return redirect("population:import_detail", pk=job.pk)
+    columns = [
+        {"field": field, "label": _COLUMN_LABELS.get(field) or name_label(field), "names": names,
+         "required": field in REQUIRED_COLUMNS}
+        for field, names in COLUMNS.items()
+    ]
+    return render(request, "population/import_form.html", {"form": form, "columns": columns})
+
+
+def _job_or_404(request: HttpRequest, pk: int) -> ImportJob:
+    jobs = selectors.import_jobs_visible_to(request.user).select_related("created_by", "default_village")
+    job = jobs.filter(pk=pk).first()
+    if job is None:
+        raise Http404(_("No such import."))
+    return job
+
+
+@login_required
+@require_GET
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job_or_404(request, pk)
+    kind = request.GET.get("kind", "")
+    if kind not in ImportRowIssue.Kind.values:
+        kind = ""
+    issues = job.row_issues.all()
+    if kind:
+        issues = issues.filter(kind=kind)
+    count, capped = selectors.capped_count(issues)
+    pager = Pager(page=_page_number(request), per_page=ISSUES_PAGE_SIZE, count=count, capped=capped,
+                  params={"kind": kind})
+    rows = list(issues[pager.offset: pager.offset + ISSUES_PAGE_SIZE]) if job.is_finished else []
+    return render(request, "population/import_detail.html", {
+        "job": job, "issues": rows, "pager": pager, "kind": kind, "kinds": ImportRowIssue.Kind.choices,
+    })
+
+
+@login_required
+@require_GET
+def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress part of an import's page, which htmx polls every 2 s while the job runs."""
+    job = _job_or_404(request, pk)
+    response = render(request, "population/_import_progress.html", {"job": job})
+    if job.is_finished and _is_htmx(request):
+        # The row report is on the whole page: show it now that the job is done.
+        response["HX-Refresh"] = "true"
+    return response

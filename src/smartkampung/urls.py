@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from smartkampung.api import api
+
+urlpatterns = [
+    path("", include("smartkampung.core.urls")),
+    path("accounts/", include("smartkampung.accounts.urls")),
+    path("regions/", include("smartkampung.regions.urls")),
+    path("population/", include("smartkampung.population.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("django-admin/", admin.site.urls),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
