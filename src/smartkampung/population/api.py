@@ -47,7 +47,7 @@ def list_residents(request: HttpRequest, filters: Query[ResidentFilters]):
         "count_capped": capped,
         "limit": limit,
         "offset": offset,
-        "items": list(qs[offset : offset + limit]),
+        "items": selectors.page_of_residents(qs, offset=offset, limit=limit, capped=capped),
     }
 
 

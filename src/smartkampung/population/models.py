@@ -130,7 +130,6 @@ class Resident(models.Model):
         indexes = [
             models.Index(fields=["name_search", "id"], name="resident_name_search"),
             models.Index(fields=["village", "name_search", "id"], name="resident_village_name"),
-            models.Index(fields=["household"], name="resident_household"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(nik__regex=r"^[0-9]{16}$"), name="resident_nik_16_digits"),

@@ -1,10 +1,13 @@
 """Reads of the population registry. Views and API handlers get personal data only through here,
 so the rule of who may see which village lives in one place."""
 
+from django.db import connection
 from django.db.models import QuerySet
+from django.db.models.functions import Collate
 
 from smartkampung.population.models import Household, ImportJob, Resident
 from smartkampung.population.normalize import name_search_key
+from smartkampung.regions.selectors import served_village
 
 # A count past this is shown as "more than": counting every "SITI" in 1.7 M rows is work
 # nobody reads.
@@ -68,9 +71,13 @@ def search_residents(
 
 
 def resident_by_nik(*, user, nik: str) -> Resident | None:
-    return (
-        residents_visible_to(user).select_related("household", "village", "village__district").filter(nik=nik).first()
-    )
+    resident = next(iter(residents_visible_to(user).select_related("household").filter(nik=nik).order_by()[:1]), None)
+    if resident is not None:
+        # The village (and its kecamatan) come from the region cache instead of two more joins.
+        village = served_village(resident.village_id)
+        if village is not None:
+            resident.village = village
+    return resident
 
 
 def household_by_kk(*, user, kk_number: str) -> Household | None:
@@ -81,6 +88,20 @@ def household_by_kk(*, user, kk_number: str) -> Household | None:
 
 def household_members(*, user, household: Household) -> QuerySet[Resident]:
     return residents_visible_to(user).filter(household=household).order_by("birth_date", "id")
+
+
+def page_of_residents(qs: QuerySet[Resident], *, offset: int, limit: int, capped: bool) -> list[Resident]:
+    """One page of a search, ordered by name, fetched the cheap way for the size of the result.
+
+    With many matches (a capped count) walking the name index in order finds a page at once.
+    With few, that walk may pass most of the register before it has a page, so on PostgreSQL
+    the order is asked in the "C" collation, which the index cannot serve: the planner then
+    fetches the few matches through the trigram index and sorts them. For names (upper-case
+    letters and digits only) both collations give the same order.
+    """
+    if not capped and connection.vendor == "postgresql" and qs.query.where:
+        qs = qs.order_by(Collate("name_search", "C"), "id")
+    return list(qs[offset : offset + limit])
 
 
 def capped_count(qs: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:

@@ -253,9 +253,11 @@ class _ImportRun:
         self.villages = _served_villages()
         self.seen: dict[str, int] = {}
         self.default_village = job.default_village_id
+        # One "today" for the whole file: asking the clock per row costs more than the row's checks.
+        self.today = timezone.localdate()
 
     def check(self, number: int, values: dict[str, Any]) -> tuple[ResidentWrite | None, ImportRowIssue | None]:
-        record = check_record(values)
+        record = check_record(values, today=self.today)
         village = record.village_code or self.default_village
         if not village:
             record.errors.append((_("village"), _("No village code in this row.")))

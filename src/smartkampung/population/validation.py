@@ -278,17 +278,16 @@ def nik_mismatch(nik_result, birth_date: dt.date | None, sex: str | None) -> str
 
 
 def _village_code(values: dict[str, Any]) -> str:
-    code = _text(values.get("village_code"))
-    if code:
-        return code.replace(".", "")
+    if "village_code" in values:
+        code = _text(values["village_code"])
+        if code:
+            return code.replace(".", "")
+    if "village_no" not in values:
+        return ""
     parts = [values.get("province_no"), values.get("regency_no"), values.get("district_no"), values.get("village_no")]
     if all(_text(p) for p in parts):
-        return (
-            _digits_code(parts[0], 2)
-            + _digits_code(parts[1], 2)
-            + _digits_code(parts[2], 2)
-            + _digits_code(parts[3], 4)
-        )
+        widths = (2, 2, 2, 4)
+        return "".join(_digits_code(part, width) for part, width in zip(parts, widths, strict=True))
     return ""
 
 

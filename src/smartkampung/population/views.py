@@ -108,7 +108,7 @@ def resident_list(request: HttpRequest) -> HttpResponse:
     count, capped = selectors.capped_count(qs)
     pager = Pager(page=int(filters["page"]), per_page=PAGE_SIZE, count=count, capped=capped,
                   params={k: str(v) for k, v in filters.items()})
-    residents = list(qs[pager.offset: pager.offset + PAGE_SIZE])
+    residents = selectors.page_of_residents(qs, offset=pager.offset, limit=PAGE_SIZE, capped=capped)
     filtered = any(filters[k] for k in ("q", "district", "village", "status"))
     context = {"form": form, "residents": residents, "pager": pager, "filtered": filtered}
     template = "population/_resident_results.html" if _is_htmx(request) else "population/resident_list.html"

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from smartkampung.regions.codes import code_lists, district_coordinates, village_rows
 from smartkampung.regions.models import District, Province, Regency, Village
+from smartkampung.regions.selectors import clear_cache
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ def load_regions(*, regency_code: str) -> RegionCounts:
         unique_fields=["code"],
         update_fields=["district", "name", "kind", "latitude", "longitude"],
     )
+    transaction.on_commit(clear_cache)
     served = Village.objects.filter(district__regency_id=regency_code)
     return RegionCounts(
         provinces=Province.objects.count(),

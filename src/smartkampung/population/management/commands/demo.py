@@ -32,7 +32,8 @@ class Command(BaseCommand):
         )
         parser.add_argument("--csv", metavar="PATH", help="write a SIAK-style CSV export here instead of the database")
         parser.add_argument(
-            "--if-empty", action="store_true", help="do nothing when the database already holds residents"
+            "--if-empty", action="store_true",
+            help="do nothing when the database already holds residents (ignored with --csv)",
         )
         parser.add_argument("--regency", default=settings.SMARTKAMPUNG_REGENCY)
 
