@@ -35,3 +35,8 @@ def admin_api(client, admin):
 def fast_password_hashing(settings):
     # Production hashing is deliberately slow; tests sign in hundreds of times.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def uploads_in_a_temporary_folder(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -31,24 +31,22 @@ class ResidentFilters(Schema):
 
 @router.get("/residents", response=schemas.ResidentPage, summary="Search residents")
 def list_residents(request: HttpRequest, filters: Query[ResidentFilters]):
-    """Search by NIK (whole or its first digits) or any parts of the name; filter by village/kecamatan/status."""
+    """Search by NIK (whole or its first digits) or any parts of the name; filter by village/kecamatan/status.
+
+    `count` stops at 1,000 (`count_capped` is then true): a name search lists the first 1,000
+    matches only, so add words or a village to narrow it."""
     limit = max(1, min(filters.limit, 100))
     offset = max(0, min(filters.offset, selectors.COUNT_CAP))
-    qs = selectors.search_residents(
+    page = selectors.find_residents(
         user=request.user,
         query=filters.q,
         village_code=filters.village,
         district_code=filters.district,
         status=filters.status,
+        offset=offset,
+        limit=limit,
     )
-    count, capped = selectors.capped_count(qs)
-    return {
-        "count": count,
-        "count_capped": capped,
-        "limit": limit,
-        "offset": offset,
-        "items": selectors.page_of_residents(qs, offset=offset, limit=limit, capped=capped),
-    }
+    return {"count": page.count, "count_capped": page.capped, "limit": limit, "offset": offset, "items": page.items}
 
 
 @router.post("/residents", response={201: schemas.ResidentOut, 422: schemas.ErrorOut}, summary="Register a resident")

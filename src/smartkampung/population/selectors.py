@@ -1,17 +1,17 @@
 """Reads of the population registry. Views and API handlers get personal data only through here,
 so the rule of who may see which village lives in one place."""
 
-from django.db import connection
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
-from django.db.models.functions import Collate
 
 from smartkampung.population.models import Household, ImportJob, Resident
 from smartkampung.population.normalize import name_search_key
 from smartkampung.regions.selectors import served_village
 
 # A count past this is shown as "more than": counting every "SITI" in 1.7 M rows is work
-# nobody reads.
-COUNT_CAP = 10_000
+# nobody reads; a clerk with more than a thousand matches adds a word or picks a village.
+COUNT_CAP = 1_000
 
 
 def residents_visible_to(user) -> QuerySet[Resident]:
@@ -90,18 +90,52 @@ def household_members(*, user, household: Household) -> QuerySet[Resident]:
     return residents_visible_to(user).filter(household=household).order_by("birth_date", "id")
 
 
-def page_of_residents(qs: QuerySet[Resident], *, offset: int, limit: int, capped: bool) -> list[Resident]:
-    """One page of a search, ordered by name, fetched the cheap way for the size of the result.
+@dataclass(frozen=True)
+class SearchPage:
+    items: list[Resident]
+    count: int  # at most COUNT_CAP
+    capped: bool  # more matched than COUNT_CAP
 
-    With many matches (a capped count) walking the name index in order finds a page at once.
-    With few, that walk may pass most of the register before it has a page, so on PostgreSQL
-    the order is asked in the "C" collation, which the index cannot serve: the planner then
-    fetches the few matches through the trigram index and sorts them. For names (upper-case
-    letters and digits only) both collations give the same order.
+
+def search_page(qs: QuerySet[Resident], *, offset: int, limit: int, by_name: bool) -> SearchPage:
+    """One page of residents ordered by name, at a cost bounded whatever the search.
+
+    Listing (no name words): the name index is walked in order, so any page comes at once.
+    A name search: at most COUNT_CAP + 1 matches are collected through the trigram index
+    (PostgreSQL) without ordering, and the page is cut from those, sorted by name. With more
+    matches than that the clerk sees the first thousand and is asked to narrow the search:
+    sorting every "SITI" of the regency to show 25 of them would cost a whole scan.
     """
-    if not capped and connection.vendor == "postgresql" and qs.query.where:
-        qs = qs.order_by(Collate("name_search", "C"), "id")
-    return list(qs[offset : offset + limit])
+    offset = max(0, min(offset, COUNT_CAP))
+    if not by_name:
+        count, capped = capped_count(qs)
+        return SearchPage(items=list(qs[offset : offset + limit]), count=count, capped=capped)
+    matches = list(qs.order_by().values_list("name_search", "id")[: COUNT_CAP + 1])
+    capped = len(matches) > COUNT_CAP
+    del matches[COUNT_CAP:]
+    # Sorted here: the keys are upper-case letters and digits, which sort alike in Python and in
+    # the database's collation, and only the page's rows are then read whole.
+    matches.sort()
+    wanted = [resident_id for _key, resident_id in matches[offset : offset + limit]]
+    found = {r.id: r for r in qs.model.objects.filter(id__in=wanted).select_related("village", "village__district")}
+    items = [found[resident_id] for resident_id in wanted if resident_id in found]
+    return SearchPage(items=items, count=len(matches), capped=capped)
+
+
+def find_residents(
+    *, user, query: str = "", village_code: str = "", district_code: str = "", status: str = "", offset: int = 0,
+    limit: int = 25,
+) -> SearchPage:
+    """The resident search of the list page and GET /api/v1/residents."""
+    qs = search_residents(
+        user=user, query=query, village_code=village_code, district_code=district_code, status=status
+    )
+    return search_page(qs, offset=offset, limit=limit, by_name=is_name_search(query))
+
+
+def is_name_search(query: str) -> bool:
+    digits = query.replace(" ", "")
+    return bool(query.strip()) and not (digits.isdigit() and len(digits) >= 6)
 
 
 def capped_count(qs: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:

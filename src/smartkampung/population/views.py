@@ -101,14 +101,15 @@ class Pager:
 def resident_list(request: HttpRequest) -> HttpResponse:
     form = ResidentSearchForm(request.GET or None)
     filters = form.filters()
-    qs = selectors.search_residents(
+    number = max(1, int(filters["page"]))
+    page = selectors.find_residents(
         user=request.user, query=str(filters["q"]), village_code=str(filters["village"]),
-        district_code=str(filters["district"]), status=str(filters["status"]),
+        district_code=str(filters["district"]), status=str(filters["status"]), offset=(number - 1) * PAGE_SIZE,
+        limit=PAGE_SIZE,
     )
-    count, capped = selectors.capped_count(qs)
-    pager = Pager(page=int(filters["page"]), per_page=PAGE_SIZE, count=count, capped=capped,
+    pager = Pager(page=number, per_page=PAGE_SIZE, count=page.count, capped=page.capped,
                   params={k: str(v) for k, v in filters.items()})
-    residents = selectors.page_of_residents(qs, offset=pager.offset, limit=PAGE_SIZE, capped=capped)
+    residents = page.items
     filtered = any(filters[k] for k in ("q", "district", "village", "status"))
     context = {"form": form, "residents": residents, "pager": pager, "filtered": filtered}
     template = "population/_resident_results.html" if _is_htmx(request) else "population/resident_list.html"

@@ -12,8 +12,6 @@ from django.urls import reverse
 
 from smartkampung.population import services
 from smartkampung.population.models import ImportJob, Resident
-from smartkampung.regions.models import Village
-from smartkampung.regions.services import load_regions
 
 SARONGAN = "3510012001"  # desa Sarongan, Kec. Pesanggaran
 BAKUNGAN = "3510151002"  # kelurahan Bakungan, Kec. Glagah
@@ -24,15 +22,12 @@ HEADER = "NIK,NO_KK,NAMA_LGKP,TMPT_LHR,TGL_LHR,JENIS_KLMIN,AGAMA,STAT_HBKEL,ALAM
 
 
 @pytest.fixture
-def villages(db):
-    """Banyuwangi's regions, loaded once (reloaded if a transactional test flushed them)."""
-    if not Village.objects.filter(district__regency_id="3510").exists():
-        load_regions(regency_code="3510")
+def villages(regions):
+    """Banyuwangi's regions (the shared fixture, under the name these tests read best with)."""
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def media(settings):
     return settings.MEDIA_ROOT
 
 
@@ -398,6 +393,7 @@ def test_the_import_page_documents_the_accepted_columns(admin_client, villages):
     assert f'<option value="{SARONGAN}">Sarongan</option>' in text
 
 
+@pytest.mark.django_db(transaction=True)  # the worker commits and closes connections, as in production
 def test_uploading_a_good_csv_queues_a_job_whose_page_shows_counts_and_rejected_rows(admin_client, villages, media):
     content = (HEADER + _row(BUDI) + _row(SITI, name="SITI AMINAH", sex="PEREMPUAN", birth="17-08-1987")
                + _row("35100199998500", name="SALAH NIK")
