@@ -1178,6 +1178,17 @@ def write_to_database(
 _SQLITE_CACHE_KIB = 256 * 1024
 
 
+def detach_indexes(connection: Any, cursor: Any, tables: list[str]) -> list[str]:
+    """Drop the secondary indexes (and on PostgreSQL the foreign keys) of the tables, as a bulk
+    load wants; returns the SQL restoring them. Call inside a transaction holding the tables."""
+    if connection.vendor == "postgresql":
+        # ALTER TABLE refuses while deferred checks of the caller's transaction are
+        # pending (e.g. regions loaded just before): run them now, as loaddata does.
+        connection.check_constraints()
+        return _detach_postgres(cursor, tables)
+    return _detach_sqlite(cursor, tables)
+
+
 def _detach_postgres(cursor: Any, tables: list[str]) -> list[str]:
     """Drop the foreign keys and secondary indexes of the tables; returns the SQL restoring them.
 

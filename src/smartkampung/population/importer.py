@@ -12,7 +12,10 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import polars as pl
 
 from django.utils.translation import gettext as _
 
@@ -32,6 +35,10 @@ class Table:
     columns: dict[str, int]  # our field name -> column index
     rows: Iterator[tuple[int, list[Any]]]  # (row number in the file, cells)
     total: int | None
+    # For a CSV file, what read_frame needs to read it again column-wise.
+    path: Path | None = None
+    delimiter: str = ","
+    encoding: str = ""
 
 
 def _header_key(name: Any) -> str:
@@ -133,7 +140,15 @@ def _open_csv(path: Path, has_default_village: bool) -> Table:
                     _("Row %(row)d cannot be read as CSV: %(error)s") % {"row": number + 1, "error": exc}
                 ) from exc
 
-    return Table(header=header, columns=columns, rows=rows(), total=max(total, 0))
+    return Table(
+        header=header,
+        columns=columns,
+        rows=rows(),
+        total=max(total, 0),
+        path=path,
+        delimiter=delimiter,
+        encoding=encoding,
+    )
 
 
 def _open_xlsx(path: Path, has_default_village: bool) -> Table:
@@ -182,3 +197,69 @@ def _open_xlsx(path: Path, has_default_village: bool) -> Table:
 def row_values(columns: dict[str, int], cells: list[Any]) -> dict[str, Any]:
     width = len(cells)
     return {field: cells[index] for field, index in columns.items() if index < width}
+
+
+def read_frame(table: Table) -> "tuple[pl.DataFrame, dict[int, list[str]]] | None":
+    """A CSV table read column-wise by polars, or None where only the row reader is exact.
+
+    The frame has the row number (as the row reader counts it) and one string column per
+    mapped field, blank rows left out. The second part holds, by row number, the cells of
+    rows that polars cannot be trusted with (fewer cells than the header: polars pads them
+    with nulls, indistinguishable from empty cells), read by the csv module.
+    polars is used only for strict UTF-8 files in which every line is one record (no line
+    break inside a quoted cell), so that line i of the file is row i.
+    """
+    import polars as pl
+
+    if table.path is None or table.encoding != "utf-8-sig" or table.total is None:
+        return None
+    data = table.path.read_bytes()
+    if data.count(b"\r") != data.count(b"\r\n"):
+        return None  # a lone carriage return ends a line for the csv module only
+    width = len(table.header)
+    names = [f"c{i}" for i in range(width)]
+    try:
+        frame = pl.read_csv(
+            data,
+            has_header=True,
+            new_columns=names,
+            separator=table.delimiter,
+            infer_schema=False,
+            encoding="utf8",
+            raise_if_empty=False,
+        )
+    except (pl.exceptions.PolarsError, UnicodeDecodeError):
+        return None
+    if frame.width != width or frame.height != table.total:
+        return None
+    # Every line again as one string: a line with fewer cells than the header is spotted
+    # by counting its separators (a line with a quote is re-read whole by the csv module).
+    try:
+        lines = pl.read_csv(
+            data,
+            has_header=True,
+            new_columns=["line"],
+            separator="\x00",
+            quote_char=None,
+            infer_schema=False,
+            encoding="utf8",
+        )["line"].fill_null("")
+    except pl.exceptions.PolarsError:
+        return None
+    if len(lines) != frame.height:
+        return None
+    last = frame[names[-1]].is_null()
+    short = lines.str.count_matches(table.delimiter, literal=True) < width - 1
+    suspect = last & (lines.str.contains('"', literal=True) | short)
+    frame = frame.with_columns(row=pl.int_range(2, frame.height + 2, dtype=pl.Int64))
+    special: dict[int, list[str]] = {}
+    if suspect.any():
+        for index in suspect.arg_true().to_list():
+            line = lines[index]
+            cells = next(csv.reader([line], delimiter=table.delimiter), [])
+            special[index + 2] = cells
+    # Blank rows (every cell empty) are skipped by the row reader too.
+    frame = frame.filter(pl.any_horizontal([pl.col(n).fill_null("") != "" for n in names]))
+    special = {number: cells for number, cells in special.items() if any(cells)}
+    picked = {field: pl.col(names[index]).fill_null("") for field, index in table.columns.items()}
+    return frame.select(pl.col("row"), **picked), special
