@@ -71,9 +71,12 @@ def search_residents(
 
 
 def resident_by_nik(*, user, nik: str) -> Resident | None:
-    resident = next(iter(residents_visible_to(user).select_related("household").filter(nik=nik).order_by()[:1]), None)
+    # Single-table queries on purpose: a join's plan costs more here than both look-ups, since
+    # the planner probes index ends to estimate it (slow after bulk deletes, until vacuum).
+    resident = next(iter(residents_visible_to(user).filter(nik=nik).order_by()[:1]), None)
     if resident is not None:
-        # The village (and its kecamatan) come from the region cache instead of two more joins.
+        resident.household = Household.objects.get(pk=resident.household_id)
+        # The village (and its kecamatan) come from the region cache.
         village = served_village(resident.village_id)
         if village is not None:
             resident.village = village
