@@ -1,9 +1,12 @@
-"""Batch writes of households and residents, shared by the file import.
+"""Batch writes of households and residents, shared by the file import and the demo writer.
 
 Existing rows are read first and compared in Python, so that the caller learns exactly
 which residents were added, which changed (field by field, old and new) and which were
 already as the file says; only the first two are written. New rows go in through COPY on
 PostgreSQL and executemany on SQLite.
+
+detach_indexes serves the bulk loads into empty tables (the fresh import and the demo
+writer): it drops the secondary indexes and foreign keys and returns the SQL restoring them.
 """
 
 import datetime as dt
@@ -339,3 +342,61 @@ def write_frame(frame: "pl.DataFrame", *, now: dt.datetime, fresh: bool = False)
     outcome.updated = _apply_changes(resident_table, existing, RESIDENT_DATA, now=now)
     outcome.unchanged = existing.height - outcome.updated
     return outcome
+
+
+def detach_indexes(connection: Any, cursor: Any, tables: list[str]) -> list[str]:
+    """Drop the secondary indexes (and on PostgreSQL the foreign keys) of the tables, as a bulk
+    load wants; returns the SQL restoring them. Call inside a transaction holding the tables."""
+    if connection.vendor == "postgresql":
+        # ALTER TABLE refuses while deferred checks of the caller's transaction are
+        # pending (e.g. regions loaded just before): run them now, as loaddata does.
+        connection.check_constraints()
+        return _detach_postgres(cursor, tables)
+    return _detach_sqlite(cursor, tables)
+
+
+def _detach_postgres(cursor: Any, tables: list[str]) -> list[str]:
+    """Drop the foreign keys and secondary indexes of the tables; returns the SQL restoring them.
+
+    Primary keys and unique constraints stay: other tables' foreign keys hang on the
+    former, and the latter reject a duplicate NIK or KK number during the load itself.
+    """
+    cursor.execute(
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) ORDER BY conrelid::regclass::text, conname",
+        [tables],
+    )
+    foreign_keys = cursor.fetchall()
+    cursor.execute(
+        "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
+        "WHERE indrelid = ANY(%s::regclass[]) "
+        "AND NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conindid = indexrelid AND conrelid = indrelid) "
+        "ORDER BY indexrelid::regclass::text",
+        [tables],
+    )
+    indexes = cursor.fetchall()
+    for table, name, _definition in foreign_keys:
+        cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    for name, _definition in indexes:
+        cursor.execute(f"DROP INDEX {name}")
+    return [definition for _name, definition in indexes] + [
+        f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}' for table, name, definition in foreign_keys
+    ]
+
+
+def _detach_sqlite(cursor: Any, tables: list[str]) -> list[str]:
+    """Drop the secondary indexes of the tables; returns the SQL recreating them.
+
+    The automatic indexes behind UNIQUE (no SQL of their own) stay. Foreign keys cannot
+    be dropped in SQLite, but their check is a primary-key look-up, cheap enough.
+    """
+    placeholders = ", ".join(["%s"] * len(tables))
+    cursor.execute(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        f"AND tbl_name IN ({placeholders}) ORDER BY name",
+        tables,
+    )
+    indexes = cursor.fetchall()
+    for name, _sql in indexes:
+        cursor.execute(f'DROP INDEX "{name}"')
+    return [sql for _name, sql in indexes]
