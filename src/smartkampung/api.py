@@ -1,5 +1,6 @@
 """The JSON API under /api/v1: one NinjaAPI, one router per app."""
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
@@ -24,6 +25,11 @@ api.add_router("/", population_router, auth=django_auth)
 @api.exception_handler(ValidationError)
 def validation_errors(request, exc: ValidationError):
     return api.create_response(request, {"detail": _("The request is not valid."), "errors": exc.errors}, status=422)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request, exc: PermissionDenied):
+    return api.create_response(request, {"detail": str(exc) or _("You may not do this.")}, status=403)
 
 
 @api.exception_handler(AuthenticationError)

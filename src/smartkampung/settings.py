@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "smartkampung.core.context_processors.site",
+                "smartkampung.population.context_processors.registry",
             ],
         },
     },

@@ -1,6 +1,11 @@
-"""Staff accounts. Roles and jurisdictions are added on top of this user model."""
+"""Staff accounts, and the roles that bind each to a jurisdiction."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from smartkampung.regions.models import District, Village
 
 
 class User(AbstractUser):
@@ -8,3 +13,87 @@ class User(AbstractUser):
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
+
+
+class Role(models.TextChoices):
+    REGENCY_ADMIN = "regency_admin", _("regency administrator")
+    HEALTH_AGENCY = "health_agency", _("health agency staff (Dinas Kesehatan)")
+    SOCIAL_AGENCY = "social_agency", _("social affairs agency staff (Dinas Sosial)")
+    TOURISM_AGENCY = "tourism_agency", _("tourism agency staff (Dinas Pariwisata)")
+    DISTRICT_STAFF = "district_staff", _("camat / kecamatan staff")
+    VILLAGE_OPERATOR = "village_operator", _("village operator")
+    VILLAGE_OVERSIGHT = "village_oversight", _("village oversight (three pillars)")
+    CHECKPOINT_OFFICER = "checkpoint_officer", _("checkpoint officer")
+    PUSKESMAS_STAFF = "puskesmas_staff", _("Puskesmas staff")
+
+
+DISTRICT_ROLES = frozenset({Role.DISTRICT_STAFF})
+VILLAGE_ROLES = frozenset({Role.VILLAGE_OPERATOR, Role.VILLAGE_OVERSIGHT})
+
+
+class Pillar(models.TextChoices):
+    VILLAGE_GOVERNMENT = "village_government", _("village government")
+    BABINSA = "babinsa", _("Babinsa (army)")
+    BHABINKAMTIBMAS = "bhabinkamtibmas", _("Bhabinkamtibmas (police)")
+
+
+class RoleAssignment(models.Model):
+    """One role a user holds, bound to its jurisdiction: nothing (regency-wide roles), a kecamatan,
+    or a village. A person may hold several."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(_("role"), max_length=24, choices=Role.choices)
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("kecamatan")
+    )
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("village")
+    )
+    pillar = models.CharField(_("pillar"), max_length=20, choices=Pillar.choices, blank=True)
+    created_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["user", "role"]
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(role__in=[r.value for r in Role]), name="roleassignment_role"),
+            # The jurisdiction must match the role: a kecamatan for district staff, a village for
+            # village roles, nothing for the regency-wide ones.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(role="district_staff", district__isnull=False, village__isnull=True)
+                    | models.Q(
+                        role__in=["village_operator", "village_oversight"], district__isnull=True, village__isnull=False
+                    )
+                    | (
+                        ~models.Q(role__in=["district_staff", "village_operator", "village_oversight"])
+                        & models.Q(district__isnull=True, village__isnull=True)
+                    )
+                ),
+                name="roleassignment_jurisdiction_fits_role",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(pillar="") | models.Q(role="village_oversight"), name="roleassignment_pillar"
+            ),
+            # One assignment per role and place (three partial constraints: NULLs are distinct in SQL).
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=models.Q(district__isnull=True, village__isnull=True),
+                name="roleassignment_unique_regency",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "district"],
+                condition=models.Q(district__isnull=False),
+                name="roleassignment_unique_district",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "village"],
+                condition=models.Q(village__isnull=False),
+                name="roleassignment_unique_village",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        place = self.village or self.district
+        return f"{self.get_role_display()}{f' — {place}' if place else ''}"

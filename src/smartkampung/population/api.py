@@ -49,8 +49,14 @@ def list_residents(request: HttpRequest, filters: Query[ResidentFilters]):
     return {"count": page.count, "count_capped": page.capped, "limit": limit, "offset": offset, "items": page.items}
 
 
-@router.post("/residents", response={201: schemas.ResidentOut, 422: schemas.ErrorOut}, summary="Register a resident")
+@router.post(
+    "/residents",
+    response={201: schemas.ResidentOut, 403: schemas.ErrorOut, 422: schemas.ErrorOut},
+    summary="Register a resident",
+)
 def create_resident(request: HttpRequest, payload: schemas.ResidentIn):
+    if not selectors.may_register(request.user):
+        return Status(403, {"detail": _("You may not change the register.")})
     try:
         resident = services.create_resident(user=request.user, values=payload.dict())
     except services.RegistryError as exc:
@@ -66,7 +72,7 @@ def get_resident(request: HttpRequest, nik: str):
 
 @router.patch(
     "/residents/{nik}",
-    response={200: schemas.ResidentOut, 404: schemas.ErrorOut, 422: schemas.ErrorOut},
+    response={200: schemas.ResidentOut, 403: schemas.ErrorOut, 404: schemas.ErrorOut, 422: schemas.ErrorOut},
     summary="Change a resident",
 )
 def update_resident(request: HttpRequest, nik: str, payload: schemas.ResidentPatch):
@@ -104,8 +110,14 @@ def list_households(request: HttpRequest, filters: Query[HouseholdFilters]):
     return {"count": count, "limit": limit, "offset": offset, "items": list(qs[offset : offset + limit])}
 
 
-@router.post("/households", response={201: schemas.HouseholdOut, 422: schemas.ErrorOut}, summary="Register a household")
+@router.post(
+    "/households",
+    response={201: schemas.HouseholdOut, 403: schemas.ErrorOut, 422: schemas.ErrorOut},
+    summary="Register a household",
+)
 def create_household(request: HttpRequest, payload: schemas.HouseholdIn):
+    if not selectors.may_register(request.user):
+        return Status(403, {"detail": _("You may not change the register.")})
     try:
         household = services.create_household(user=request.user, values=payload.dict())
     except services.RegistryError as exc:
@@ -121,7 +133,7 @@ def get_household(request: HttpRequest, kk: str):
 
 @router.patch(
     "/households/{kk}",
-    response={200: schemas.HouseholdOut, 404: schemas.ErrorOut, 422: schemas.ErrorOut},
+    response={200: schemas.HouseholdOut, 403: schemas.ErrorOut, 404: schemas.ErrorOut, 422: schemas.ErrorOut},
     summary="Change a household",
 )
 def update_household(request: HttpRequest, kk: str, payload: schemas.HouseholdPatch):

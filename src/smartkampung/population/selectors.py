@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from smartkampung.accounts.selectors import read_scope, write_scope
 from smartkampung.population.models import Household, ImportJob, Resident
 from smartkampung.population.normalize import name_search_key
 from smartkampung.regions.selectors import served_village
@@ -15,27 +16,37 @@ COUNT_CAP = 1_000
 
 
 def residents_visible_to(user) -> QuerySet[Resident]:
-    """Every resident the user may see. Until roles and jurisdictions exist, that is all
-    residents for a regency administrator (superuser) and none for anyone else."""
-    if user.is_authenticated and user.is_active and user.is_superuser:
-        return Resident.objects.all()
-    return Resident.objects.none()
+    """Every resident the user may see: the regency administrator all, camat staff their
+    kecamatan, village operators and overseers their village, anyone else nobody."""
+    scope = read_scope(user)
+    return Resident.objects.none() if scope.nothing else Resident.objects.filter(scope.q("village"))
 
 
 def households_visible_to(user) -> QuerySet[Household]:
-    if user.is_authenticated and user.is_active and user.is_superuser:
-        return Household.objects.all()
-    return Household.objects.none()
+    scope = read_scope(user)
+    return Household.objects.none() if scope.nothing else Household.objects.filter(scope.q("village"))
 
 
 def import_jobs_visible_to(user) -> QuerySet[ImportJob]:
-    if user.is_authenticated and user.is_active and user.is_superuser:
+    """An administrator sees every import; an operator the imports they uploaded."""
+    if read_scope(user).everything:
         return ImportJob.objects.all()
-    return ImportJob.objects.none()
+    if write_scope(user).nothing:
+        return ImportJob.objects.none()
+    return ImportJob.objects.filter(created_by=user)
 
 
 def may_import(user) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+    return not write_scope(user).nothing
+
+
+def may_change(user, village_code: str) -> bool:
+    return write_scope(user).covers(village_code)
+
+
+def may_register(user) -> bool:
+    """Whether the user may register or change residents anywhere (the village is checked on writing)."""
+    return not write_scope(user).nothing
 
 
 def search_residents(

@@ -6,11 +6,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from smartkampung.accounts.selectors import write_scope
 from smartkampung.population.bulk import BatchOutcome, ResidentWrite, write_batch, write_frame
 from smartkampung.population.fastcheck import CLEAN_SCHEMA, RESIDENT_COLUMNS, check_frame
 from smartkampung.population.importer import (
@@ -26,6 +28,17 @@ from smartkampung.population.validation import HOUSEHOLD_FIELDS, CheckedRecord, 
 from smartkampung.regions.models import Village
 
 logger = logging.getLogger(__name__)
+
+
+class RegistryForbidden(PermissionDenied):
+    """The user may not write there (outside their jurisdiction, or a read-only role)."""
+
+
+def _require_write(user, village_code: str) -> None:
+    if user is None:  # the command line and the system itself
+        return
+    if not write_scope(user).covers(village_code):
+        raise RegistryForbidden(_("You may not change the register of this village."))
 
 
 class RegistryError(Exception):
@@ -53,6 +66,8 @@ def create_household(*, user, values: dict[str, Any]) -> Household:
     if "kk_number" not in values:
         record.errors.append((_("KK number"), _("This field is required.")))
     village_code = _check_village(record, values.get("village_code"))
+    if village_code:
+        _require_write(user, village_code)
     if record.errors:
         raise RegistryError(record.errors)
     if Household.objects.filter(kk_number=record.kk_number).exists():
@@ -67,8 +82,11 @@ def create_household(*, user, values: dict[str, Any]) -> Household:
 @transaction.atomic
 def update_household(*, user, household: Household, values: dict[str, Any]) -> Household:
     household = Household.objects.select_for_update().get(pk=household.pk)
+    _require_write(user, household.village_id)
     record = check_record(_household_part(values), partial=True)
     village_code = _check_village(record, values.get("village_code")) if values.get("village_code") else None
+    if village_code:
+        _require_write(user, village_code)
     if record.errors:
         raise RegistryError(record.errors)
     changed = [name for name, value in record.household.items() if getattr(household, name) != value]
@@ -87,11 +105,23 @@ def update_household(*, user, household: Household, values: dict[str, Any]) -> H
 @transaction.atomic
 def create_resident(*, user, values: dict[str, Any]) -> Resident:
     record = check_record(values)
-    household = _household_for(record)
+    household = _household_for(record, user)
+    if household is not None:
+        _require_write(user, household.village_id)
     if record.errors:
         raise RegistryError(record.errors)
     if Resident.objects.filter(nik=record.nik).exists():
-        raise RegistryError([("NIK", _("A resident with this NIK is already registered."))])
+        raise RegistryError(
+            [
+                (
+                    "NIK",
+                    _(
+                        "This NIK is already registered (perhaps in another village): "
+                        "a person is moved, not registered twice."
+                    ),
+                )
+            ]
+        )
     try:
         with transaction.atomic():
             return Resident.objects.create(
@@ -102,12 +132,23 @@ def create_resident(*, user, values: dict[str, Any]) -> Resident:
                 **record.resident,
             )
     except IntegrityError as exc:  # a concurrent create of the same NIK
-        raise RegistryError([("NIK", _("A resident with this NIK is already registered."))]) from exc
+        raise RegistryError(
+            [
+                (
+                    "NIK",
+                    _(
+                        "This NIK is already registered (perhaps in another village): "
+                        "a person is moved, not registered twice."
+                    ),
+                )
+            ]
+        ) from exc
 
 
 @transaction.atomic
 def update_resident(*, user, resident: Resident, values: dict[str, Any]) -> Resident:
     resident = Resident.objects.select_for_update().get(pk=resident.pk)
+    _require_write(user, resident.village_id)
     if "nik" in values and values["nik"] != resident.nik:
         raise RegistryError(
             [
@@ -122,7 +163,9 @@ def update_resident(*, user, resident: Resident, values: dict[str, Any]) -> Resi
         )
     values = {k: v for k, v in values.items() if k != "nik"}
     record = check_record(values, partial=True)
-    household = _household_for(record) if "kk_number" in values else resident.household
+    household = _household_for(record, user) if "kk_number" in values else resident.household
+    if household is not None:
+        _require_write(user, household.village_id)
     if record.errors:
         raise RegistryError(record.errors)
     wanted = {**record.resident, "household_id": household.pk, "village_id": household.village_id}
@@ -155,15 +198,21 @@ def _check_village(record: CheckedRecord, code: Any) -> str | None:
     return code
 
 
-def _household_for(record: CheckedRecord) -> Household | None:
+def _household_for(record: CheckedRecord, user) -> Household | None:
+    """The household of the record's KK number among those the user may write to. One answer
+    for "no such KK" and "a KK of another village", so the reply tells nothing of other villages."""
     if not record.kk_number or any(label == _("KK number") for label, _m in record.errors):
         return None
-    household = Household.objects.filter(kk_number=record.kk_number).first()
+    households = Household.objects.all()
+    if user is not None:
+        scope = write_scope(user)
+        households = households.none() if scope.nothing else households.filter(scope.q("village"))
+    household = households.filter(kk_number=record.kk_number).first()
     if household is None:
         record.errors.append(
             (
                 _("KK number"),
-                _("No household with KK number %(kk)s is registered; register the household first.")
+                _("No household with KK number %(kk)s is registered in your area; register the household first.")
                 % {"kk": record.kk_number},
             )
         )
@@ -180,6 +229,10 @@ def start_import(
     and queue the import. Raises ImportFileError for a file that cannot be imported at all."""
     from smartkampung.population.tasks import import_registry_file
 
+    if user is not None and write_scope(user).nothing:
+        raise RegistryForbidden(_("You may not import registry files."))
+    if user is not None and default_village is not None:
+        _require_write(user, default_village.code)
     fmt = detect_format(path, original_name)
     table = open_table(path, fmt, has_default_village=default_village is not None)
     _close(table)
@@ -257,7 +310,10 @@ def _finish(job: ImportJob, *, status: str, error: str = "") -> None:
 class _ImportRun:
     def __init__(self, job: ImportJob):
         self.job = job
-        self.villages = _served_villages()
+        self.served = _served_villages()
+        # The rows an uploader may write: an operator's own village, everything for the administrator.
+        scope = write_scope(job.created_by) if job.created_by_id else None
+        self.villages = self.served if scope is None else {code for code in self.served if scope.covers(code)}
         self.seen: dict[str, int] = {}
         self.default_village = job.default_village_id
         # One "today" for the whole file: asking the clock per row costs more than the row's checks.
@@ -268,8 +324,12 @@ class _ImportRun:
         village = record.village_code or self.default_village
         if not village:
             record.errors.append((_("village"), _("No village code in this row.")))
-        elif village not in self.villages:
+        elif village not in self.served:
             record.errors.append((_("village"), _("“%(code)s” is not a village of this regency.") % {"code": village}))
+        elif village not in self.villages:
+            record.errors.append(
+                (_("village"), _("Village %(code)s is outside your jurisdiction.") % {"code": village})
+            )
         if record.ok:
             first = self.seen.get(record.nik)
             if first is not None:
@@ -358,8 +418,9 @@ def _import_frame(job: ImportJob, run: "_ImportRun", frame, special: dict[int, l
             if issue is not None:
                 issues.append(issue)
             if write is not None:
-                checked.append({"row": number, "nik": write.nik, "kk_number": write.kk_number,
-                                **write.household, **write.resident})
+                checked.append(
+                    {"row": number, "nik": write.nik, "kk_number": write.kk_number, **write.household, **write.resident}
+                )
     if checked:
         clean = pl.concat([clean, pl.DataFrame(checked, schema=CLEAN_SCHEMA)]).sort("row")
     numbers = frame["row"]

@@ -1,7 +1,6 @@
 """Web pages of the population registry. Personal data is read only through `selectors` and written
 only through `services`, as the API does."""
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -103,12 +102,21 @@ def resident_list(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     number = max(1, int(filters["page"]))
     page = selectors.find_residents(
-        user=request.user, query=str(filters["q"]), village_code=str(filters["village"]),
-        district_code=str(filters["district"]), status=str(filters["status"]), offset=(number - 1) * PAGE_SIZE,
+        user=request.user,
+        query=str(filters["q"]),
+        village_code=str(filters["village"]),
+        district_code=str(filters["district"]),
+        status=str(filters["status"]),
+        offset=(number - 1) * PAGE_SIZE,
         limit=PAGE_SIZE,
     )
-    pager = Pager(page=number, per_page=PAGE_SIZE, count=page.count, capped=page.capped,
-                  params={k: str(v) for k, v in filters.items()})
+    pager = Pager(
+        page=number,
+        per_page=PAGE_SIZE,
+        count=page.count,
+        capped=page.capped,
+        params={k: str(v) for k, v in filters.items()},
+    )
     residents = page.items
     filtered = any(filters[k] for k in ("q", "district", "village", "status"))
     context = {"form": form, "residents": residents, "pager": pager, "filtered": filtered}
@@ -116,6 +124,16 @@ def resident_list(request: HttpRequest) -> HttpResponse:
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _require_register(request: HttpRequest) -> None:
+    if not selectors.may_register(request.user):
+        raise PermissionDenied(_("You may not change the register."))
+
+
+def _require_change(request: HttpRequest, village_code: str) -> None:
+    if not selectors.may_change(request.user, village_code):
+        raise PermissionDenied(_("You may not change the register of this village."))
 
 
 def _resident_or_404(request: HttpRequest, nik: str):
@@ -129,12 +147,14 @@ def _resident_or_404(request: HttpRequest, nik: str):
 @require_GET
 def resident_detail(request: HttpRequest, nik: str) -> HttpResponse:
     resident = _resident_or_404(request, nik)
-    return render(request, "population/resident_detail.html", {"resident": resident})
+    may_change = selectors.may_change(request.user, resident.village_id)
+    return render(request, "population/resident_detail.html", {"resident": resident, "may_change": may_change})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def resident_create(request: HttpRequest) -> HttpResponse:
+    _require_register(request)
     initial = {}
     kk = request.GET.get("kk", "")
     if kk.isdigit() and len(kk) <= 16:
@@ -155,6 +175,7 @@ def resident_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def resident_edit(request: HttpRequest, nik: str) -> HttpResponse:
     resident = _resident_or_404(request, nik)
+    _require_change(request, resident.village_id)
     form = ResidentForm(request.POST or None, with_nik=False, initial=ResidentForm.initial_for(resident))
     if request.method == "POST" and form.is_valid():
         try:
@@ -182,12 +203,18 @@ def _household_or_404(request: HttpRequest, kk: str):
 def household_detail(request: HttpRequest, kk: str) -> HttpResponse:
     household = _household_or_404(request, kk)
     members = list(selectors.household_members(user=request.user, household=household))
-    return render(request, "population/household_detail.html", {"household": household, "members": members})
+    may_change = selectors.may_change(request.user, household.village_id)
+    return render(
+        request,
+        "population/household_detail.html",
+        {"household": household, "members": members, "may_change": may_change},
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def household_create(request: HttpRequest) -> HttpResponse:
+    _require_register(request)
     form = HouseholdForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -204,12 +231,11 @@ def household_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def household_edit(request: HttpRequest, kk: str) -> HttpResponse:
     household = _household_or_404(request, kk)
+    _require_change(request, household.village_id)
     form = HouseholdForm(request.POST or None, with_kk=False, initial=HouseholdForm.initial_for(household))
     if request.method == "POST" and form.is_valid():
         try:
-            household = services.update_household(
-                user=request.user, household=household, values=form.values()
-            )
+            household = services.update_household(user=request.user, household=household, values=form.values())
         except services.RegistryError as exc:
             add_registry_errors(form, exc.errors)
         else:
@@ -227,10 +253,16 @@ def import_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.import_jobs_visible_to(request.user).select_related("created_by", "default_village")
     count, capped = selectors.capped_count(qs)
     pager = Pager(page=_page_number(request), per_page=JOBS_PAGE_SIZE, count=count, capped=capped, params={})
-    jobs = list(qs[pager.offset: pager.offset + JOBS_PAGE_SIZE])
-    return render(request, "population/import_list.html", {
-        "jobs": jobs, "pager": pager, "may_import": selectors.may_import(request.user),
-    })
+    jobs = list(qs[pager.offset : pager.offset + JOBS_PAGE_SIZE])
+    return render(
+        request,
+        "population/import_list.html",
+        {
+            "jobs": jobs,
+            "pager": pager,
+            "may_import": selectors.may_import(request.user),
+        },
+    )
 
 
 @login_required
@@ -251,8 +283,12 @@ def import_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The file is uploaded; the import runs in the background."))
             return redirect("population:import_detail", pk=job.pk)
     columns = [
-        {"field": field, "label": _COLUMN_LABELS.get(field) or name_label(field), "names": names,
-         "required": field in REQUIRED_COLUMNS}
+        {
+            "field": field,
+            "label": _COLUMN_LABELS.get(field) or name_label(field),
+            "names": names,
+            "required": field in REQUIRED_COLUMNS,
+        }
         for field, names in COLUMNS.items()
     ]
     return render(request, "population/import_form.html", {"form": form, "columns": columns})
@@ -277,12 +313,21 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if kind:
         issues = issues.filter(kind=kind)
     count, capped = selectors.capped_count(issues)
-    pager = Pager(page=_page_number(request), per_page=ISSUES_PAGE_SIZE, count=count, capped=capped,
-                  params={"kind": kind})
-    rows = list(issues[pager.offset: pager.offset + ISSUES_PAGE_SIZE]) if job.is_finished else []
-    return render(request, "population/import_detail.html", {
-        "job": job, "issues": rows, "pager": pager, "kind": kind, "kinds": ImportRowIssue.Kind.choices,
-    })
+    pager = Pager(
+        page=_page_number(request), per_page=ISSUES_PAGE_SIZE, count=count, capped=capped, params={"kind": kind}
+    )
+    rows = list(issues[pager.offset : pager.offset + ISSUES_PAGE_SIZE]) if job.is_finished else []
+    return render(
+        request,
+        "population/import_detail.html",
+        {
+            "job": job,
+            "issues": rows,
+            "pager": pager,
+            "kind": kind,
+            "kinds": ImportRowIssue.Kind.choices,
+        },
+    )
 
 
 @login_required

@@ -2,25 +2,41 @@ import secrets
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
+from smartkampung.accounts.models import Pillar, Role, RoleAssignment
+from smartkampung.accounts.services import assign_role
+
+# (username, role, kecamatan, village, pillar, description). Two operators in two villages of
+# two kecamatan, so that scoping can be seen; the camat's kecamatan holds one of them.
 DEMO_USERS = [
-    # (username, description). Roles bound to jurisdictions arrive with the access layer; until
-    # then the regency administrator is the one role that exists.
-    ("admin.pemkab", "Regency administrator (Pemkab / Dinas Kominfo): everything"),
+    ("admin.pemkab", Role.REGENCY_ADMIN, None, None, "", "Regency administrator: everything"),
+    ("dinkes", Role.HEALTH_AGENCY, None, None, "", "Dinas Kesehatan (its modules come later)"),
+    ("dinsos", Role.SOCIAL_AGENCY, None, None, "", "Dinas Sosial (its modules come later)"),
+    ("dispar", Role.TOURISM_AGENCY, None, None, "", "Dinas Pariwisata (its modules come later)"),
+    ("camat.glagah", Role.DISTRICT_STAFF, "351015", None, "", "Camat of Glagah: kecamatan Glagah"),
+    ("operator.bakungan", Role.VILLAGE_OPERATOR, None, "3510151002", "", "Operator of Bakungan (Glagah)"),
+    ("operator.sarongan", Role.VILLAGE_OPERATOR, None, "3510012001", "", "Operator of Sarongan (Pesanggaran)"),
+    ("babinsa.bakungan", Role.VILLAGE_OVERSIGHT, None, "3510151002", Pillar.BABINSA, "Babinsa of Bakungan: read-only"),
+    ("pospantau.ketapang", Role.CHECKPOINT_OFFICER, None, None, "", "Checkpoint officer (module comes later)"),
+    ("puskesmas.glagah", Role.PUSKESMAS_STAFF, None, None, "", "Puskesmas staff (module comes later)"),
 ]
 
 
 class Command(BaseCommand):
     help = "Create (or reset) one demo login per role and print them. For demonstration databases only."
 
+    @transaction.atomic
     def handle(self, *args, **options):
         User = get_user_model()
         self.stdout.write("\nDemo logins (passwords are new on every run):")
-        for username, description in DEMO_USERS:
+        for username, role, district, village, pillar, description in DEMO_USERS:
             password = "demo-" + secrets.token_urlsafe(9)
             user, _created = User.objects.get_or_create(username=username)
-            user.is_staff = user.is_superuser = True
+            user.is_staff = user.is_superuser = role == Role.REGENCY_ADMIN
             user.set_password(password)
             user.save()
-            self.stdout.write(f"  {username:<16} {password:<20} {description}")
+            RoleAssignment.objects.filter(user=user).exclude(role=role).delete()
+            assign_role(user=user, role=role, district_code=district, village_code=village, pillar=pillar)
+            self.stdout.write(f"  {username:<20} {password:<20} {description}")
         self.stdout.write("")

@@ -1,0 +1,96 @@
+"""Who may see and change which region's personal data: the one place that decides it.
+
+Every selector of personal data filters through `read_scope`, every service that writes it
+checks `write_scope`, so a new module cannot forget the rule.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Q
+
+from smartkampung.accounts.models import Role, RoleAssignment
+
+READ_EVERYTHING = frozenset({Role.REGENCY_ADMIN})
+WRITE_EVERYTHING = frozenset({Role.REGENCY_ADMIN})
+READ_VILLAGE = frozenset({Role.VILLAGE_OPERATOR, Role.VILLAGE_OVERSIGHT})
+WRITE_VILLAGE = frozenset({Role.VILLAGE_OPERATOR})
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A set of villages given as: everything, some kecamatan, some villages (or any mix)."""
+
+    everything: bool = False
+    districts: frozenset[str] = frozenset()
+    villages: frozenset[str] = frozenset()
+
+    @property
+    def nothing(self) -> bool:
+        return not (self.everything or self.districts or self.villages)
+
+    def q(self, village_field: str = "village") -> Q:
+        """A filter for rows whose `village_field` lies in the scope (matches nothing for an empty scope)."""
+        if self.everything:
+            return Q()
+        query = Q(pk__in=[])
+        if self.villages:
+            query |= Q(**{f"{village_field}_id__in": sorted(self.villages)})
+        if self.districts:
+            query |= Q(**{f"{village_field}__district_id__in": sorted(self.districts)})
+        return query
+
+    def covers(self, village_code: str) -> bool:
+        return (
+            self.everything
+            or village_code in self.villages
+            or (len(village_code) == 10 and village_code[:6] in self.districts)
+        )
+
+
+def _assignments(user) -> list[tuple[str, str | None, str | None]]:
+    if not (user and user.is_authenticated and user.is_active):
+        return []
+    cached = getattr(user, "_smartkampung_roles", None)
+    if cached is None:
+        # Once per request: the user object lives as long as the request does.
+        cached = list(RoleAssignment.objects.filter(user=user).values_list("role", "district_id", "village_id"))
+        user._smartkampung_roles = cached
+    return cached
+
+
+def roles_of(user) -> set[str]:
+    roles = {role for role, _d, _v in _assignments(user)}
+    if user and user.is_authenticated and user.is_active and user.is_superuser:
+        roles.add(Role.REGENCY_ADMIN)
+    return roles
+
+
+def _scope(user, everything_roles: frozenset, village_roles: frozenset, district_roles: frozenset) -> Scope:
+    if Role.REGENCY_ADMIN in everything_roles and user and user.is_active and user.is_superuser:
+        return Scope(everything=True)
+    districts, villages, everything = set(), set(), False
+    for role, district, village in _assignments(user):
+        if role in everything_roles:
+            everything = True
+        elif role in district_roles and district:
+            districts.add(district)
+        elif role in village_roles and village:
+            villages.add(village)
+    if everything:
+        return Scope(everything=True)
+    return Scope(districts=frozenset(districts), villages=frozenset(villages))
+
+
+def read_scope(user) -> Scope:
+    """Whose registry data the user may see: the whole regency, their kecamatan, or their village."""
+    return _scope(user, READ_EVERYTHING, READ_VILLAGE, frozenset({Role.DISTRICT_STAFF}))
+
+
+def write_scope(user) -> Scope:
+    """Whose registry data the user may change: the regency administrator all, an operator their village."""
+    return _scope(user, WRITE_EVERYTHING, WRITE_VILLAGE, frozenset())
+
+
+def served_regency() -> str:
+    return settings.SMARTKAMPUNG_REGENCY

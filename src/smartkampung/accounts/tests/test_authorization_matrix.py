@@ -1,0 +1,264 @@
+"""Who may see whom: every page and API endpoint that touches personal data, for every role,
+inside and outside its jurisdiction. A new endpoint makes the completeness tests fail until
+it is listed here (or, if it holds no personal data, in PUBLIC).
+
+Two villages in two kecamatan: HOME (Bakungan, Kec. Glagah) and AWAY (Sarongan, Kec.
+Pesanggaran). Each request targets HOME's family; "in" actors have HOME in their jurisdiction.
+"""
+
+import json
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from smartkampung.accounts.models import Pillar, Role
+from smartkampung.accounts.services import assign_role
+from smartkampung.api import api
+from smartkampung.population import services
+from smartkampung.population.models import Resident
+
+HOME, HOME_DISTRICT, AWAY, AWAY_DISTRICT = "3510151002", "351015", "3510012001", "351001"
+HOME_KK, HOME_NIK, HOME_NAME = "3510150101100001", "3510151708850001", "WARSIDI BAKUNGAN"
+AWAY_KK, AWAY_NIK, AWAY_NAME = "3510010101100009", "3510011708850009", "SUPARMI SARONGAN"
+
+# actor -> role, kecamatan, village
+ACTORS = {
+    "anonymous": None,
+    "no_role": (),
+    "regency_admin": (Role.REGENCY_ADMIN, None, None),
+    "health_agency": (Role.HEALTH_AGENCY, None, None),
+    "social_agency": (Role.SOCIAL_AGENCY, None, None),
+    "tourism_agency": (Role.TOURISM_AGENCY, None, None),
+    "camat_in": (Role.DISTRICT_STAFF, HOME_DISTRICT, None),
+    "camat_out": (Role.DISTRICT_STAFF, AWAY_DISTRICT, None),
+    "operator_in": (Role.VILLAGE_OPERATOR, None, HOME),
+    "operator_out": (Role.VILLAGE_OPERATOR, None, AWAY),
+    "oversight_in": (Role.VILLAGE_OVERSIGHT, None, HOME),
+    "oversight_out": (Role.VILLAGE_OVERSIGHT, None, AWAY),
+    "checkpoint_officer": (Role.CHECKPOINT_OFFICER, None, None),
+    "puskesmas_staff": (Role.PUSKESMAS_STAFF, None, None),
+}
+READERS = {"regency_admin", "camat_in", "operator_in", "oversight_in"}
+WRITERS = {"regency_admin", "operator_in"}
+ANY_WRITER = WRITERS | {"operator_out"}  # may register somewhere, so gets past the first door
+
+# What each answer may be. "shown": 200/201/202/302-to-the-record; "listed": 200 and HOME's data in it.
+SHOWN, LISTED, HIDDEN, FORBIDDEN, NOT_FOUND, LOGIN = "shown", "listed", "hidden", "forbidden", "not_found", "login"
+
+
+def expect_read(actor: str) -> str:
+    return LOGIN if actor == "anonymous" else SHOWN if actor in READERS else NOT_FOUND
+
+
+def expect_list(actor: str) -> str:
+    return LOGIN if actor == "anonymous" else LISTED if actor in READERS else HIDDEN
+
+
+def expect_change(actor: str) -> str:
+    if actor == "anonymous":
+        return LOGIN
+    if actor in WRITERS:
+        return SHOWN
+    return FORBIDDEN if actor in READERS else NOT_FOUND
+
+
+def expect_register(actor: str) -> str:
+    if actor == "anonymous":
+        return LOGIN
+    return SHOWN if actor in WRITERS else FORBIDDEN if actor not in ANY_WRITER else "refused"
+
+
+def expect_import(actor: str) -> str:
+    return LOGIN if actor == "anonymous" else SHOWN if actor in ANY_WRITER else FORBIDDEN
+
+
+def expect_admin_job(actor: str) -> str:
+    return LOGIN if actor == "anonymous" else SHOWN if actor == "regency_admin" else NOT_FOUND
+
+
+def expect_job_list(actor: str) -> str:
+    return LOGIN if actor == "anonymous" else SHOWN if actor == "regency_admin" else HIDDEN
+
+
+# endpoint -> (method, url template, body, expectation). Pages by URL name, API by "METHOD path".
+HOUSEHOLD_BODY = {"kk_number": "3510150202200002", "village_code": HOME, "address": "JL. BARU", "rt": "1", "rw": "1"}
+RESIDENT_BODY = {"nik": "3510150202000002", "kk_number": HOME_KK, "name": "Anak Baru", "birth_date": "2000-02-02",
+                 "sex": "male"}
+PAGES = {
+    "population:resident_list": ("get", "/population/", None, expect_list),
+    "population:resident_detail": ("get", f"/population/residents/{HOME_NIK}/", None, expect_read),
+    "population:resident_edit": ("get", f"/population/residents/{HOME_NIK}/edit/", None, expect_change),
+    "population:resident_create": ("post", "/population/residents/new/", {**RESIDENT_BODY, "birth_date": "02-02-2000"},
+                                   expect_register),
+    "population:household_detail": ("get", f"/population/households/{HOME_KK}/", None, expect_read),
+    "population:household_edit": ("get", f"/population/households/{HOME_KK}/edit/", None, expect_change),
+    "population:household_create": ("post", "/population/households/new/", HOUSEHOLD_BODY, expect_register),
+    "population:import_list": ("get", "/population/imports/", None, expect_job_list),
+    "population:import_create": ("get", "/population/imports/new/", None, expect_import),
+    "population:import_detail": ("get", "/population/imports/{job}/", None, expect_admin_job),
+    "population:import_progress": ("get", "/population/imports/{job}/progress/", None, expect_admin_job),
+}
+API = {
+    "GET /api/v1/residents": ("get", "/api/v1/residents", None, expect_list),
+    "POST /api/v1/residents": ("post", "/api/v1/residents", RESIDENT_BODY, expect_register),
+    "GET /api/v1/residents/{nik}": ("get", f"/api/v1/residents/{HOME_NIK}", None, expect_read),
+    "PATCH /api/v1/residents/{nik}": ("patch", f"/api/v1/residents/{HOME_NIK}", {"occupation": "NELAYAN"},
+                                      expect_change),
+    "GET /api/v1/households": ("get", "/api/v1/households", None, expect_list),
+    "POST /api/v1/households": ("post", "/api/v1/households", HOUSEHOLD_BODY, expect_register),
+    "GET /api/v1/households/{kk}": ("get", f"/api/v1/households/{HOME_KK}", None, expect_read),
+    "PATCH /api/v1/households/{kk}": ("patch", f"/api/v1/households/{HOME_KK}", {"rt": "7"}, expect_change),
+    "GET /api/v1/households/{kk}/members": ("get", f"/api/v1/households/{HOME_KK}/members", None, expect_read),
+    "POST /api/v1/imports": ("upload", "/api/v1/imports", None, expect_import),
+    "GET /api/v1/imports/{job_id}": ("get", "/api/v1/imports/{job}", None, expect_admin_job),
+    "GET /api/v1/imports/{job_id}/issues": ("get", "/api/v1/imports/{job}/issues", None, expect_admin_job),
+}
+# No personal data behind these (reference data, structure checks, sign-in, the API's own documents).
+PUBLIC_PAGES = {"core:home", "core:healthz", "accounts:login", "accounts:logout", "set_language"}
+PUBLIC_API_PREFIXES = ("/api/v1/regions/", "/api/v1/nik/")
+
+
+def _page_names(resolver: URLResolver, namespace: str = "") -> set[str]:
+    names = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace or ""
+            if ns in {"admin", "api-v1"}:
+                continue  # Django's admin is for superusers only; the API is checked below
+            names |= _page_names(pattern, f"{namespace}{ns}:" if ns else namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def test_every_page_is_in_the_matrix_or_public():
+    unlisted = _page_names(get_resolver()) - set(PAGES) - PUBLIC_PAGES
+    assert not unlisted, f"add these pages to the authorization matrix (or PUBLIC_PAGES): {sorted(unlisted)}"
+
+
+def test_every_api_operation_is_in_the_matrix_or_public():
+    operations = {
+        f"{method.upper()} {path}"
+        for path, item in api.get_openapi_schema()["paths"].items()
+        for method in item
+        if not path.startswith(PUBLIC_API_PREFIXES)
+    }
+    unlisted = operations - set(API)
+    assert not unlisted, f"add these API operations to the authorization matrix: {sorted(unlisted)}"
+    assert not set(API) - operations, "the matrix lists operations that no longer exist"
+
+
+@pytest.fixture
+def world(regions, django_user_model, tmp_path):
+    for kk, village, nik, name in ((HOME_KK, HOME, HOME_NIK, HOME_NAME), (AWAY_KK, AWAY, AWAY_NIK, AWAY_NAME)):
+        services.create_household(user=None, values={"kk_number": kk, "village_code": village, "address": "KRAJAN"})
+        services.create_resident(user=None, values={"nik": nik, "kk_number": kk, "name": name,
+                                                    "birth_date": "1985-08-17", "sex": "male"})
+    admin = django_user_model.objects.create_user("matrix.admin")
+    assign_role(user=admin, role=Role.REGENCY_ADMIN)
+    upload = tmp_path / "home.csv"
+    upload.write_text(f"NIK,NO_KK,NAMA_LGKP,TGL_LHR,JENIS_KLMIN,KODE_DESA\n{HOME_NIK},{HOME_KK},{HOME_NAME},"
+                      f"17-08-1985,LAKI-LAKI,{HOME}\n")
+    job = services.import_file_now(user=admin, path=upload, original_name="home.csv")
+    return {"job": job.pk}
+
+
+def login(client, django_user_model, actor: str):
+    spec = ACTORS[actor]
+    if spec is None:
+        return client
+    user = django_user_model.objects.create_user(f"u.{actor}")
+    if spec:
+        role, district, village = spec
+        assign_role(user=user, role=role, district_code=district, village_code=village,
+                    pillar=Pillar.BABINSA if role == Role.VILLAGE_OVERSIGHT else "")
+    client.force_login(user)
+    return client
+
+
+def call(client, method: str, url: str, body):
+    if method == "get":
+        return client.get(url)
+    if method == "upload":
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        csv = f"NIK,NO_KK,NAMA_LGKP,TGL_LHR,JENIS_KLMIN,KODE_DESA\n{HOME_NIK},{HOME_KK},X,17-08-1985,L,{HOME}\n"
+        return client.post(url, {"file": SimpleUploadedFile("x.csv", csv.encode())})
+    if url.startswith("/api/"):
+        return getattr(client, method)(url, json.dumps(body), content_type="application/json")
+    return client.post(url, body)
+
+
+def visible_villages(actor: str) -> set[str]:
+    if actor == "regency_admin":
+        return {HOME, AWAY}
+    if actor.endswith("_in"):
+        return {HOME}
+    if actor.endswith("_out"):
+        return {AWAY}
+    return set()
+
+
+def check(response, expected: str, *, actor: str, is_api: bool, submitted: dict | None = None) -> None:
+    body = response.content.decode()
+    for value in (submitted or {}).values():
+        body = body.replace(str(value), "")  # what the actor typed in may come back to them
+    status = response.status_code
+    secret = {HOME: (HOME_NIK, HOME_NAME, HOME_KK), AWAY: (AWAY_NIK, AWAY_NAME, AWAY_KK)}
+    # Never a word of a village outside the actor's jurisdiction, whatever the answer.
+    leaked = [text for village, texts in secret.items() if village not in visible_villages(actor)
+              for text in texts if text in body]
+    assert not leaked, (status, leaked)
+    if expected == LOGIN:
+        assert status == (401 if is_api else 302), status
+        if not is_api:
+            assert reverse("accounts:login") in response["Location"]
+    elif expected == SHOWN:
+        assert status in (200, 201, 202, 302), (status, body[:300])
+    elif expected == LISTED:
+        assert status == 200 and (HOME_NIK in body or HOME_KK in body), (status, body[:300])
+    elif expected == HIDDEN:
+        assert status in (200, 403, 404), status
+    elif expected == FORBIDDEN:
+        assert status == 403, (status, body[:300])
+    elif expected == NOT_FOUND:
+        assert status == 404, (status, body[:300])
+    elif expected == "refused":  # may register, but not in HOME: refused, and HOME stays untold
+        assert status in (403, 422) or (status == 200 and not is_api), (status, body[:300])
+
+
+@pytest.mark.parametrize("actor", list(ACTORS))
+@pytest.mark.parametrize("endpoint", list(PAGES))
+def test_page(client, django_user_model, world, actor, endpoint):
+    method, url, body, expectation = PAGES[endpoint]
+    response = call(login(client, django_user_model, actor), method, url.format(**world), body)
+    check(response, expectation(actor), actor=actor, is_api=False, submitted=body)
+    if endpoint == "population:import_list" and actor != "anonymous":
+        # Another person's upload is not listed, even its file name.
+        assert ("home.csv" in response.content.decode()) == (actor == "regency_admin")
+
+
+@pytest.mark.parametrize("actor", list(ACTORS))
+@pytest.mark.parametrize("endpoint", list(API))
+def test_api(client, django_user_model, world, actor, endpoint):
+    method, url, body, expectation = API[endpoint]
+    response = call(login(client, django_user_model, actor), method, url.format(**world), body)
+    check(response, expectation(actor), actor=actor, is_api=True, submitted=body)
+
+
+def test_a_camat_lists_only_the_residents_of_their_kecamatan(client, django_user_model, world):
+    body = login(client, django_user_model, "camat_in").get("/api/v1/residents").json()
+    assert [item["nik"] for item in body["items"]] == [HOME_NIK] and body["count"] == 1
+
+
+def test_an_operator_import_rejects_rows_of_another_village(client, django_user_model, world, tmp_path):
+    operator = django_user_model.objects.create_user("op.home")
+    assign_role(user=operator, role=Role.VILLAGE_OPERATOR, village_code=HOME)
+    path = tmp_path / "campur.csv"
+    path.write_text("NIK,NO_KK,NAMA_LGKP,TGL_LHR,JENIS_KLMIN,KODE_DESA\n"
+                    f"3510150303030003,{HOME_KK},ANAK BAKUNGAN,03-03-2003,L,{HOME}\n"
+                    f"3510010404040004,{AWAY_KK},ORANG SARONGAN,04-04-2004,L,{AWAY}\n")
+    job = services.import_file_now(user=operator, path=path, original_name="campur.csv")
+    assert (job.created_count, job.rejected_count) == (1, 1)
+    assert AWAY in job.row_issues.get().errors[0]
+    assert Resident.objects.filter(village_id=AWAY).count() == 1
