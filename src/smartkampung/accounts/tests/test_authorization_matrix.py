@@ -82,14 +82,23 @@ def expect_job_list(actor: str) -> str:
 
 # endpoint -> (method, url template, body, expectation). Pages by URL name, API by "METHOD path".
 HOUSEHOLD_BODY = {"kk_number": "3510150202200002", "village_code": HOME, "address": "JL. BARU", "rt": "1", "rw": "1"}
-RESIDENT_BODY = {"nik": "3510150202000002", "kk_number": HOME_KK, "name": "Anak Baru", "birth_date": "2000-02-02",
-                 "sex": "male"}
+RESIDENT_BODY = {
+    "nik": "3510150202000002",
+    "kk_number": HOME_KK,
+    "name": "Anak Baru",
+    "birth_date": "2000-02-02",
+    "sex": "male",
+}
 PAGES = {
     "population:resident_list": ("get", "/population/", None, expect_list),
     "population:resident_detail": ("get", f"/population/residents/{HOME_NIK}/", None, expect_read),
     "population:resident_edit": ("get", f"/population/residents/{HOME_NIK}/edit/", None, expect_change),
-    "population:resident_create": ("post", "/population/residents/new/", {**RESIDENT_BODY, "birth_date": "02-02-2000"},
-                                   expect_register),
+    "population:resident_create": (
+        "post",
+        "/population/residents/new/",
+        {**RESIDENT_BODY, "birth_date": "02-02-2000"},
+        expect_register,
+    ),
     "population:household_detail": ("get", f"/population/households/{HOME_KK}/", None, expect_read),
     "population:household_edit": ("get", f"/population/households/{HOME_KK}/edit/", None, expect_change),
     "population:household_create": ("post", "/population/households/new/", HOUSEHOLD_BODY, expect_register),
@@ -102,8 +111,12 @@ API = {
     "GET /api/v1/residents": ("get", "/api/v1/residents", None, expect_list),
     "POST /api/v1/residents": ("post", "/api/v1/residents", RESIDENT_BODY, expect_register),
     "GET /api/v1/residents/{nik}": ("get", f"/api/v1/residents/{HOME_NIK}", None, expect_read),
-    "PATCH /api/v1/residents/{nik}": ("patch", f"/api/v1/residents/{HOME_NIK}", {"occupation": "NELAYAN"},
-                                      expect_change),
+    "PATCH /api/v1/residents/{nik}": (
+        "patch",
+        f"/api/v1/residents/{HOME_NIK}",
+        {"occupation": "NELAYAN"},
+        expect_change,
+    ),
     "GET /api/v1/households": ("get", "/api/v1/households", None, expect_list),
     "POST /api/v1/households": ("post", "/api/v1/households", HOUSEHOLD_BODY, expect_register),
     "GET /api/v1/households/{kk}": ("get", f"/api/v1/households/{HOME_KK}", None, expect_read),
@@ -152,13 +165,16 @@ def test_every_api_operation_is_in_the_matrix_or_public():
 def world(regions, django_user_model, tmp_path):
     for kk, village, nik, name in ((HOME_KK, HOME, HOME_NIK, HOME_NAME), (AWAY_KK, AWAY, AWAY_NIK, AWAY_NAME)):
         services.create_household(user=None, values={"kk_number": kk, "village_code": village, "address": "KRAJAN"})
-        services.create_resident(user=None, values={"nik": nik, "kk_number": kk, "name": name,
-                                                    "birth_date": "1985-08-17", "sex": "male"})
+        services.create_resident(
+            user=None, values={"nik": nik, "kk_number": kk, "name": name, "birth_date": "1985-08-17", "sex": "male"}
+        )
     admin = django_user_model.objects.create_user("matrix.admin")
     assign_role(user=admin, role=Role.REGENCY_ADMIN)
     upload = tmp_path / "home.csv"
-    upload.write_text(f"NIK,NO_KK,NAMA_LGKP,TGL_LHR,JENIS_KLMIN,KODE_DESA\n{HOME_NIK},{HOME_KK},{HOME_NAME},"
-                      f"17-08-1985,LAKI-LAKI,{HOME}\n")
+    upload.write_text(
+        f"NIK,NO_KK,NAMA_LGKP,TGL_LHR,JENIS_KLMIN,KODE_DESA\n{HOME_NIK},{HOME_KK},{HOME_NAME},"
+        f"17-08-1985,LAKI-LAKI,{HOME}\n"
+    )
     job = services.import_file_now(user=admin, path=upload, original_name="home.csv")
     return {"job": job.pk}
 
@@ -170,8 +186,13 @@ def login(client, django_user_model, actor: str):
     user = django_user_model.objects.create_user(f"u.{actor}")
     if spec:
         role, district, village = spec
-        assign_role(user=user, role=role, district_code=district, village_code=village,
-                    pillar=Pillar.BABINSA if role == Role.VILLAGE_OVERSIGHT else "")
+        assign_role(
+            user=user,
+            role=role,
+            district_code=district,
+            village_code=village,
+            pillar=Pillar.BABINSA if role == Role.VILLAGE_OVERSIGHT else "",
+        )
     client.force_login(user)
     return client
 
@@ -206,8 +227,13 @@ def check(response, expected: str, *, actor: str, is_api: bool, submitted: dict 
     status = response.status_code
     secret = {HOME: (HOME_NIK, HOME_NAME, HOME_KK), AWAY: (AWAY_NIK, AWAY_NAME, AWAY_KK)}
     # Never a word of a village outside the actor's jurisdiction, whatever the answer.
-    leaked = [text for village, texts in secret.items() if village not in visible_villages(actor)
-              for text in texts if text in body]
+    leaked = [
+        text
+        for village, texts in secret.items()
+        if village not in visible_villages(actor)
+        for text in texts
+        if text in body
+    ]
     assert not leaked, (status, leaked)
     if expected == LOGIN:
         assert status == (401 if is_api else 302), status
@@ -255,9 +281,11 @@ def test_an_operator_import_rejects_rows_of_another_village(client, django_user_
     operator = django_user_model.objects.create_user("op.home")
     assign_role(user=operator, role=Role.VILLAGE_OPERATOR, village_code=HOME)
     path = tmp_path / "campur.csv"
-    path.write_text("NIK,NO_KK,NAMA_LGKP,TGL_LHR,JENIS_KLMIN,KODE_DESA\n"
-                    f"3510150303030003,{HOME_KK},ANAK BAKUNGAN,03-03-2003,L,{HOME}\n"
-                    f"3510010404040004,{AWAY_KK},ORANG SARONGAN,04-04-2004,L,{AWAY}\n")
+    path.write_text(
+        "NIK,NO_KK,NAMA_LGKP,TGL_LHR,JENIS_KLMIN,KODE_DESA\n"
+        f"3510150303030003,{HOME_KK},ANAK BAKUNGAN,03-03-2003,L,{HOME}\n"
+        f"3510010404040004,{AWAY_KK},ORANG SARONGAN,04-04-2004,L,{AWAY}\n"
+    )
     job = services.import_file_now(user=operator, path=path, original_name="campur.csv")
     assert (job.created_count, job.rejected_count) == (1, 1)
     assert AWAY in job.row_issues.get().errors[0]

@@ -11,8 +11,16 @@ def test_population_bench_ends_with_one_json_line_and_leaves_the_registry_at_its
     call_command("bench", "population", "--residents", "400", "--import-rows", "150", "--samples", "40")
 
     result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    for key in ("residents", "import_rows_per_s", "nik_lookup_p50_ms", "nik_lookup_p99_ms", "name_search_p50_ms",
-                "name_search_p99_ms", "database", "initial_load_rows_per_s"):
+    for key in (
+        "residents",
+        "import_rows_per_s",
+        "nik_lookup_p50_ms",
+        "nik_lookup_p99_ms",
+        "name_search_p50_ms",
+        "name_search_p99_ms",
+        "database",
+        "initial_load_rows_per_s",
+    ):
         assert key in result, key
     assert result["residents"] == 400 and result["import_rejected"] == 0
     assert Resident.objects.count() == 400
