@@ -257,8 +257,10 @@ def check(response, expected: str, *, actor: str, is_api: bool, submitted: dict 
 @pytest.mark.parametrize("endpoint", list(PAGES))
 def test_page(client, django_user_model, world, actor, endpoint):
     method, url, body, expectation = PAGES[endpoint]
-    response = call(login(client, django_user_model, actor), method, url.format(**world), body)
-    check(response, expectation(actor), actor=actor, is_api=False, submitted=body)
+    url = url.format(**world)
+    response = call(login(client, django_user_model, actor), method, url, body)
+    # The address the actor asked for comes back in the page (the language switcher's "next").
+    check(response, expectation(actor), actor=actor, is_api=False, submitted={**(body or {}), "_url": url})
     if endpoint == "population:import_list" and actor != "anonymous":
         # Another person's upload is not listed, even its file name.
         assert ("home.csv" in response.content.decode()) == (actor == "regency_admin")
