@@ -4,9 +4,11 @@ forms with `add_registry_errors`."""
 
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from smartkampung.accounts.selectors import Scope
 from smartkampung.population.models import (
     Education,
     FamilyRelation,
@@ -36,23 +38,22 @@ class _Form(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-def district_choices() -> list[tuple[str, str]]:
-    """The kecamatan of the served regency, by name."""
-    return list(
-        District.objects.filter(regency_id=settings.SMARTKAMPUNG_REGENCY)
-        .order_by("name")
-        .values_list("code", "name")
-    )
+def district_choices(scope: Scope | None = None) -> list[tuple[str, str]]:
+    """The kecamatan of the served regency (those `scope` reaches into), by name."""
+    districts = District.objects.filter(regency_id=settings.SMARTKAMPUNG_REGENCY)
+    if scope is not None and not scope.everything:
+        reached = set(scope.districts) | {code[:6] for code in scope.villages}
+        districts = districts.filter(code__in=reached)
+    return list(districts.order_by("name").values_list("code", "name"))
 
 
-def village_choices() -> list[tuple[str, list[tuple[str, str]]]]:
-    """The villages of the served regency, grouped by kecamatan (an <optgroup> each)."""
+def village_choices(scope: Scope | None = None) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The villages of the served regency (those in `scope`), grouped by kecamatan (an <optgroup> each)."""
     groups: dict[str, list[tuple[str, str]]] = {}
-    villages = (
-        Village.objects.filter(district__regency_id=settings.SMARTKAMPUNG_REGENCY)
-        .order_by("district__name", "name")
-        .values_list("code", "name", "district__name")
-    )
+    villages = Village.objects.filter(district__regency_id=settings.SMARTKAMPUNG_REGENCY)
+    if scope is not None and not scope.everything:
+        villages = villages.filter(Q(code__in=sorted(scope.villages)) | Q(district_id__in=sorted(scope.districts)))
+    villages = villages.order_by("district__name", "name").values_list("code", "name", "district__name")
     for code, name, district in villages:
         groups.setdefault(district, []).append((code, name))
     return list(groups.items())
@@ -82,10 +83,11 @@ class ResidentSearchForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False)
     page = forms.IntegerField(required=False, min_value=1)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, scope: Scope | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["district"].choices = _blank(district_choices(), _("All kecamatan"))
-        self.fields["village"].choices = _blank(village_choices(), _("All villages"))
+        # Only the places the user's jurisdiction reaches: the others would list nobody.
+        self.fields["district"].choices = _blank(district_choices(scope), _("All kecamatan"))
+        self.fields["village"].choices = _blank(village_choices(scope), _("All villages"))
         self.fields["status"].choices = _blank(ResidentStatus.choices, _("Any status"))
         self.fields["q"].widget.attrs.update(
             {"type": "search", "placeholder": _("e.g. 351001 or Siti Aminah"), "autocomplete": "off",

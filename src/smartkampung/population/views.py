@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from smartkampung.accounts.selectors import read_scope
 from smartkampung.population import selectors, services
 from smartkampung.population.forms import (
     HouseholdForm,
@@ -98,7 +99,7 @@ class Pager:
 @login_required
 @require_GET
 def resident_list(request: HttpRequest) -> HttpResponse:
-    form = ResidentSearchForm(request.GET or None)
+    form = ResidentSearchForm(request.GET or None, scope=read_scope(request.user))
     filters = form.filters()
     number = max(1, int(filters["page"]))
     page = selectors.find_residents(

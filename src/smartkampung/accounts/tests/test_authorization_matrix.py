@@ -292,3 +292,9 @@ def test_an_operator_import_rejects_rows_of_another_village(client, django_user_
     assert (job.created_count, job.rejected_count) == (1, 1)
     assert AWAY in job.row_issues.get().errors[0]
     assert Resident.objects.filter(village_id=AWAY).count() == 1
+
+
+def test_the_list_filters_offer_only_places_in_the_jurisdiction(client, django_user_model, world):
+    page = login(client, django_user_model, "operator_in").get("/population/").content.decode()
+    assert f'value="{HOME}"' in page and f'value="{AWAY}"' not in page
+    assert f'value="{HOME_DISTRICT}"' in page and f'value="{AWAY_DISTRICT}"' not in page
