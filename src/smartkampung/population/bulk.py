@@ -17,33 +17,13 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection
 
 from smartkampung.population.models import Household, Resident
+from smartkampung.population.validation import HOUSEHOLD_FIELDS, STORED_RESIDENT_FIELDS
 
 if TYPE_CHECKING:
     import polars as pl
 
-HOUSEHOLD_DATA = ("village_id", "address", "rt", "rw", "postal_code")
-RESIDENT_DATA = (
-    "household_id",
-    "village_id",
-    "name",
-    "name_search",
-    "birth_place",
-    "birth_date",
-    "sex",
-    "religion",
-    "marital_status",
-    "family_relation",
-    "education",
-    "occupation",
-    "mother_name",
-    "father_name",
-    "phone",
-    "status",
-    "lost_job",
-    "informal_income_loss",
-    "tourism_worker",
-    "nik_mismatch",
-)
+HOUSEHOLD_DATA = ("village_id", *HOUSEHOLD_FIELDS)
+RESIDENT_DATA = ("household_id", "village_id", *STORED_RESIDENT_FIELDS)
 _RESIDENT_DEFAULTS: dict[str, Any] = dict.fromkeys(RESIDENT_DATA, "")
 _RESIDENT_DEFAULTS.update(status="living", lost_job=False, informal_income_loss=False, tourism_worker=False)
 

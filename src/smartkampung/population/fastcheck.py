@@ -15,7 +15,7 @@ from collections.abc import Collection
 import polars as pl
 
 from smartkampung.population import siak
-from smartkampung.population.validation import _CHOICES, _FLAGS, _MAX
+from smartkampung.population.validation import _CHOICES, _FLAGS, _MAX, HOUSEHOLD_FIELDS, STORED_RESIDENT_FIELDS
 from smartkampung.regions.nik import _known_districts
 
 # Printable ASCII with single inner spaces and nothing to strip: for such a value
@@ -27,27 +27,8 @@ _PARTS = ("province_no", "regency_no", "district_no", "village_no")
 _STRIP = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0"
 
 # The clean frame: one row per accepted resident, null where the file did not give the field.
-HOUSEHOLD_COLUMNS = ("address", "rt", "rw", "postal_code")
-RESIDENT_COLUMNS = (
-    "name",
-    "name_search",
-    "birth_place",
-    "birth_date",
-    "sex",
-    "religion",
-    "marital_status",
-    "family_relation",
-    "education",
-    "occupation",
-    "mother_name",
-    "father_name",
-    "phone",
-    "status",
-    "lost_job",
-    "informal_income_loss",
-    "tourism_worker",
-    "nik_mismatch",
-)
+HOUSEHOLD_COLUMNS = HOUSEHOLD_FIELDS
+RESIDENT_COLUMNS = STORED_RESIDENT_FIELDS
 CLEAN_SCHEMA: dict[str, pl.DataType] = {
     "row": pl.Int64(),
     "nik": pl.String(),

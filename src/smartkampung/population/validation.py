@@ -36,6 +36,9 @@ RESIDENT_FIELDS = (
     "tourism_worker",
 )
 HOUSEHOLD_FIELDS = ("address", "rt", "rw", "postal_code")
+# What the register stores of a resident besides NIK, household and village: the fields
+# above plus the two a check derives (the search key and the NIK mismatch flag).
+STORED_RESIDENT_FIELDS = ("name", "name_search", *RESIDENT_FIELDS[1:], "nik_mismatch")
 _CHOICES = {
     "sex": siak.IMPORT_SEX,
     "religion": siak.IMPORT_RELIGION,
