@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "smartkampung.accounts",
     "smartkampung.regions",
     "smartkampung.population",
+    "smartkampung.audit",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "smartkampung.audit.context.AuditContextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as its documentation asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from smartkampung.audit import services as audit
 from smartkampung.population import schemas, selectors, services
 from smartkampung.population.importer import ImportFileError
 from smartkampung.regions.models import Village
@@ -46,6 +47,13 @@ def list_residents(request: HttpRequest, filters: Query[ResidentFilters]):
         offset=offset,
         limit=limit,
     )
+    if page.items:
+        audit.record(
+            action="search",
+            object_type="resident",
+            object_ids=[r.nik for r in page.items],
+            detail=filters.dict(exclude_defaults=True) | {"count": page.count},
+        )
     return {"count": page.count, "count_capped": page.capped, "limit": limit, "offset": offset, "items": page.items}
 
 
@@ -67,7 +75,10 @@ def create_resident(request: HttpRequest, payload: schemas.ResidentIn):
 @router.get("/residents/{nik}", response={200: schemas.ResidentOut, 404: schemas.ErrorOut}, summary="A resident")
 def get_resident(request: HttpRequest, nik: str):
     resident = selectors.resident_by_nik(user=request.user, nik=nik)
-    return Status(200, resident) if resident else Status(404, _not_found())
+    if resident is None:
+        return Status(404, _not_found())
+    audit.record(action="view", object_type="resident", subject=resident.nik)
+    return Status(200, resident)
 
 
 @router.patch(
@@ -107,7 +118,15 @@ def list_households(request: HttpRequest, filters: Query[HouseholdFilters]):
     if filters.village:
         qs = qs.filter(village_id=filters.village)
     count, _capped = selectors.capped_count(qs)
-    return {"count": count, "limit": limit, "offset": offset, "items": list(qs[offset : offset + limit])}
+    items = list(qs[offset : offset + limit])
+    if items:
+        audit.record(
+            action="search",
+            object_type="household",
+            object_ids=[h.kk_number for h in items],
+            detail=filters.dict(exclude_defaults=True) | {"count": count},
+        )
+    return {"count": count, "limit": limit, "offset": offset, "items": items}
 
 
 @router.post(
@@ -128,7 +147,10 @@ def create_household(request: HttpRequest, payload: schemas.HouseholdIn):
 @router.get("/households/{kk}", response={200: schemas.HouseholdOut, 404: schemas.ErrorOut}, summary="A household")
 def get_household(request: HttpRequest, kk: str):
     household = selectors.household_by_kk(user=request.user, kk_number=kk)
-    return Status(200, household) if household else Status(404, _not_found())
+    if household is None:
+        return Status(404, _not_found())
+    audit.record(action="view", object_type="household", subject=household.kk_number)
+    return Status(200, household)
 
 
 @router.patch(
@@ -156,8 +178,15 @@ def household_members(request: HttpRequest, kk: str):
     household = selectors.household_by_kk(user=request.user, kk_number=kk)
     if household is None:
         return Status(404, _not_found())
-    members = selectors.household_members(user=request.user, household=household)
-    return Status(200, list(members.select_related("village", "village__district")))
+    members = list(
+        selectors.household_members(user=request.user, household=household).select_related(
+            "village", "village__district"
+        )
+    )
+    audit.record(
+        action="view", object_type="household", subject=household.kk_number, object_ids=[m.nik for m in members]
+    )
+    return Status(200, members)
 
 
 @router.post(
@@ -197,4 +226,7 @@ def get_import_issues(request: HttpRequest, job_id: int, limit: int = 500, offse
     if job is None:
         return Status(404, _not_found())
     limit = max(1, min(limit, 5000))
-    return Status(200, list(job.row_issues.all()[max(0, offset) : max(0, offset) + limit]))
+    rows = list(job.row_issues.all()[max(0, offset) : max(0, offset) + limit])
+    if rows:
+        audit.record(action="view", object_type="import", subject=str(job.pk), object_ids=[r.nik for r in rows])
+    return Status(200, rows)

@@ -235,8 +235,8 @@ def _insert_frame(table: str, frame: "pl.DataFrame") -> None:
 
 
 def _apply_changes(
-    table: str, joined: "pl.DataFrame", columns: tuple[str, ...], *, now: dt.datetime
-) -> int:
+    table: str, joined: "pl.DataFrame", columns: tuple[str, ...], *, now: dt.datetime, key: str
+) -> dict[str, dict[str, list[Any]]]:
     """UPDATE the rows of `joined` (wanted values, old ones suffixed _old, and the old id) that differ.
 
     A wanted null means the file did not give the field: it is left as it is.
@@ -248,14 +248,16 @@ def _apply_changes(
         pl.any_horizontal([pl.col(f"_{n}") for n in columns])
     )
     if not changed.height:
-        return 0
+        return {}
     updates: dict[tuple[str, ...], list[tuple]] = {}
+    diffs: dict[str, dict[str, list[Any]]] = {}
     for row in changed.iter_rows(named=True):
         names = tuple(n for n in columns if row[f"_{n}"])
         updates.setdefault(names, []).append((*(row[n] for n in names), now, row["id"]))
+        diffs[row[key]] = {n: [row[f"{n}_old"], row[n]] for n in names}
     for names, rows in updates.items():
         _update(table, "id", (*names, "updated_at"), rows)
-    return changed.height
+    return diffs
 
 
 @dataclass
@@ -263,6 +265,8 @@ class FrameOutcome:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    created_keys: list[str] = field(default_factory=list)
+    changes: dict[str, dict[str, list[Any]]] = field(default_factory=dict)  # nik -> field -> [old, new]
 
 
 def write_frame(frame: "pl.DataFrame", *, now: dt.datetime, fresh: bool = False) -> FrameOutcome:
@@ -299,7 +303,7 @@ def write_frame(frame: "pl.DataFrame", *, now: dt.datetime, fresh: bool = False)
         updated_at=pl.lit(stamp),
     )
     _insert_frame(household_table, new)
-    _apply_changes(household_table, joined.filter(pl.col("id").is_not_null()), HOUSEHOLD_DATA, now=now)
+    _apply_changes(household_table, joined.filter(pl.col("id").is_not_null()), HOUSEHOLD_DATA, now=now, key="kk_number")
     household_ids = pl.concat(
         [joined.filter(pl.col("id").is_not_null()).select("kk_number", "id"), new.select("kk_number", "id")]
     ).rename({"id": "household_id"})
@@ -319,7 +323,9 @@ def write_frame(frame: "pl.DataFrame", *, now: dt.datetime, fresh: bool = False)
     _insert_frame(resident_table, new)
     existing = joined.filter(pl.col("id").is_not_null())
     outcome.created = new.height
-    outcome.updated = _apply_changes(resident_table, existing, RESIDENT_DATA, now=now)
+    outcome.created_keys = new["nik"].to_list()
+    outcome.changes = _apply_changes(resident_table, existing, RESIDENT_DATA, now=now, key="nik")
+    outcome.updated = len(outcome.changes)
     outcome.unchanged = existing.height - outcome.updated
     return outcome
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartkampung.accounts.selectors import write_scope
+from smartkampung.audit import services as audit
 from smartkampung.population.bulk import BatchOutcome, ResidentWrite, write_batch, write_frame
 from smartkampung.population.fastcheck import CLEAN_SCHEMA, RESIDENT_COLUMNS, check_frame
 from smartkampung.population.importer import (
@@ -74,9 +75,19 @@ def create_household(*, user, values: dict[str, Any]) -> Household:
         raise RegistryError([(_("KK number"), _("A household with this KK number is already registered."))])
     try:
         with transaction.atomic():
-            return Household.objects.create(kk_number=record.kk_number, village_id=village_code, **record.household)
+            household = Household.objects.create(
+                kk_number=record.kk_number, village_id=village_code, **record.household
+            )
     except IntegrityError as exc:  # a concurrent create of the same KK
         raise RegistryError([(_("KK number"), _("A household with this KK number is already registered."))]) from exc
+    audit.record(
+        action="create",
+        object_type="household",
+        subject=household.kk_number,
+        user=user,
+        changes=audit.diff({}, {"village": village_code, **record.household}),
+    )
+    return household
 
 
 @transaction.atomic
@@ -90,15 +101,18 @@ def update_household(*, user, household: Household, values: dict[str, Any]) -> H
     if record.errors:
         raise RegistryError(record.errors)
     changed = [name for name, value in record.household.items() if getattr(household, name) != value]
+    changes = {name: [getattr(household, name), record.household[name]] for name in changed}
     for name in changed:
         setattr(household, name, record.household[name])
     if village_code and village_code != household.village_id:
+        changes["village"] = [household.village_id, village_code]
         household.village_id = village_code
         changed.append("village")
         # Residents carry their household's village; keep them in step in the same transaction.
         household.members.update(village_id=village_code, updated_at=timezone.now())
     if changed:
         household.save(update_fields=[*changed, "updated_at"])
+        audit.record(action="update", object_type="household", subject=household.kk_number, user=user, changes=changes)
     return household
 
 
@@ -124,13 +138,21 @@ def create_resident(*, user, values: dict[str, Any]) -> Resident:
         )
     try:
         with transaction.atomic():
-            return Resident.objects.create(
+            resident = Resident.objects.create(
                 nik=record.nik,
                 household=household,
                 village_id=household.village_id,
                 nik_mismatch=record.mismatch,
                 **record.resident,
             )
+        audit.record(
+            action="create",
+            object_type="resident",
+            subject=resident.nik,
+            user=user,
+            changes=audit.diff({}, {"household": household.kk_number, **record.resident}),
+        )
+        return resident
     except IntegrityError as exc:  # a concurrent create of the same NIK
         raise RegistryError(
             [
@@ -176,10 +198,12 @@ def update_resident(*, user, resident: Resident, values: dict[str, Any]) -> Resi
         parse_nik(resident.nik), wanted.get("birth_date", resident.birth_date), wanted.get("sex", resident.sex)
     )
     changed = [name for name, value in wanted.items() if getattr(resident, name) != value]
+    changes = {name: [getattr(resident, name), wanted[name]] for name in changed}
     for name in changed:
         setattr(resident, name, wanted[name])
     if changed:
         resident.save(update_fields=[*changed, "updated_at"])
+        audit.record(action="update", object_type="resident", subject=resident.nik, user=user, changes=changes)
     return resident
 
 
@@ -460,6 +484,7 @@ def _fresh_import(job: ImportJob, clean, numbers, issues: list[ImportRowIssue]) 
         restore = detach_indexes(connection, cursor, [household_table, resident_table])
         outcome = write_frame(clean, now=timezone.now(), fresh=True)
         _record(job, outcome.created, outcome.updated, outcome.unchanged, issues, len(numbers), final=True)
+        _audit_import(job, outcome.created_keys, outcome.changes)
         # Session memory for the index builds only (reset at commit); the default spills the sorts to disk.
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         for sql in restore:
@@ -472,6 +497,7 @@ def _commit_frame(job, part, issues, processed: int, *, final: bool, now) -> Non
         with transaction.atomic():
             outcome = write_frame(part, now=now)
             _record(job, outcome.created, outcome.updated, outcome.unchanged, issues, processed, final)
+            _audit_import(job, outcome.created_keys, outcome.changes)
         return
     except (IntegrityError, DatabaseError):
         logger.warning("import %s: chunk failed as a whole, retrying in batches", job.pk, exc_info=True)
@@ -493,6 +519,7 @@ def _commit_batch(job, batch, issues, processed, final: bool = False) -> None:
         with transaction.atomic():
             outcome = write_batch([w for _n, w in batch], now=now)
             _record(job, len(outcome.created), len(outcome.updated), len(outcome.unchanged), issues, processed, final)
+            _audit_import(job, outcome.created, outcome.updated)
         return
     except (IntegrityError, DatabaseError):
         logger.warning("import %s: batch failed as a whole, retrying row by row", job.pk, exc_info=True)
@@ -518,6 +545,23 @@ def _commit_batch(job, batch, issues, processed, final: bool = False) -> None:
             total.updated.update(outcome.updated)
             total.unchanged += outcome.unchanged
         _record(job, len(total.created), len(total.updated), len(total.unchanged), issues, processed, final)
+        _audit_import(job, total.created, total.updated)
+
+
+def _audit_import(job: ImportJob, created: list[str], changes: dict) -> None:
+    """The import's writes in the audit log, in the batch's transaction: one entry naming the residents a
+    batch added, and one per resident it changed (with the old and new values)."""
+    detail = {"import": job.pk, "file": job.original_name}
+    if created:
+        audit.record(
+            action="import", object_type="resident", object_ids=list(created), detail=detail, user=job.created_by
+        )
+    audit.record_changes(
+        object_type="resident",
+        changes={nik: {f: [old, new] for f, (old, new) in diff.items()} for nik, diff in changes.items()},
+        detail=detail,
+        user=job.created_by,
+    )
 
 
 def _record(job, created: int, updated: int, unchanged: int, issues, processed: int, final: bool) -> None:

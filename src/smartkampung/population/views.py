@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from smartkampung.accounts.selectors import read_scope
+from smartkampung.audit import services as audit
 from smartkampung.population import selectors, services
 from smartkampung.population.forms import (
     HouseholdForm,
@@ -119,6 +120,13 @@ def resident_list(request: HttpRequest) -> HttpResponse:
         params={k: str(v) for k, v in filters.items()},
     )
     residents = page.items
+    if residents:
+        audit.record(
+            action="search",
+            object_type="resident",
+            object_ids=[r.nik for r in residents],
+            detail={k: v for k, v in filters.items() if v and k != "page"} | {"count": page.count},
+        )
     filtered = any(filters[k] for k in ("q", "district", "village", "status"))
     context = {"form": form, "residents": residents, "pager": pager, "filtered": filtered}
     template = "population/_resident_results.html" if _is_htmx(request) else "population/resident_list.html"
@@ -148,6 +156,7 @@ def _resident_or_404(request: HttpRequest, nik: str):
 @require_GET
 def resident_detail(request: HttpRequest, nik: str) -> HttpResponse:
     resident = _resident_or_404(request, nik)
+    audit.record(action="view", object_type="resident", subject=resident.nik)
     may_change = selectors.may_change(request.user, resident.village_id)
     return render(request, "population/resident_detail.html", {"resident": resident, "may_change": may_change})
 
@@ -204,6 +213,9 @@ def _household_or_404(request: HttpRequest, kk: str):
 def household_detail(request: HttpRequest, kk: str) -> HttpResponse:
     household = _household_or_404(request, kk)
     members = list(selectors.household_members(user=request.user, household=household))
+    audit.record(
+        action="view", object_type="household", subject=household.kk_number, object_ids=[m.nik for m in members]
+    )
     may_change = selectors.may_change(request.user, household.village_id)
     return render(
         request,
@@ -318,6 +330,8 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         page=_page_number(request), per_page=ISSUES_PAGE_SIZE, count=count, capped=capped, params={"kind": kind}
     )
     rows = list(issues[pager.offset : pager.offset + ISSUES_PAGE_SIZE]) if job.is_finished else []
+    if rows:
+        audit.record(action="view", object_type="import", subject=str(job.pk), object_ids=[r.nik for r in rows])
     return render(
         request,
         "population/import_detail.html",

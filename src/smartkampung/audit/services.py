@@ -1,0 +1,79 @@
+"""Writing the audit log. Every service that touches personal data calls `record` in its own transaction,
+so the entry commits (or rolls back) with the change it describes."""
+
+from typing import Any
+
+from smartkampung.audit.context import current
+from smartkampung.audit.models import Action, AuditEntry
+
+
+def _actor(user):
+    context = current.get()
+    if user is None and context is not None:
+        user = context.user
+    if user is not None and not getattr(user, "is_authenticated", False):
+        user = None
+    return user, context
+
+
+def record(
+    *,
+    action: str,
+    object_type: str,
+    subject: str = "",
+    object_ids: list[str] | None = None,
+    changes: dict[str, Any] | None = None,
+    detail: dict[str, Any] | None = None,
+    user=None,
+) -> AuditEntry:
+    from smartkampung.accounts.selectors import roles_of
+
+    user, context = _actor(user)
+    return AuditEntry.objects.create(
+        actor=user,
+        actor_username=user.get_username() if user else "",
+        roles=",".join(sorted(str(r) for r in roles_of(user))) if user else "",
+        action=Action(action),
+        object_type=object_type,
+        subject=subject[:40],
+        object_ids=object_ids or [],
+        changes=changes or {},
+        detail=detail or {},
+        ip=context.ip if context else None,
+        path=context.path if context else "",
+    )
+
+
+def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[Any]]:
+    """{field: [old, new]} for the fields whose value changed."""
+    return {name: [old.get(name), value] for name, value in new.items() if old.get(name) != value}
+
+
+def record_changes(
+    *, object_type: str, changes: dict[str, dict[str, list[Any]]], detail: dict[str, Any] | None = None, user=None
+) -> None:
+    """One UPDATE entry per changed record (so each record's history finds it), written in one statement."""
+    if not changes:
+        return
+    user, context = _actor(user)
+    from smartkampung.accounts.selectors import roles_of
+
+    roles = ",".join(sorted(str(r) for r in roles_of(user))) if user else ""
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                actor=user,
+                actor_username=user.get_username() if user else "",
+                roles=roles,
+                action=Action.UPDATE,
+                object_type=object_type,
+                subject=key[:40],
+                changes=diff_of_key,
+                detail=detail or {},
+                ip=context.ip if context else None,
+                path=context.path if context else "",
+            )
+            for key, diff_of_key in changes.items()
+        ],
+        batch_size=5000,
+    )
