@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("smartkampung.accounts.urls")),
     path("regions/", include("smartkampung.regions.urls")),
     path("population/", include("smartkampung.population.urls")),
+    path("audit/", include("smartkampung.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),

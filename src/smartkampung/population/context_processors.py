@@ -3,4 +3,10 @@ from smartkampung.population import selectors
 
 def registry(request):
     """Whether to offer the registering buttons (the views check again)."""
-    return {"may_register": selectors.may_register(request.user) if hasattr(request, "user") else False}
+    from smartkampung.audit.selectors import may_read_audit
+
+    user = getattr(request, "user", None)
+    return {
+        "may_register": selectors.may_register(user) if user else False,
+        "may_read_audit": may_read_audit(user) if user else False,
+    }

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from smartkampung.accounts.selectors import read_scope
+from smartkampung.audit import selectors as audit_selectors
 from smartkampung.audit import services as audit
 from smartkampung.population import selectors, services
 from smartkampung.population.forms import (
@@ -158,7 +159,12 @@ def resident_detail(request: HttpRequest, nik: str) -> HttpResponse:
     resident = _resident_or_404(request, nik)
     audit.record(action="view", object_type="resident", subject=resident.nik)
     may_change = selectors.may_change(request.user, resident.village_id)
-    return render(request, "population/resident_detail.html", {"resident": resident, "may_change": may_change})
+    history = audit_selectors.history_of(user=request.user, object_type="resident", key=resident.nik, visible=True)
+    return render(
+        request,
+        "population/resident_detail.html",
+        {"resident": resident, "may_change": may_change, "history": history},
+    )
 
 
 @login_required

@@ -80,6 +80,10 @@ def expect_job_list(actor: str) -> str:
     return LOGIN if actor == "anonymous" else SHOWN if actor == "regency_admin" else HIDDEN
 
 
+def expect_audit(actor: str) -> str:
+    return LOGIN if actor == "anonymous" else SHOWN if actor == "regency_admin" else FORBIDDEN
+
+
 # endpoint -> (method, url template, body, expectation). Pages by URL name, API by "METHOD path".
 HOUSEHOLD_BODY = {"kk_number": "3510150202200002", "village_code": HOME, "address": "JL. BARU", "rt": "1", "rw": "1"}
 RESIDENT_BODY = {
@@ -106,6 +110,8 @@ PAGES = {
     "population:import_create": ("get", "/population/imports/new/", None, expect_import),
     "population:import_detail": ("get", "/population/imports/{job}/", None, expect_admin_job),
     "population:import_progress": ("get", "/population/imports/{job}/progress/", None, expect_admin_job),
+    "audit:audit_list": ("get", "/audit/", None, expect_audit),
+    "audit:audit_export": ("get", "/audit/export.csv", None, expect_audit),
 }
 API = {
     "GET /api/v1/residents": ("get", "/api/v1/residents", None, expect_list),
@@ -221,7 +227,7 @@ def visible_villages(actor: str) -> set[str]:
 
 
 def check(response, expected: str, *, actor: str, is_api: bool, submitted: dict | None = None) -> None:
-    body = response.content.decode()
+    body = (b"".join(response.streaming_content) if response.streaming else response.content).decode()
     for value in (submitted or {}).values():
         body = body.replace(str(value), "")  # what the actor typed in may come back to them
     status = response.status_code
