@@ -7,6 +7,7 @@ from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import django_auth
 
 from smartkampung.population.api import router as population_router
+from smartkampung.population.public_api import router as public_router
 from smartkampung.regions.api import nik_router
 from smartkampung.regions.api import router as regions_router
 
@@ -19,6 +20,7 @@ api = NinjaAPI(
 )
 api.add_router("/regions", regions_router)
 api.add_router("/nik", nik_router)
+api.add_router("/public", public_router)
 api.add_router("/", population_router, auth=django_auth)
 
 

@@ -178,6 +178,10 @@ TASKS = {
     }
 }
 
+# Citizen-facing checks, per client address (README: "Public endpoints").
+PUBLIC_CHECK_PER_MINUTE = int(os.environ.get("PUBLIC_CHECK_PER_MINUTE", "5"))
+PUBLIC_CHECK_PER_DAY = int(os.environ.get("PUBLIC_CHECK_PER_DAY", "30"))
+
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

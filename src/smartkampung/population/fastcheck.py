@@ -48,8 +48,10 @@ def _lookup(column: str, table: dict[str, str]) -> pl.Expr:
     keys = pl.Series(list(table), dtype=pl.String)
     ours = pl.Series(list(table.values()), dtype=pl.String)
     exact = value.replace_strict(keys, ours, default=None, return_dtype=pl.String)
-    keyed = value.str.to_uppercase().str.replace_all(r"[^0-9A-Z]", "").replace_strict(
-        keys, ours, default=None, return_dtype=pl.String
+    keyed = (
+        value.str.to_uppercase()
+        .str.replace_all(r"[^0-9A-Z]", "")
+        .replace_strict(keys, ours, default=None, return_dtype=pl.String)
     )
     return pl.when(value == "").then(pl.lit("")).otherwise(exact.fill_null(keyed))
 
@@ -86,8 +88,10 @@ def _birth_date(today: dt.date) -> tuple[pl.Expr, pl.Expr]:
     text = pl.col("birth_date")
     iso = text.str.contains(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
     dmy = text.str.contains(r"^(?:[0-9]{2}-[0-9]{2}-[0-9]{4}|[0-9]{2}/[0-9]{2}/[0-9]{4}|[0-9]{2}\.[0-9]{2}\.[0-9]{4})$")
-    as_iso = pl.when(iso).then(text).otherwise(
-        pl.concat_str([text.str.slice(6, 4), text.str.slice(3, 2), text.str.slice(0, 2)], separator="-")
+    as_iso = (
+        pl.when(iso)
+        .then(text)
+        .otherwise(pl.concat_str([text.str.slice(6, 4), text.str.slice(3, 2), text.str.slice(0, 2)], separator="-"))
     )
     parsed = as_iso.str.to_date("%Y-%m-%d", strict=False)
     ok = (iso | dmy) & parsed.is_not_null() & (parsed <= today) & (parsed.dt.year() >= 1880)

@@ -90,8 +90,12 @@ class ResidentSearchForm(forms.Form):
         self.fields["village"].choices = _blank(village_choices(scope), _("All villages"))
         self.fields["status"].choices = _blank(ResidentStatus.choices, _("Any status"))
         self.fields["q"].widget.attrs.update(
-            {"type": "search", "placeholder": _("e.g. 351001 or Siti Aminah"), "autocomplete": "off",
-             "spellcheck": "false"}
+            {
+                "type": "search",
+                "placeholder": _("e.g. 351001 or Siti Aminah"),
+                "autocomplete": "off",
+                "spellcheck": "false",
+            }
         )
 
     def filters(self) -> dict[str, str | int]:
@@ -110,19 +114,22 @@ class ResidentForm(_Form):
     """Register (with NIK) or change (without) a resident."""
 
     nik = forms.CharField(
-        label=_label(Resident, "nik"), max_length=40,
+        label=_label(Resident, "nik"),
+        max_length=40,
         help_text=_("16 digits, as on the KTP or the Kartu Keluarga."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     kk_number = forms.CharField(
-        label=_label(Household, "kk_number"), max_length=40,
+        label=_label(Household, "kk_number"),
+        max_length=40,
         help_text=_("16 digits. The household must already be registered."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     name = forms.CharField(label=_label(Resident, "name"), max_length=150)
     birth_place = forms.CharField(label=_label(Resident, "birth_place"), max_length=100, required=False)
     birth_date = forms.DateField(
-        label=_label(Resident, "birth_date"), input_formats=DATE_INPUT_FORMATS,
+        label=_label(Resident, "birth_date"),
+        input_formats=DATE_INPUT_FORMATS,
         help_text=_("DD-MM-YYYY, e.g. 17-08-1985."),
         widget=forms.DateInput(
             format="%d-%m-%Y",
@@ -131,9 +138,7 @@ class ResidentForm(_Form):
         error_messages={"invalid": _("Write the date as DD-MM-YYYY, e.g. 17-08-1985.")},
     )
     sex = forms.ChoiceField(label=_label(Resident, "sex"), choices=Sex.choices, widget=forms.RadioSelect)
-    religion = forms.ChoiceField(
-        label=_label(Resident, "religion"), choices=_blank(Religion.choices), required=False
-    )
+    religion = forms.ChoiceField(label=_label(Resident, "religion"), choices=_blank(Religion.choices), required=False)
     marital_status = forms.ChoiceField(
         label=_label(Resident, "marital_status"), choices=_blank(MaritalStatus.choices), required=False
     )
@@ -147,7 +152,9 @@ class ResidentForm(_Form):
     mother_name = forms.CharField(label=_label(Resident, "mother_name"), max_length=150, required=False)
     father_name = forms.CharField(label=_label(Resident, "father_name"), max_length=150, required=False)
     phone = forms.CharField(
-        label=_label(Resident, "phone"), max_length=30, required=False,
+        label=_label(Resident, "phone"),
+        max_length=30,
+        required=False,
         help_text=_("e.g. 0812 3456 7890 or +62 812 3456 7890."),
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}),
     )
@@ -182,22 +189,29 @@ class HouseholdForm(_Form):
     """Register (with KK number) or change (without) a household."""
 
     kk_number = forms.CharField(
-        label=_label(Household, "kk_number"), max_length=40,
+        label=_label(Household, "kk_number"),
+        max_length=40,
         help_text=_("16 digits, as on the Kartu Keluarga."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     village_code = forms.ChoiceField(label=_label(Household, "village"))
     address = forms.CharField(label=_label(Household, "address"), max_length=255, required=False)
     rt = forms.CharField(
-        label=_label(Household, "rt"), max_length=3, required=False,
+        label=_label(Household, "rt"),
+        max_length=3,
+        required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 4}),
     )
     rw = forms.CharField(
-        label=_label(Household, "rw"), max_length=3, required=False,
+        label=_label(Household, "rw"),
+        max_length=3,
+        required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 4}),
     )
     postal_code = forms.CharField(
-        label=_label(Household, "postal_code"), max_length=5, required=False,
+        label=_label(Household, "postal_code"),
+        max_length=5,
+        required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 6}),
     )
 
@@ -215,19 +229,26 @@ class HouseholdForm(_Form):
 
     @staticmethod
     def initial_for(household: Household) -> dict:
-        return {"village_code": household.village_id, "address": household.address, "rt": household.rt,
-                "rw": household.rw, "postal_code": household.postal_code}
+        return {
+            "village_code": household.village_id,
+            "address": household.address,
+            "rt": household.rt,
+            "rw": household.rw,
+            "postal_code": household.postal_code,
+        }
 
 
 class ImportForm(_Form):
     file = forms.FileField(
         label=_("Registry file (CSV or XLSX)"),
         help_text=_("A SIAK export or a village spreadsheet; the first row must hold the column names."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-"
-                                                         "officedocument.spreadsheetml.sheet"}),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
     )
     village = forms.ChoiceField(
-        label=_("Village for rows without a village code"), required=False,
+        label=_("Village for rows without a village code"),
+        required=False,
         help_text=_("Only needed when the file has no KODE_DESA column (e.g. a list from one village)."),
     )
 

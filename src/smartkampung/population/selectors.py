@@ -137,13 +137,17 @@ def search_page(qs: QuerySet[Resident], *, offset: int, limit: int, by_name: boo
 
 
 def find_residents(
-    *, user, query: str = "", village_code: str = "", district_code: str = "", status: str = "", offset: int = 0,
+    *,
+    user,
+    query: str = "",
+    village_code: str = "",
+    district_code: str = "",
+    status: str = "",
+    offset: int = 0,
     limit: int = 25,
 ) -> SearchPage:
     """The resident search of the list page and GET /api/v1/residents."""
-    qs = search_residents(
-        user=user, query=query, village_code=village_code, district_code=district_code, status=status
-    )
+    qs = search_residents(user=user, query=query, village_code=village_code, district_code=district_code, status=status)
     return search_page(qs, offset=offset, limit=limit, by_name=is_name_search(query))
 
 

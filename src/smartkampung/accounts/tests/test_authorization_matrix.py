@@ -134,7 +134,9 @@ API = {
 }
 # No personal data behind these (reference data, structure checks, sign-in, the API's own documents).
 PUBLIC_PAGES = {"core:home", "core:healthz", "accounts:login", "accounts:logout", "set_language"}
-PUBLIC_API_PREFIXES = ("/api/v1/regions/", "/api/v1/nik/")
+# /api/v1/public/: citizens' endpoints (second factor, masked answers, rate limits), tested in
+# population/tests/test_public_check.py.
+PUBLIC_API_PREFIXES = ("/api/v1/regions/", "/api/v1/nik/", "/api/v1/public/")
 
 
 def _page_names(resolver: URLResolver, namespace: str = "") -> set[str]:

@@ -346,9 +346,7 @@ class _Families:
             if in_law_age < 18.0:
                 in_law_age = 18.0 + random_() * 3
             in_law_sex = _M if child_sex == _F else _F
-            in_law = self.person(
-                _CHILD_IN_LAW, in_law_sex, in_law_age, _MARRIED, self.spouse_ethnic(ethnic), religion
-            )
+            in_law = self.person(_CHILD_IN_LAW, in_law_sex, in_law_age, _MARRIED, self.spouse_ethnic(ethnic), religion)
             members.append(in_law)
         else:
             child.marital = _WIDOWED if random_() < 0.4 else _DIVORCED

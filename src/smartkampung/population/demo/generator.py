@@ -306,17 +306,30 @@ class _Generator(_Families):
             nik = self.serial(nik_serials, f"{district}{day:02d}{birth.month:02d}{birth.year % 100:02d}")
             residents.append(
                 DemoResident(
-                    nik, p.name, birth_place, birth, p.sex, religion, p.marital, relation, education, occupation,
-                    p.mother, p.father, phone, status, lost_job, informal_loss, tourism,
+                    nik,
+                    p.name,
+                    birth_place,
+                    birth,
+                    p.sex,
+                    religion,
+                    p.marital,
+                    relation,
+                    education,
+                    occupation,
+                    p.mother,
+                    p.father,
+                    phone,
+                    status,
+                    lost_job,
+                    informal_loss,
+                    tourism,
                 )
             )
         # The card is reissued at every change, so it is no older than its youngest member,
         # and it was first issued once the head was an adult.
         earliest = min(today_ord, max(self.kk_earliest, latest_birth, head_birth + int(17 * _YEAR)))
         issued = dt.date.fromordinal(earliest + int((random_() ** 0.7) * (today_ord - earliest)))
-        kk_number = self.serial(
-            self.kk_serials, f"{district}{issued.day:02d}{issued.month:02d}{issued.year % 100:02d}"
-        )
+        kk_number = self.serial(self.kk_serials, f"{district}{issued.day:02d}{issued.month:02d}{issued.year % 100:02d}")
         place, rw, street = village.places[int(random_() * len(village.places))]
         address = f"{place} NO. {1 + int(random_() * 160)}" if street else place
         rt = 1 + int(random_() * 15)

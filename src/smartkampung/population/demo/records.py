@@ -10,9 +10,28 @@ from dataclasses import dataclass
 REFERENCE_DATE = dt.date(2026, 1, 1)
 
 CSV_COLUMNS = (
-    "NIK", "NO_KK", "NAMA_LGKP", "TMPT_LHR", "TGL_LHR", "JENIS_KLMIN", "AGAMA", "STATUS_KAWIN", "STAT_HBKEL",
-    "PDDK_AKH", "JENIS_PKRJN", "NAMA_LGKP_IBU", "NAMA_LGKP_AYAH", "ALAMAT", "NO_RT", "NO_RW", "KODE_DESA",
-    "NO_HP", "STATUS", "PHK", "INFORMAL_TERDAMPAK", "PEKERJA_PARIWISATA",
+    "NIK",
+    "NO_KK",
+    "NAMA_LGKP",
+    "TMPT_LHR",
+    "TGL_LHR",
+    "JENIS_KLMIN",
+    "AGAMA",
+    "STATUS_KAWIN",
+    "STAT_HBKEL",
+    "PDDK_AKH",
+    "JENIS_PKRJN",
+    "NAMA_LGKP_IBU",
+    "NAMA_LGKP_AYAH",
+    "ALAMAT",
+    "NO_RT",
+    "NO_RW",
+    "KODE_DESA",
+    "NO_HP",
+    "STATUS",
+    "PHK",
+    "INFORMAL_TERDAMPAK",
+    "PEKERJA_PARIWISATA",
 )
 
 

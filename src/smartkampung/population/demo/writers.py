@@ -54,17 +54,60 @@ def _chunks(households: Iterable[DemoHousehold], size: int) -> Iterator[list[Dem
 
 _HOUSEHOLD_FIELDS = ("id", "kk_number", "village", "address", "rt", "rw", "postal_code", "created_at", "updated_at")
 _RESIDENT_FIELDS = (
-    "id", "nik", "household", "village", "name", "name_search", "birth_place", "birth_date", "sex", "religion",
-    "marital_status", "family_relation", "education", "occupation", "mother_name", "father_name", "phone",
-    "status", "lost_job", "informal_income_loss", "tourism_worker", "nik_mismatch", "created_at", "updated_at",
+    "id",
+    "nik",
+    "household",
+    "village",
+    "name",
+    "name_search",
+    "birth_place",
+    "birth_date",
+    "sex",
+    "religion",
+    "marital_status",
+    "family_relation",
+    "education",
+    "occupation",
+    "mother_name",
+    "father_name",
+    "phone",
+    "status",
+    "lost_job",
+    "informal_income_loss",
+    "tourism_worker",
+    "nik_mismatch",
+    "created_at",
+    "updated_at",
 )
 
 
 # PostgreSQL types of those columns, for binary COPY (varchar travels as text).
 _HOUSEHOLD_TYPES = ("int8", "text", "text", "text", "text", "text", "text", "timestamptz", "timestamptz")
 _RESIDENT_TYPES = (
-    "int8", "text", "int8", "text", "text", "text", "text", "date", "text", "text", "text", "text", "text", "text",
-    "text", "text", "text", "text", "bool", "bool", "bool", "text", "timestamptz", "timestamptz",
+    "int8",
+    "text",
+    "int8",
+    "text",
+    "text",
+    "text",
+    "text",
+    "date",
+    "text",
+    "text",
+    "text",
+    "text",
+    "text",
+    "text",
+    "text",
+    "text",
+    "text",
+    "text",
+    "bool",
+    "bool",
+    "bool",
+    "text",
+    "timestamptz",
+    "timestamptz",
 )
 
 
@@ -152,11 +195,30 @@ def write_to_database(
                     resident_id += 1
                     resident_rows.append(
                         (
-                            resident_id, r.nik, household_id, village, r.name, name_search_key(r.name), r.birth_place,
-                            r.birth_date if postgres else r.birth_date.isoformat(), r.sex, r.religion,
-                            r.marital_status, r.family_relation, r.education, r.occupation, r.mother_name,
-                            r.father_name, r.phone, r.status, r.lost_job, r.informal_income_loss, r.tourism_worker,
-                            "", stamp, stamp,
+                            resident_id,
+                            r.nik,
+                            household_id,
+                            village,
+                            r.name,
+                            name_search_key(r.name),
+                            r.birth_place,
+                            r.birth_date if postgres else r.birth_date.isoformat(),
+                            r.sex,
+                            r.religion,
+                            r.marital_status,
+                            r.family_relation,
+                            r.education,
+                            r.occupation,
+                            r.mother_name,
+                            r.father_name,
+                            r.phone,
+                            r.status,
+                            r.lost_job,
+                            r.informal_income_loss,
+                            r.tourism_worker,
+                            "",
+                            stamp,
+                            stamp,
                         )
                     )
             if postgres:
@@ -189,7 +251,6 @@ def write_to_database(
     return DemoSummary(households_done, residents_done, len(villages), time.monotonic() - started)
 
 
-
 def _local_phone(e164: str) -> str:
     return "0" + e164[3:] if e164.startswith("+62") else e164
 
@@ -201,11 +262,28 @@ def siak_row(household: DemoHousehold, resident: DemoResident) -> list[str]:
     if r.family_relation == _SPOUSE and r.sex == _M:
         relation = "SUAMI"
     return [
-        r.nik, household.kk_number, r.name, r.birth_place, r.birth_date.strftime("%d-%m-%Y"), SIAK_SEX[r.sex],
-        SIAK_RELIGION[r.religion], SIAK_MARITAL[r.marital_status], relation, SIAK_EDUCATION[r.education],
-        r.occupation, r.mother_name, r.father_name, household.address, household.rt, household.rw,
-        household.village_code, _local_phone(r.phone), SIAK_STATUS[r.status], "Y" if r.lost_job else "N",
-        "Y" if r.informal_income_loss else "N", "Y" if r.tourism_worker else "N",
+        r.nik,
+        household.kk_number,
+        r.name,
+        r.birth_place,
+        r.birth_date.strftime("%d-%m-%Y"),
+        SIAK_SEX[r.sex],
+        SIAK_RELIGION[r.religion],
+        SIAK_MARITAL[r.marital_status],
+        relation,
+        SIAK_EDUCATION[r.education],
+        r.occupation,
+        r.mother_name,
+        r.father_name,
+        household.address,
+        household.rt,
+        household.rw,
+        household.village_code,
+        _local_phone(r.phone),
+        SIAK_STATUS[r.status],
+        "Y" if r.lost_job else "N",
+        "Y" if r.informal_income_loss else "N",
+        "Y" if r.tourism_worker else "N",
     ]
 
 
@@ -225,7 +303,10 @@ def write_siak_csv(
 
 
 def _write_csv(
-    households: Iterable[DemoHousehold], handle: IO[str], chunk_residents: int, progress: Progress | None,
+    households: Iterable[DemoHousehold],
+    handle: IO[str],
+    chunk_residents: int,
+    progress: Progress | None,
     started: float,
 ) -> DemoSummary:
     writer = csv.writer(handle, lineterminator="\n")

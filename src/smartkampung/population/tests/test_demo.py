@@ -108,8 +108,10 @@ def test_household_structure_is_plausible(population):
                 if r.mother_name == mother.name:
                     assert 17.5 <= _age(mother.birth_date) - age <= 40.5
             if r.family_relation in ("parent", "parent_in_law"):
-                assert _age(r.birth_date) - _age(head.birth_date if r.family_relation == "parent" else
-                                                 spouse.birth_date) >= 18
+                assert (
+                    _age(r.birth_date) - _age(head.birth_date if r.family_relation == "parent" else spouse.birth_date)
+                    >= 18
+                )
 
 
 def test_names_are_clean_upper_case_ktp_names(population):
@@ -202,9 +204,28 @@ def test_csv_export_has_the_siak_columns_and_vocabulary(tmp_path: Path):
         rows = [dict(zip(header, row, strict=True)) for row in reader]
     assert header == list(CSV_COLUMNS)
     assert header == [
-        "NIK", "NO_KK", "NAMA_LGKP", "TMPT_LHR", "TGL_LHR", "JENIS_KLMIN", "AGAMA", "STATUS_KAWIN", "STAT_HBKEL",
-        "PDDK_AKH", "JENIS_PKRJN", "NAMA_LGKP_IBU", "NAMA_LGKP_AYAH", "ALAMAT", "NO_RT", "NO_RW", "KODE_DESA",
-        "NO_HP", "STATUS", "PHK", "INFORMAL_TERDAMPAK", "PEKERJA_PARIWISATA",
+        "NIK",
+        "NO_KK",
+        "NAMA_LGKP",
+        "TMPT_LHR",
+        "TGL_LHR",
+        "JENIS_KLMIN",
+        "AGAMA",
+        "STATUS_KAWIN",
+        "STAT_HBKEL",
+        "PDDK_AKH",
+        "JENIS_PKRJN",
+        "NAMA_LGKP_IBU",
+        "NAMA_LGKP_AYAH",
+        "ALAMAT",
+        "NO_RT",
+        "NO_RW",
+        "KODE_DESA",
+        "NO_HP",
+        "STATUS",
+        "PHK",
+        "INFORMAL_TERDAMPAK",
+        "PEKERJA_PARIWISATA",
     ]
     assert len(rows) == summary.residents == 1500
     relations = set(demo.SIAK_RELATION.values()) | {"SUAMI"}
@@ -239,8 +260,11 @@ def test_mapping_tables_cover_every_choice():
     from smartkampung.population import models
 
     for table, choices in (
-        (demo.SIAK_SEX, models.Sex), (demo.SIAK_RELIGION, models.Religion), (demo.SIAK_MARITAL, models.MaritalStatus),
-        (demo.SIAK_RELATION, models.FamilyRelation), (demo.SIAK_EDUCATION, models.Education),
+        (demo.SIAK_SEX, models.Sex),
+        (demo.SIAK_RELIGION, models.Religion),
+        (demo.SIAK_MARITAL, models.MaritalStatus),
+        (demo.SIAK_RELATION, models.FamilyRelation),
+        (demo.SIAK_EDUCATION, models.Education),
         (demo.SIAK_STATUS, models.ResidentStatus),
     ):
         assert {str(k) for k in table} == set(choices.values)

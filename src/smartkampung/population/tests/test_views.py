@@ -34,23 +34,55 @@ def media(settings):
 @pytest.fixture
 def family(villages):
     """A household in Sarongan with a father and a mother, and a single woman in Bakungan."""
-    services.create_household(user=None, values={
-        "kk_number": KK, "village_code": SARONGAN, "address": "Dusun Krajan", "rt": "1", "rw": "2",
-    })
-    budi = services.create_resident(user=None, values={
-        "nik": BUDI, "kk_number": KK, "name": "Budi Santoso", "birth_date": "17-08-1985", "sex": "male",
-        "birth_place": "Banyuwangi", "religion": "islam", "family_relation": "head", "education": "senior",
-        "phone": "0812 3456 7890", "occupation": "PETANI/PEKEBUN",
-    })
-    siti = services.create_resident(user=None, values={
-        "nik": SITI, "kk_number": KK, "name": "Siti Aminah", "birth_date": "17-08-1987", "sex": "female",
-        "family_relation": "spouse", "status": "moved",
-    })
+    services.create_household(
+        user=None,
+        values={
+            "kk_number": KK,
+            "village_code": SARONGAN,
+            "address": "Dusun Krajan",
+            "rt": "1",
+            "rw": "2",
+        },
+    )
+    budi = services.create_resident(
+        user=None,
+        values={
+            "nik": BUDI,
+            "kk_number": KK,
+            "name": "Budi Santoso",
+            "birth_date": "17-08-1985",
+            "sex": "male",
+            "birth_place": "Banyuwangi",
+            "religion": "islam",
+            "family_relation": "head",
+            "education": "senior",
+            "phone": "0812 3456 7890",
+            "occupation": "PETANI/PEKEBUN",
+        },
+    )
+    siti = services.create_resident(
+        user=None,
+        values={
+            "nik": SITI,
+            "kk_number": KK,
+            "name": "Siti Aminah",
+            "birth_date": "17-08-1987",
+            "sex": "female",
+            "family_relation": "spouse",
+            "status": "moved",
+        },
+    )
     services.create_household(user=None, values={"kk_number": "3510151505150002", "village_code": BAKUNGAN})
-    sri = services.create_resident(user=None, values={
-        "nik": "3510155505900003", "kk_number": "3510151505150002", "name": "Sri Wahyuni",
-        "birth_date": "15-05-1990", "sex": "female",
-    })
+    sri = services.create_resident(
+        user=None,
+        values={
+            "nik": "3510155505900003",
+            "kk_number": "3510151505150002",
+            "name": "Sri Wahyuni",
+            "birth_date": "15-05-1990",
+            "sex": "female",
+        },
+    )
     return {"budi": budi, "siti": siti, "sri": sri}
 
 
@@ -61,10 +93,21 @@ def page(response) -> str:
 
 def resident_form_data(**overrides) -> dict:
     data = {
-        "nik": "3510014101950004", "kk_number": KK, "name": "Dewi Lestari", "birth_place": "Banyuwangi",
-        "birth_date": "01-01-1995", "sex": "female", "religion": "islam", "marital_status": "single",
-        "family_relation": "child", "education": "bachelor", "occupation": "", "mother_name": "",
-        "father_name": "", "phone": "", "status": "living",
+        "nik": "3510014101950004",
+        "kk_number": KK,
+        "name": "Dewi Lestari",
+        "birth_place": "Banyuwangi",
+        "birth_date": "01-01-1995",
+        "sex": "female",
+        "religion": "islam",
+        "marital_status": "single",
+        "family_relation": "child",
+        "education": "bachelor",
+        "occupation": "",
+        "mother_name": "",
+        "father_name": "",
+        "phone": "",
+        "status": "living",
     }
     data.update(overrides)
     return data
@@ -78,18 +121,21 @@ def upload(client, content: bytes, name: str = "penduduk.csv", village: str = ""
 # ---------------------------------------------------------------- access
 
 
-@pytest.mark.parametrize("name, kwargs", [
-    ("population:resident_list", {}),
-    ("population:resident_detail", {"nik": BUDI}),
-    ("population:resident_create", {}),
-    ("population:resident_edit", {"nik": BUDI}),
-    ("population:household_detail", {"kk": KK}),
-    ("population:household_create", {}),
-    ("population:import_list", {}),
-    ("population:import_create", {}),
-    ("population:import_detail", {"pk": 1}),
-    ("population:import_progress", {"pk": 1}),
-])
+@pytest.mark.parametrize(
+    "name, kwargs",
+    [
+        ("population:resident_list", {}),
+        ("population:resident_detail", {"nik": BUDI}),
+        ("population:resident_create", {}),
+        ("population:resident_edit", {"nik": BUDI}),
+        ("population:household_detail", {"kk": KK}),
+        ("population:household_create", {}),
+        ("population:import_list", {}),
+        ("population:import_create", {}),
+        ("population:import_detail", {"pk": 1}),
+        ("population:import_progress", {"pk": 1}),
+    ],
+)
 def test_anonymous_visitors_are_sent_to_the_login_page(client, db, name, kwargs):
     url = reverse(name, kwargs=kwargs)
     response = client.get(url)
@@ -222,9 +268,14 @@ def test_a_count_past_the_cap_is_shown_as_more_than(rf, family):
     from smartkampung.population.views import Pager
 
     pager = Pager(page=1, per_page=25, count=10_000, capped=True, params={})
-    text = render_to_string("population/_resident_results.html", {
-        "residents": [family["budi"]], "pager": pager, "filtered": False,
-    })
+    text = render_to_string(
+        "population/_resident_results.html",
+        {
+            "residents": [family["budi"]],
+            "pager": pager,
+            "filtered": False,
+        },
+    )
     assert "lebih dari 10.000" in text
 
 
@@ -234,8 +285,11 @@ def test_a_live_search_by_htmx_gets_only_the_results_part(admin_client, family):
     assert "SRI WAHYUNI" in text
     assert "<html" not in text and "<form" not in text
     assert "HX-Request" in response["Vary"]
-    restore = admin_client.get(reverse("population:resident_list"), {"q": "sri"},
-                               headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
+    restore = admin_client.get(
+        reverse("population:resident_list"),
+        {"q": "sri"},
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
     assert "<html" in page(restore)
 
 
@@ -246,10 +300,20 @@ def test_the_search_form_works_without_javascript_and_updates_live_with_it(admin
     assert "delay:" in text
 
 
-@pytest.mark.parametrize("params", [
-    {"q": "x" * 5000}, {"q": "\x00"}, {"village": "\x00"}, {"district": "nonsense"}, {"status": "alive"},
-    {"page": "-3"}, {"page": "abc"}, {"page": "99999999999999999999"}, {"q": "%' OR 1=1 --"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "x" * 5000},
+        {"q": "\x00"},
+        {"village": "\x00"},
+        {"district": "nonsense"},
+        {"status": "alive"},
+        {"page": "-3"},
+        {"page": "abc"},
+        {"page": "99999999999999999999"},
+        {"q": "%' OR 1=1 --"},
+    ],
+)
 def test_odd_search_input_never_breaks_the_list(admin_client, family, params):
     assert admin_client.get(reverse("population:resident_list"), params).status_code == 200
 
@@ -264,9 +328,21 @@ def test_an_empty_search_says_so(admin_client, family):
 
 def test_the_resident_page_shows_every_field_in_words(admin_client, family):
     text = page(admin_client.get(reverse("population:resident_detail", kwargs={"nik": BUDI})))
-    for words in ("BUDI SANTOSO", "BANYUWANGI, 17-08-1985", "laki-laki", "Islam", "kepala keluarga",
-                  "SLTA", "PETANI/PEKEBUN", "Sarongan", "Pesanggaran", "Dusun Krajan", "001/002",
-                  "tinggal di sini", "WIB"):
+    for words in (
+        "BUDI SANTOSO",
+        "BANYUWANGI, 17-08-1985",
+        "laki-laki",
+        "Islam",
+        "kepala keluarga",
+        "SLTA",
+        "PETANI/PEKEBUN",
+        "Sarongan",
+        "Pesanggaran",
+        "Dusun Krajan",
+        "001/002",
+        "tinggal di sini",
+        "WIB",
+    ):
         assert words in text, words
     assert 'href="tel:+6281234567890"' in text
     assert reverse("population:household_detail", kwargs={"kk": KK}) in text
@@ -282,8 +358,18 @@ def test_a_nik_that_disagrees_with_the_record_gets_a_warning_box(admin_client, f
 
 def test_the_household_page_shows_the_address_and_its_members(admin_client, family):
     text = page(admin_client.get(reverse("population:household_detail", kwargs={"kk": KK})))
-    for words in (KK, "Dusun Krajan", "001/002", "Sarongan", "Pesanggaran", "2 anggota", "BUDI SANTOSO",
-                  "SITI AMINAH", "istri/suami", "pindah"):
+    for words in (
+        KK,
+        "Dusun Krajan",
+        "001/002",
+        "Sarongan",
+        "Pesanggaran",
+        "2 anggota",
+        "BUDI SANTOSO",
+        "SITI AMINAH",
+        "istri/suami",
+        "pindah",
+    ):
         assert words in text, words
     assert "SRI WAHYUNI" not in text
     assert reverse("population:resident_detail", kwargs={"nik": SITI}) in text
@@ -302,8 +388,10 @@ def test_registering_a_resident_through_the_form(admin_client, family):
 
 
 def test_a_bad_resident_form_gives_errors_in_words_not_a_500(admin_client, family):
-    response = admin_client.post(reverse("population:resident_create"), resident_form_data(
-        nik="12345", name="", birth_date="31-02-1995", sex="x", phone="abc"))
+    response = admin_client.post(
+        reverse("population:resident_create"),
+        resident_form_data(nik="12345", name="", birth_date="31-02-1995", sex="x", phone="abc"),
+    )
     text = page(response)
     assert 'class="errorbox"' in text
     assert "Data tidak dapat disimpan" in text
@@ -313,8 +401,10 @@ def test_a_bad_resident_form_gives_errors_in_words_not_a_500(admin_client, famil
 
 
 def test_register_rules_come_back_next_to_their_fields(admin_client, family):
-    response = admin_client.post(reverse("population:resident_create"), resident_form_data(
-        nik="3510010101950004", kk_number="3510019999990009", phone="12"))
+    response = admin_client.post(
+        reverse("population:resident_create"),
+        resident_form_data(nik="3510010101950004", kk_number="3510019999990009", phone="12"),
+    )
     text = page(response)
     assert "Nomor KK" in text and "daftarkan keluarganya dulu" in text  # unknown household
     assert "bukan nomor telepon Indonesia yang sah" in text
@@ -335,8 +425,9 @@ def test_editing_a_resident_saves_the_changes_but_never_the_nik(admin_client, fa
     url = reverse("population:resident_edit", kwargs={"nik": BUDI})
     form = page(admin_client.get(url))
     assert 'name="nik"' not in form and BUDI in form and 'value="17-08-1985"' in form
-    data = resident_form_data(nik="3510010000000000", name="Budi Santoso Wibowo", birth_date="17-08-1985",
-                              sex="male", phone="081299990000")
+    data = resident_form_data(
+        nik="3510010000000000", name="Budi Santoso Wibowo", birth_date="17-08-1985", sex="male", phone="081299990000"
+    )
     response = admin_client.post(url, data)
     assert response.status_code == 302
     budi = Resident.objects.get(pk=family["budi"].pk)
@@ -352,18 +443,30 @@ def test_a_bad_edit_keeps_the_record_and_explains(admin_client, family):
 
 
 def test_registering_and_changing_a_household_through_the_forms(admin_client, family):
-    response = admin_client.post(reverse("population:household_create"), {
-        "kk_number": "3510010202200005", "village_code": SARONGAN, "address": "Dusun Rowo", "rt": "3", "rw": "1",
-        "postal_code": "68488",
-    })
+    response = admin_client.post(
+        reverse("population:household_create"),
+        {
+            "kk_number": "3510010202200005",
+            "village_code": SARONGAN,
+            "address": "Dusun Rowo",
+            "rt": "3",
+            "rw": "1",
+            "postal_code": "68488",
+        },
+    )
     assert response.status_code == 302
     text = page(admin_client.get(response["Location"]))
     assert "DUSUN ROWO" in text or "Dusun Rowo" in text
-    bad = page(admin_client.post(reverse("population:household_create"), {
-        "kk_number": "12", "village_code": "9999999999", "rt": "abcd"}))
+    bad = page(
+        admin_client.post(
+            reverse("population:household_create"), {"kk_number": "12", "village_code": "9999999999", "rt": "abcd"}
+        )
+    )
     assert 'class="errorbox"' in bad
-    edit = admin_client.post(reverse("population:household_edit", kwargs={"kk": KK}), {
-        "village_code": SARONGAN, "address": "Dusun Krajan Baru", "rt": "4", "rw": "2", "postal_code": ""})
+    edit = admin_client.post(
+        reverse("population:household_edit", kwargs={"kk": KK}),
+        {"village_code": SARONGAN, "address": "Dusun Krajan Baru", "rt": "4", "rw": "2", "postal_code": ""},
+    )
     assert edit.status_code == 302
     assert "004/002" in page(admin_client.get(edit["Location"]))
 
@@ -371,8 +474,14 @@ def test_registering_and_changing_a_household_through_the_forms(admin_client, fa
 # ---------------------------------------------------------------- imports
 
 
-def _row(nik: str, name: str = "BUDI SANTOSO", birth: str | None = None, sex: str = "LAKI-LAKI",
-         village: str = SARONGAN, kk: str = "3510010101100001") -> str:
+def _row(
+    nik: str,
+    name: str = "BUDI SANTOSO",
+    birth: str | None = None,
+    sex: str = "LAKI-LAKI",
+    village: str = SARONGAN,
+    kk: str = "3510010101100001",
+) -> str:
     if birth is None:
         birth = f"{nik[6:8]}-{nik[8:10]}-19{nik[10:12]}"
     return f"{nik},{kk},{name},BANYUWANGI,{birth},{sex},ISLAM,KEPALA KELUARGA,DUSUN KRAJAN,001,002,{village},\n"
@@ -395,15 +504,19 @@ def test_the_import_page_documents_the_accepted_columns(admin_client, villages):
 
 @pytest.mark.django_db(transaction=True)  # the worker commits and closes connections, as in production
 def test_uploading_a_good_csv_queues_a_job_whose_page_shows_counts_and_rejected_rows(admin_client, villages, media):
-    content = (HEADER + _row(BUDI) + _row(SITI, name="SITI AMINAH", sex="PEREMPUAN", birth="17-08-1987")
-               + _row("35100199998500", name="SALAH NIK")
-               + _row("3510014101950004", name="DEWI", birth="02-01-1995", sex="PEREMPUAN")).encode()
+    content = (
+        HEADER
+        + _row(BUDI)
+        + _row(SITI, name="SITI AMINAH", sex="PEREMPUAN", birth="17-08-1987")
+        + _row("35100199998500", name="SALAH NIK")
+        + _row("3510014101950004", name="DEWI", birth="02-01-1995", sex="PEREMPUAN")
+    ).encode()
     response = upload(admin_client, content)
     assert response.status_code == 302
     job = ImportJob.objects.get()
     assert response["Location"] == reverse("population:import_detail", kwargs={"pk": job.pk})
     queued = page(admin_client.get(response["Location"]))
-    assert "hx-trigger=\"every 2s\"" in queued and "menunggu" in queued
+    assert 'hx-trigger="every 2s"' in queued and "menunggu" in queued
 
     call_command("db_worker", "--batch", "--no-startup-delay")
 
@@ -460,14 +573,18 @@ def test_the_default_village_goes_with_the_upload(admin_client, villages, media)
     assert Resident.objects.get(nik=BUDI).village_id == SARONGAN
 
 
-@pytest.mark.parametrize("content, name, words", [
-    (b"nama;umur\nbudi;40\n", "data.csv", "tidak memiliki kolom wajib"),
-    (b"", "kosong.csv", "kosong"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "lama.xls", ".xls"),
-    (b"PK\x03\x04 not really a zip", "rusak.xlsx", "Excel"),
-])
-def test_a_malformed_upload_shows_one_clear_error_and_creates_no_job(admin_client, villages, media,
-                                                                      content, name, words):
+@pytest.mark.parametrize(
+    "content, name, words",
+    [
+        (b"nama;umur\nbudi;40\n", "data.csv", "tidak memiliki kolom wajib"),
+        (b"", "kosong.csv", "kosong"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "lama.xls", ".xls"),
+        (b"PK\x03\x04 not really a zip", "rusak.xlsx", "Excel"),
+    ],
+)
+def test_a_malformed_upload_shows_one_clear_error_and_creates_no_job(
+    admin_client, villages, media, content, name, words
+):
     text = page(upload(admin_client, content, name=name))
     assert 'class="errorbox"' in text
     assert text.count('class="errorlist"') == 1
@@ -490,8 +607,9 @@ def test_pages_are_in_indonesian_by_default(admin_client, family):
 
 
 def test_pages_are_in_english_when_the_browser_asks_for_it(admin_client, family):
-    text = page(admin_client.get(reverse("population:resident_detail", kwargs={"nik": BUDI}),
-                                 headers={"accept-language": "en"}))
+    text = page(
+        admin_client.get(reverse("population:resident_detail", kwargs={"nik": BUDI}), headers={"accept-language": "en"})
+    )
     assert '<html lang="en">' in text
     assert "Place and date of birth" in text and "head of household" in text and "Sign out" in text
 

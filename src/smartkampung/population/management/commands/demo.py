@@ -26,19 +26,29 @@ class Command(BaseCommand):
         parser.add_argument("--residents", type=int, default=10_000, help="number of residents (default 10000)")
         parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
         parser.add_argument(
-            "--serial-base", type=int, default=0,
+            "--serial-base",
+            type=int,
+            default=0,
             help="NIK/KK serials start after this number; give a second population a base above the first's "
             "serials so that they never collide (default 0)",
         )
         parser.add_argument("--csv", metavar="PATH", help="write a SIAK-style CSV export here instead of the database")
         parser.add_argument(
-            "--if-empty", action="store_true",
+            "--if-empty",
+            action="store_true",
             help="do nothing when the database already holds residents (ignored with --csv)",
         )
         parser.add_argument("--regency", default=settings.SMARTKAMPUNG_REGENCY)
 
     def handle(
-        self, *args, residents: int, seed: int, serial_base: int, csv: str | None, if_empty: bool, regency: str,
+        self,
+        *args,
+        residents: int,
+        seed: int,
+        serial_base: int,
+        csv: str | None,
+        if_empty: bool,
+        regency: str,
         **options,
     ) -> None:
         if residents < 0:
