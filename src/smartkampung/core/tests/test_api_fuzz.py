@@ -19,6 +19,21 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
 
 
 @pytest.fixture
+def keep_the_test_connection(signed_in):
+    # After signing in (the test client reconnects these signals when it is done): schemathesis
+    # calls the plain WSGI handler, whose request signals would close the database
+    # connection inside the test's transaction; Django's test client disconnects them the same way.
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield signed_in
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
 def signed_in(regions, admin):
     make_household(user=admin)
     make_resident(user=admin)
@@ -30,7 +45,8 @@ def signed_in(regions, admin):
 
 @schema.parametrize()
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
-def test_no_request_makes_the_api_fail(case, signed_in):
+def test_no_request_makes_the_api_fail(case, keep_the_test_connection):
+    signed_in = keep_the_test_connection
     for cookies, headers in ((None, None), (signed_in, {"X-CSRFToken": signed_in["csrftoken"]})):
         response = case.call(cookies=cookies, headers=headers)
         assert response.status_code < 500, (case.method, case.formatted_path, response.status_code, response.text[:500])
