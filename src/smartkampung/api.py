@@ -4,8 +4,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
-from ninja.security import django_auth
 
+from smartkampung.accounts.api_auth import STAFF_AUTH
 from smartkampung.population.api import router as population_router
 from smartkampung.population.public_api import router as public_router
 from smartkampung.regions.api import nik_router
@@ -15,13 +15,14 @@ api = NinjaAPI(
     title="smartkampung API",
     version="1",
     description="Population registry and village services of the regency. Staff endpoints need a signed-in "
-    "session (cookie + CSRF token); reference data and NIK validation are public.",
+    "session (cookie + CSRF token) or an API token (header Authorization: Bearer sk_...), and answer within "
+    "the jurisdiction of the user behind it; reference data, NIK validation and /public are open.",
     urls_namespace="api-v1",
 )
 api.add_router("/regions", regions_router)
 api.add_router("/nik", nik_router)
 api.add_router("/public", public_router)
-api.add_router("/", population_router, auth=django_auth)
+api.add_router("/", population_router, auth=STAFF_AUTH)
 
 
 @api.exception_handler(ValidationError)

@@ -97,3 +97,24 @@ class RoleAssignment(models.Model):
     def __str__(self) -> str:
         place = self.village or self.district
         return f"{self.get_role_display()}{f' — {place}' if place else ''}"
+
+
+class ApiToken(models.Model):
+    """A key for another government system to call the API as `user` (with that user's roles and
+    jurisdiction). Only a hash is stored; the key is shown once, when it is made."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("key begins with"), max_length=12, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

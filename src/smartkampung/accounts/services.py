@@ -1,8 +1,12 @@
 """Writes to accounts and their roles."""
 
-from django.db import transaction
+import hashlib
+import secrets
 
-from smartkampung.accounts.models import Role, RoleAssignment
+from django.db import transaction
+from django.utils import timezone
+
+from smartkampung.accounts.models import ApiToken, Role, RoleAssignment
 
 
 @transaction.atomic
@@ -19,3 +23,36 @@ def assign_role(
     # Drop the per-request role cache of this user object (see accounts.selectors).
     user.__dict__.pop("_smartkampung_roles", None)
     return assignment
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def create_api_token(*, user, name: str) -> tuple[ApiToken, str]:
+    """A new token for `user`; returns it with the key, which is never shown again."""
+    key = "sk_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name[:100], prefix=key[:12], key_hash=_hash(key))
+    return token, key
+
+
+@transaction.atomic
+def revoke_api_token(*, token: ApiToken) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def user_for_api_key(key: str):
+    """The active user behind a live key, or None. Marks the token used (at most once a minute)."""
+    if not key.startswith("sk_") or len(key) > 100:
+        return None
+    token = ApiToken.objects.select_related("user").filter(key_hash=_hash(key), revoked_at__isnull=True).first()
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
