@@ -56,3 +56,29 @@ def user_for_api_key(key: str):
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+@transaction.atomic
+def create_user(*, username: str, full_name: str, password: str, created_by=None):
+    """A staff account; the password is checked by the site's password rules."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+
+    User = get_user_model()
+    user = User(username=username.strip(), first_name=full_name.strip()[:150])
+    validate_password(password, user)
+    user.set_password(password)
+    user.save()
+    return user
+
+
+@transaction.atomic
+def set_user_active(*, user, active: bool):
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    return user
+
+
+@transaction.atomic
+def remove_role(*, assignment: RoleAssignment) -> None:
+    assignment.delete()

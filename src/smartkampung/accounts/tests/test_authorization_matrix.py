@@ -112,6 +112,11 @@ PAGES = {
     "population:import_progress": ("get", "/population/imports/{job}/progress/", None, expect_admin_job),
     "audit:audit_list": ("get", "/audit/", None, expect_audit),
     "audit:audit_export": ("get", "/audit/export.csv", None, expect_audit),
+    "accounts:user_list": ("get", "/accounts/users/", None, expect_audit),
+    "accounts:user_create": ("get", "/accounts/users/new/", None, expect_audit),
+    "accounts:user_detail": ("get", "/accounts/users/{admin_user}/", None, expect_audit),
+    "accounts:user_active": ("post", "/accounts/users/{admin_user}/active/", {"active": "1"}, expect_audit),
+    "accounts:role_remove": ("post", "/accounts/users/{admin_user}/roles/{admin_role}/remove/", {}, expect_audit),
 }
 API = {
     "GET /api/v1/residents": ("get", "/api/v1/residents", None, expect_list),
@@ -177,14 +182,14 @@ def world(regions, django_user_model, tmp_path):
             user=None, values={"nik": nik, "kk_number": kk, "name": name, "birth_date": "1985-08-17", "sex": "male"}
         )
     admin = django_user_model.objects.create_user("matrix.admin")
-    assign_role(user=admin, role=Role.REGENCY_ADMIN)
+    admin_role = assign_role(user=admin, role=Role.REGENCY_ADMIN)
     upload = tmp_path / "home.csv"
     upload.write_text(
         f"NIK,NO_KK,NAMA_LGKP,TGL_LHR,JENIS_KLMIN,KODE_DESA\n{HOME_NIK},{HOME_KK},{HOME_NAME},"
         f"17-08-1985,LAKI-LAKI,{HOME}\n"
     )
     job = services.import_file_now(user=admin, path=upload, original_name="home.csv")
-    return {"job": job.pk}
+    return {"job": job.pk, "admin_user": admin.pk, "admin_role": admin_role.pk}
 
 
 def login(client, django_user_model, actor: str):

@@ -1,0 +1,61 @@
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from smartkampung.accounts.models import DISTRICT_ROLES, VILLAGE_ROLES, Pillar, Role
+from smartkampung.regions.models import District, Village
+
+
+class UserForm(forms.Form):
+    username = forms.RegexField(
+        label=_("username"),
+        regex=r"^[\w.@+-]+$",
+        max_length=150,
+        help_text=_("Letters, digits and . _ - only, e.g. operator.bakungan"),
+    )
+    full_name = forms.CharField(label=_("full name"), max_length=150)
+    password = forms.CharField(label=_("password"), widget=forms.PasswordInput, min_length=10)
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("This username is taken."))
+        return username
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("role"), choices=Role.choices)
+    district = forms.ChoiceField(label=_("kecamatan"), required=False)
+    village = forms.ChoiceField(label=_("village"), required=False)
+    pillar = forms.ChoiceField(label=_("pillar"), required=False, choices=[("", "—"), *Pillar.choices])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        regency = settings.SMARTKAMPUNG_REGENCY
+        self.fields["district"].choices = [("", "—")] + list(
+            District.objects.filter(regency_id=regency).order_by("name").values_list("code", "name")
+        )
+        self.fields["village"].choices = [("", "—")] + [
+            (code, f"{name} ({district})")
+            for code, name, district in Village.objects.filter(district__regency_id=regency)
+            .order_by("name")
+            .values_list("code", "name", "district__name")
+        ]
+
+    def clean(self):
+        data = super().clean()
+        role = data.get("role")
+        if role in DISTRICT_ROLES and not data.get("district"):
+            self.add_error("district", _("Choose the kecamatan of this role."))
+        if role in VILLAGE_ROLES and not data.get("village"):
+            self.add_error("village", _("Choose the village of this role."))
+        if role == Role.VILLAGE_OVERSIGHT and not data.get("pillar"):
+            self.add_error("pillar", _("Choose which of the three pillars."))
+        if role not in DISTRICT_ROLES:
+            data["district"] = ""
+        if role not in VILLAGE_ROLES:
+            data["village"] = ""
+        if role != Role.VILLAGE_OVERSIGHT:
+            data["pillar"] = ""
+        return data

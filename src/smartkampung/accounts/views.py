@@ -1,0 +1,89 @@
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from smartkampung.accounts import services
+from smartkampung.accounts.forms import RoleForm, UserForm
+from smartkampung.accounts.models import RoleAssignment
+from smartkampung.accounts.selectors import read_scope
+
+
+def _require_admin(request: HttpRequest) -> None:
+    if not read_scope(request.user).everything:
+        raise PermissionDenied(_("Only the regency administrator manages users."))
+
+
+@login_required
+@require_GET
+def user_list(request: HttpRequest) -> HttpResponse:
+    _require_admin(request)
+    users = get_user_model().objects.order_by("username").prefetch_related("roles__district", "roles__village")
+    return render(request, "accounts/user_list.html", {"users": users})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_create(request: HttpRequest) -> HttpResponse:
+    _require_admin(request)
+    form = UserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.create_user(
+                username=form.cleaned_data["username"],
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password"],
+                created_by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error("password", exc)
+        else:
+            messages.success(request, _("The account is made. Now give it a role."))
+            return redirect("accounts:user_detail", pk=user.pk)
+    return render(request, "accounts/user_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_admin(request)
+    user = get_object_or_404(get_user_model(), pk=pk)
+    form = RoleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.assign_role(
+            user=user,
+            role=data["role"],
+            district_code=data["district"] or None,
+            village_code=data["village"] or None,
+            pillar=data["pillar"],
+        )
+        messages.success(request, _("The role is given."))
+        return redirect("accounts:user_detail", pk=user.pk)
+    roles = RoleAssignment.objects.filter(user=user).select_related("district", "village")
+    return render(request, "accounts/user_detail.html", {"account": user, "roles": roles, "form": form})
+
+
+@login_required
+@require_POST
+def role_remove(request: HttpRequest, pk: int, role_pk: int) -> HttpResponse:
+    _require_admin(request)
+    assignment = get_object_or_404(RoleAssignment, pk=role_pk, user_id=pk)
+    services.remove_role(assignment=assignment)
+    messages.success(request, _("The role is taken away."))
+    return redirect("accounts:user_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def user_active(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_admin(request)
+    user = get_object_or_404(get_user_model(), pk=pk)
+    if user == request.user:
+        raise PermissionDenied(_("You cannot switch off your own account."))
+    services.set_user_active(user=user, active=request.POST.get("active") == "1")
+    return redirect("accounts:user_detail", pk=pk)
