@@ -30,6 +30,7 @@ from smartkampung.population.siak import (
     SIAK_SEX,
     SIAK_STATUS,
 )
+from smartkampung.population.validation import HOUSEHOLD_FIELDS, STORED_RESIDENT_FIELDS
 
 _SQLITE_CACHE_KIB = 256 * 1024
 
@@ -52,33 +53,8 @@ def _chunks(households: Iterable[DemoHousehold], size: int) -> Iterator[list[Dem
         yield chunk
 
 
-_HOUSEHOLD_FIELDS = ("id", "kk_number", "village", "address", "rt", "rw", "postal_code", "created_at", "updated_at")
-_RESIDENT_FIELDS = (
-    "id",
-    "nik",
-    "household",
-    "village",
-    "name",
-    "name_search",
-    "birth_place",
-    "birth_date",
-    "sex",
-    "religion",
-    "marital_status",
-    "family_relation",
-    "education",
-    "occupation",
-    "mother_name",
-    "father_name",
-    "phone",
-    "status",
-    "lost_job",
-    "informal_income_loss",
-    "tourism_worker",
-    "nik_mismatch",
-    "created_at",
-    "updated_at",
-)
+_HOUSEHOLD_FIELDS = ("id", "kk_number", "village", *HOUSEHOLD_FIELDS, "created_at", "updated_at")
+_RESIDENT_FIELDS = ("id", "nik", "household", "village", *STORED_RESIDENT_FIELDS, "created_at", "updated_at")
 
 
 # PostgreSQL types of those columns, for binary COPY (varchar travels as text).
