@@ -25,7 +25,8 @@ class UserForm(forms.Form):
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(label=_("role"), choices=Role.choices)
+    # A blank first choice: a careless submit must not make anyone an administrator.
+    role = forms.ChoiceField(label=_("role"), choices=[("", "—"), *Role.choices])
     district = forms.ChoiceField(label=_("kecamatan"), required=False)
     village = forms.ChoiceField(label=_("village"), required=False)
     pillar = forms.ChoiceField(label=_("pillar"), required=False, choices=[("", "—"), *Pillar.choices])

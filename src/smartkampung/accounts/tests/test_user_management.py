@@ -49,3 +49,9 @@ def test_nobody_else_manages_users(client, django_user_model):
     client.force_login(camat)
     for url in ("/accounts/users/", "/accounts/users/new/", f"/accounts/users/{camat.pk}/"):
         assert client.get(url).status_code == 403
+
+
+def test_giving_a_role_without_choosing_one_gives_nothing(admin_api, django_user_model):
+    user = django_user_model.objects.create_user("belum.berperan")
+    response = admin_api.post(f"/accounts/users/{user.pk}/", {})
+    assert response.status_code == 200 and not RoleAssignment.objects.filter(user=user).exists()
