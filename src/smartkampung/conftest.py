@@ -2,22 +2,29 @@
 
 import pytest
 
+from smartkampung.health.services import load_puskesmas
 from smartkampung.regions.models import Village
 from smartkampung.regions.services import load_regions
+
+
+def load_reference_data() -> None:
+    load_regions(regency_code="3510")
+    load_puskesmas(regency_code="3510")
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     # The reference data is the same for every test: load it once per test database.
     with django_db_blocker.unblock():
-        load_regions(regency_code="3510")
+        load_reference_data()
 
 
 @pytest.fixture
 def regions(db):
-    """The Kemendagri regions with Banyuwangi's villages (reloaded if a transactional test flushed them)."""
+    """The Kemendagri regions with Banyuwangi's villages and Puskesmas (reloaded if a transactional
+    test flushed them)."""
     if not Village.objects.exists():
-        load_regions(regency_code="3510")
+        load_reference_data()
 
 
 @pytest.fixture

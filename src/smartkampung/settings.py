@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "smartkampung.core",
     "smartkampung.accounts",
     "smartkampung.regions",
+    "smartkampung.health",
+    "smartkampung.checkpoints",
     "smartkampung.population",
     "smartkampung.audit",
 ]

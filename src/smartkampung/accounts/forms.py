@@ -3,7 +3,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from smartkampung.accounts.models import DISTRICT_ROLES, VILLAGE_ROLES, Pillar, Role
+from smartkampung.accounts.models import CHECKPOINT_ROLES, DISTRICT_ROLES, PUSKESMAS_ROLES, VILLAGE_ROLES, Pillar, Role
+from smartkampung.checkpoints.models import Checkpoint
+from smartkampung.health.selectors import puskesmas_choices
 from smartkampung.regions.models import District, Village
 
 
@@ -29,6 +31,8 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("role"), choices=[("", "—"), *Role.choices])
     district = forms.ChoiceField(label=_("kecamatan"), required=False)
     village = forms.ChoiceField(label=_("village"), required=False)
+    puskesmas = forms.ChoiceField(label=_("Puskesmas"), required=False)
+    checkpoint = forms.ChoiceField(label=_("checkpoint"), required=False)
     pillar = forms.ChoiceField(label=_("pillar"), required=False, choices=[("", "—"), *Pillar.choices])
 
     def __init__(self, *args, **kwargs):
@@ -43,6 +47,10 @@ class RoleForm(forms.Form):
             .order_by("name")
             .values_list("code", "name", "district__name")
         ]
+        self.fields["puskesmas"].choices = [("", "—"), *puskesmas_choices(regency)]
+        self.fields["checkpoint"].choices = [("", "—")] + list(
+            Checkpoint.objects.filter(active=True).order_by("name").values_list("pk", "name")
+        )
 
     def clean(self):
         data = super().clean()
@@ -51,12 +59,20 @@ class RoleForm(forms.Form):
             self.add_error("district", _("Choose the kecamatan of this role."))
         if role in VILLAGE_ROLES and not data.get("village"):
             self.add_error("village", _("Choose the village of this role."))
+        if role in PUSKESMAS_ROLES and not data.get("puskesmas"):
+            self.add_error("puskesmas", _("Choose the Puskesmas of this role."))
+        if role in CHECKPOINT_ROLES and not data.get("checkpoint"):
+            self.add_error("checkpoint", _("Choose the checkpoint of this role."))
         if role == Role.VILLAGE_OVERSIGHT and not data.get("pillar"):
             self.add_error("pillar", _("Choose which of the three pillars."))
         if role not in DISTRICT_ROLES:
             data["district"] = ""
         if role not in VILLAGE_ROLES:
             data["village"] = ""
+        if role not in PUSKESMAS_ROLES:
+            data["puskesmas"] = ""
+        if role not in CHECKPOINT_ROLES:
+            data["checkpoint"] = ""
         if role != Role.VILLAGE_OVERSIGHT:
             data["pillar"] = ""
         return data

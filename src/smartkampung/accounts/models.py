@@ -5,6 +5,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from smartkampung.checkpoints.models import Checkpoint
+from smartkampung.health.models import Puskesmas
 from smartkampung.regions.models import District, Village
 
 
@@ -29,6 +31,17 @@ class Role(models.TextChoices):
 
 DISTRICT_ROLES = frozenset({Role.DISTRICT_STAFF})
 VILLAGE_ROLES = frozenset({Role.VILLAGE_OPERATOR, Role.VILLAGE_OVERSIGHT})
+PUSKESMAS_ROLES = frozenset({Role.PUSKESMAS_STAFF})
+CHECKPOINT_ROLES = frozenset({Role.CHECKPOINT_OFFICER})
+
+
+JURISDICTIONS = ("district", "village", "puskesmas", "checkpoint")
+PLACE_BOUND = ("district_staff", "village_operator", "village_oversight", "puskesmas_staff", "checkpoint_officer")
+
+
+def _only(field: str) -> dict[str, bool]:
+    """`field` set and every other jurisdiction empty (as keyword arguments of a Q)."""
+    return {f"{other}__isnull": other != field for other in JURISDICTIONS}
 
 
 class Pillar(models.TextChoices):
@@ -39,7 +52,7 @@ class Pillar(models.TextChoices):
 
 class RoleAssignment(models.Model):
     """One role a user holds, bound to its jurisdiction: nothing (regency-wide roles), a kecamatan,
-    or a village. A person may hold several."""
+    a village, a Puskesmas (and so the villages it serves) or a checkpoint. A person may hold several."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
     role = models.CharField(_("role"), max_length=24, choices=Role.choices)
@@ -48,6 +61,12 @@ class RoleAssignment(models.Model):
     )
     village = models.ForeignKey(
         Village, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("village")
+    )
+    puskesmas = models.ForeignKey(
+        Puskesmas, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("Puskesmas")
+    )
+    checkpoint = models.ForeignKey(
+        Checkpoint, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("checkpoint")
     )
     pillar = models.CharField(_("pillar"), max_length=20, choices=Pillar.choices, blank=True)
     created_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
@@ -59,16 +78,17 @@ class RoleAssignment(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(role__in=[r.value for r in Role]), name="roleassignment_role"),
             # The jurisdiction must match the role: a kecamatan for district staff, a village for
-            # village roles, nothing for the regency-wide ones.
+            # village roles, a Puskesmas for its staff, a checkpoint for its officers, nothing for
+            # the regency-wide ones.
             models.CheckConstraint(
                 condition=(
-                    models.Q(role="district_staff", district__isnull=False, village__isnull=True)
-                    | models.Q(
-                        role__in=["village_operator", "village_oversight"], district__isnull=True, village__isnull=False
-                    )
+                    models.Q(role="district_staff", **_only("district"))
+                    | models.Q(role__in=["village_operator", "village_oversight"], **_only("village"))
+                    | models.Q(role="puskesmas_staff", **_only("puskesmas"))
+                    | models.Q(role="checkpoint_officer", **_only("checkpoint"))
                     | (
-                        ~models.Q(role__in=["district_staff", "village_operator", "village_oversight"])
-                        & models.Q(district__isnull=True, village__isnull=True)
+                        ~models.Q(role__in=[*PLACE_BOUND])
+                        & models.Q(**{f"{field}__isnull": True for field in JURISDICTIONS})
                     )
                 ),
                 name="roleassignment_jurisdiction_fits_role",
@@ -76,10 +96,10 @@ class RoleAssignment(models.Model):
             models.CheckConstraint(
                 condition=models.Q(pillar="") | models.Q(role="village_oversight"), name="roleassignment_pillar"
             ),
-            # One assignment per role and place (three partial constraints: NULLs are distinct in SQL).
+            # One assignment per role and place (partial constraints: NULLs are distinct in SQL).
             models.UniqueConstraint(
                 fields=["user", "role"],
-                condition=models.Q(district__isnull=True, village__isnull=True),
+                condition=models.Q(**{f"{field}__isnull": True for field in JURISDICTIONS}),
                 name="roleassignment_unique_regency",
             ),
             models.UniqueConstraint(
@@ -92,10 +112,20 @@ class RoleAssignment(models.Model):
                 condition=models.Q(village__isnull=False),
                 name="roleassignment_unique_village",
             ),
+            models.UniqueConstraint(
+                fields=["user", "role", "puskesmas"],
+                condition=models.Q(puskesmas__isnull=False),
+                name="roleassignment_unique_puskesmas",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "checkpoint"],
+                condition=models.Q(checkpoint__isnull=False),
+                name="roleassignment_unique_checkpoint",
+            ),
         ]
 
     def __str__(self) -> str:
-        place = self.village or self.district
+        place = self.village or self.district or self.puskesmas or self.checkpoint
         return f"{self.get_role_display()}{f' — {place}' if place else ''}"
 
 

@@ -11,11 +11,24 @@ from smartkampung.accounts.models import ApiToken, Role, RoleAssignment
 
 @transaction.atomic
 def assign_role(
-    *, user, role: str, district_code: str | None = None, village_code: str | None = None, pillar: str = ""
+    *,
+    user,
+    role: str,
+    district_code: str | None = None,
+    village_code: str | None = None,
+    puskesmas_id: int | None = None,
+    checkpoint_id: int | None = None,
+    pillar: str = "",
 ) -> RoleAssignment:
     """Give `user` a role over its jurisdiction (the database refuses a jurisdiction that does not fit)."""
     assignment, _created = RoleAssignment.objects.get_or_create(
-        user=user, role=Role(role), district_id=district_code, village_id=village_code, defaults={"pillar": pillar}
+        user=user,
+        role=Role(role),
+        district_id=district_code,
+        village_id=village_code,
+        puskesmas_id=puskesmas_id,
+        checkpoint_id=checkpoint_id,
+        defaults={"pillar": pillar},
     )
     if assignment.pillar != pillar:
         assignment.pillar = pillar

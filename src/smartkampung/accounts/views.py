@@ -22,7 +22,11 @@ def _require_admin(request: HttpRequest) -> None:
 @require_GET
 def user_list(request: HttpRequest) -> HttpResponse:
     _require_admin(request)
-    users = get_user_model().objects.order_by("username").prefetch_related("roles__district", "roles__village")
+    users = (
+        get_user_model()
+        .objects.order_by("username")
+        .prefetch_related("roles__district", "roles__village", "roles__puskesmas", "roles__checkpoint")
+    )
     return render(request, "accounts/user_list.html", {"users": users})
 
 
@@ -60,11 +64,13 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             role=data["role"],
             district_code=data["district"] or None,
             village_code=data["village"] or None,
+            puskesmas_id=data["puskesmas"] or None,
+            checkpoint_id=data["checkpoint"] or None,
             pillar=data["pillar"],
         )
         messages.success(request, _("The role is given."))
         return redirect("accounts:user_detail", pk=user.pk)
-    roles = RoleAssignment.objects.filter(user=user).select_related("district", "village")
+    roles = RoleAssignment.objects.filter(user=user).select_related("district", "village", "puskesmas", "checkpoint")
     return render(request, "accounts/user_detail.html", {"account": user, "roles": roles, "form": form})
 
 

@@ -56,3 +56,20 @@ def village_rows(regency_code: str) -> list[VillageRow]:
     return [
         VillageRow(r["code"], r["district_code"], r["name"], r["kind"], r["latitude"], r["longitude"]) for r in rows
     ]
+
+
+class PuskesmasRow(NamedTuple):
+    name: str
+    district_code: str
+    address: str
+    latitude: str
+    longitude: str
+
+
+def puskesmas_rows(regency_code: str) -> list[PuskesmasRow]:
+    """The Puskesmas of a regency (the package ships Banyuwangi's list; see data/README.md)."""
+    return [
+        PuskesmasRow(r["name"], r["district_code"], r["address"], r["latitude"], r["longitude"])
+        for r in _rows("banyuwangi_puskesmas.csv")
+        if r["district_code"].startswith(regency_code)
+    ]

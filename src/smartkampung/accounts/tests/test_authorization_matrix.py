@@ -14,6 +14,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from smartkampung.accounts.models import Pillar, Role
 from smartkampung.accounts.services import assign_role
 from smartkampung.api import api
+from smartkampung.checkpoints.services import seed_demo_checkpoints
+from smartkampung.health.selectors import puskesmas_serving
 from smartkampung.population import services
 from smartkampung.population.models import Resident
 
@@ -21,7 +23,7 @@ HOME, HOME_DISTRICT, AWAY, AWAY_DISTRICT = "3510151002", "351015", "3510012001",
 HOME_KK, HOME_NIK, HOME_NAME = "3510150101100001", "3510151708850001", "WARSIDI BAKUNGAN"
 AWAY_KK, AWAY_NIK, AWAY_NAME = "3510010101100009", "3510011708850009", "SUPARMI SARONGAN"
 
-# actor -> role, kecamatan, village
+# actor -> role, kecamatan, village (Puskesmas staff: the Puskesmas serving that village)
 ACTORS = {
     "anonymous": None,
     "no_role": (),
@@ -36,9 +38,10 @@ ACTORS = {
     "oversight_in": (Role.VILLAGE_OVERSIGHT, None, HOME),
     "oversight_out": (Role.VILLAGE_OVERSIGHT, None, AWAY),
     "checkpoint_officer": (Role.CHECKPOINT_OFFICER, None, None),
-    "puskesmas_staff": (Role.PUSKESMAS_STAFF, None, None),
+    "puskesmas_in": (Role.PUSKESMAS_STAFF, None, HOME),
+    "puskesmas_out": (Role.PUSKESMAS_STAFF, None, AWAY),
 }
-READERS = {"regency_admin", "camat_in", "operator_in", "oversight_in"}
+READERS = {"regency_admin", "camat_in", "operator_in", "oversight_in", "puskesmas_in"}
 WRITERS = {"regency_admin", "operator_in"}
 ANY_WRITER = WRITERS | {"operator_out"}  # may register somewhere, so gets past the first door
 
@@ -199,12 +202,18 @@ def login(client, django_user_model, actor: str):
     user = django_user_model.objects.create_user(f"u.{actor}")
     if spec:
         role, district, village = spec
+        place = {}
+        if role == Role.PUSKESMAS_STAFF:
+            place, village = {"puskesmas_id": puskesmas_serving(village).pk}, None
+        elif role == Role.CHECKPOINT_OFFICER:
+            place = {"checkpoint_id": seed_demo_checkpoints()[0].pk}
         assign_role(
             user=user,
             role=role,
             district_code=district,
             village_code=village,
             pillar=Pillar.BABINSA if role == Role.VILLAGE_OVERSIGHT else "",
+            **place,
         )
     client.force_login(user)
     return client

@@ -55,3 +55,49 @@ def test_giving_a_role_without_choosing_one_gives_nothing(admin_api, django_user
     user = django_user_model.objects.create_user("belum.berperan")
     response = admin_api.post(f"/accounts/users/{user.pk}/", {})
     assert response.status_code == 200 and not RoleAssignment.objects.filter(user=user).exists()
+
+
+def test_puskesmas_staff_and_checkpoint_officers_are_bound_to_their_place(admin_api, django_user_model):
+    from smartkampung.checkpoints.services import seed_demo_checkpoints
+    from smartkampung.health.models import Puskesmas
+
+    ketapang = seed_demo_checkpoints()[0]
+    paspan = Puskesmas.objects.get(name="Puskesmas Paspan")
+    user = django_user_model.objects.create_user("nakes.paspan")
+    unbound = admin_api.post(f"/accounts/users/{user.pk}/", {"role": "puskesmas_staff"})
+    assert "Pilih Puskesmas" in unbound.content.decode() or "Choose the Puskesmas" in unbound.content.decode()
+    admin_api.post(f"/accounts/users/{user.pk}/", {"role": "puskesmas_staff", "puskesmas": paspan.pk})
+    admin_api.post(f"/accounts/users/{user.pk}/", {"role": "checkpoint_officer", "checkpoint": ketapang.pk})
+    assert set(RoleAssignment.objects.filter(user=user).values_list("role", "puskesmas_id", "checkpoint_id")) == {
+        ("puskesmas_staff", paspan.pk, None),
+        ("checkpoint_officer", None, ketapang.pk),
+    }
+    page = admin_api.get(f"/accounts/users/{user.pk}/").content.decode()
+    assert "Puskesmas Paspan" in page and ketapang.name in page
+
+
+@pytest.mark.parametrize(
+    "role, place",
+    [
+        ("puskesmas_staff", {}),
+        ("checkpoint_officer", {}),
+        ("puskesmas_staff", {"village_id": "3510151002"}),
+        ("village_operator", {"checkpoint": "ketapang"}),
+        ("regency_admin", {"puskesmas": "Puskesmas Paspan"}),
+    ],
+)
+def test_the_database_refuses_a_role_whose_place_does_not_fit(django_user_model, role, place):
+    from django.db import IntegrityError, transaction
+
+    from smartkampung.checkpoints.models import Checkpoint
+    from smartkampung.checkpoints.services import seed_demo_checkpoints
+    from smartkampung.health.models import Puskesmas
+
+    seed_demo_checkpoints()
+    if "checkpoint" in place:
+        place = {"checkpoint": Checkpoint.objects.get(code=place["checkpoint"])}
+    if "puskesmas" in place:
+        place = {"puskesmas": Puskesmas.objects.get(name=place["puskesmas"])}
+    user = django_user_model.objects.create_user("salah.tempat")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RoleAssignment.objects.create(user=user, role=role, **place)

@@ -10,6 +10,7 @@ import phonenumbers
 import pytest
 from django.core.management import CommandError, call_command
 
+from smartkampung.health.models import ServiceArea
 from smartkampung.population import demo
 from smartkampung.population.demo import (
     CSV_COLUMNS,
@@ -187,6 +188,7 @@ def test_write_to_database(banyuwangi):
 
 
 def test_write_to_database_refuses_without_regions(db):
+    ServiceArea.objects.all().delete()
     Village.objects.all().delete()
     with pytest.raises(RegionsNotLoaded):
         write_to_database(_households(residents=50, seed=1))

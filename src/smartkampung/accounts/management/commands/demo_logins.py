@@ -1,13 +1,17 @@
 import secrets
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from smartkampung.accounts.models import Pillar, Role, RoleAssignment
 from smartkampung.accounts.services import assign_role
+from smartkampung.checkpoints.models import Checkpoint
+from smartkampung.checkpoints.services import seed_demo_checkpoints
+from smartkampung.health.models import Puskesmas
 
-# (username, role, kecamatan, village, pillar, description). Two operators in two villages of
+# (username, role, kecamatan, village, pillar, description); the Puskesmas and checkpoint logins
+# are bound to PLACES below. Two operators in two villages of
 # two kecamatan, so that scoping can be seen; the camat's kecamatan holds one of them.
 DEMO_USERS = [
     ("admin.pemkab", Role.REGENCY_ADMIN, None, None, "", "Regency administrator: everything"),
@@ -18,9 +22,10 @@ DEMO_USERS = [
     ("operator.bakungan", Role.VILLAGE_OPERATOR, None, "3510151002", "", "Operator of Bakungan (Glagah)"),
     ("operator.sarongan", Role.VILLAGE_OPERATOR, None, "3510012001", "", "Operator of Sarongan (Pesanggaran)"),
     ("babinsa.bakungan", Role.VILLAGE_OVERSIGHT, None, "3510151002", Pillar.BABINSA, "Babinsa of Bakungan: read-only"),
-    ("pospantau.ketapang", Role.CHECKPOINT_OFFICER, None, None, "", "Checkpoint officer (module comes later)"),
-    ("puskesmas.glagah", Role.PUSKESMAS_STAFF, None, None, "", "Puskesmas staff (module comes later)"),
+    ("pospantau.ketapang", Role.CHECKPOINT_OFFICER, None, None, "", "Officer at Pos Pantau Pelabuhan Ketapang"),
+    ("puskesmas.paspan", Role.PUSKESMAS_STAFF, None, None, "", "Puskesmas Paspan: the villages it serves (Glagah)"),
 ]
+PLACES = {"pospantau.ketapang": ("checkpoint", "ketapang"), "puskesmas.paspan": ("puskesmas", "Puskesmas Paspan")}
 
 
 class Command(BaseCommand):
@@ -29,6 +34,9 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         User = get_user_model()
+        seed_demo_checkpoints()
+        if not Puskesmas.objects.exists():
+            raise CommandError("No Puskesmas are in the database: run `smartkampung load_regions` first.")
         self.stdout.write("\nDemo logins (passwords are new on every run):")
         for username, role, district, village, pillar, description in DEMO_USERS:
             password = "demo-" + secrets.token_urlsafe(9)
@@ -36,7 +44,15 @@ class Command(BaseCommand):
             user.is_staff = user.is_superuser = role == Role.REGENCY_ADMIN
             user.set_password(password)
             user.save()
+            place = {}
+            if username in PLACES:
+                kind, key = PLACES[username]
+                place = (
+                    {"checkpoint_id": Checkpoint.objects.get(code=key).pk}
+                    if kind == "checkpoint"
+                    else {"puskesmas_id": Puskesmas.objects.get(name=key).pk}
+                )
             RoleAssignment.objects.filter(user=user).exclude(role=role).delete()
-            assign_role(user=user, role=role, district_code=district, village_code=village, pillar=pillar)
+            assign_role(user=user, role=role, district_code=district, village_code=village, pillar=pillar, **place)
             self.stdout.write(f"  {username:<20} {password:<20} {description}")
         self.stdout.write("")
