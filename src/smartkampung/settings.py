@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "smartkampung.regions",
     "smartkampung.health",
     "smartkampung.checkpoints",
+    "smartkampung.notifications",
     "smartkampung.population",
     "smartkampung.audit",
 ]

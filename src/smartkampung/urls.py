@@ -11,6 +11,8 @@ urlpatterns = [
     path("regions/", include("smartkampung.regions.urls")),
     path("population/", include("smartkampung.population.urls")),
     path("audit/", include("smartkampung.audit.urls")),
+    path("checkpoints/", include("smartkampung.checkpoints.urls")),
+    path("notifications/", include("smartkampung.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
