@@ -1,5 +1,180 @@
-"""JSON API of the checkpoints (/api/v1/arrivals, /preregistrations, /entry-rules)."""
+"""JSON API of the checkpoints: /api/v1/arrivals, /preregistrations, /entry-rules (staff) and
+/api/v1/public/preregistrations (citizens)."""
 
-from ninja import Router
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+
+from smartkampung.audit import services as audit
+from smartkampung.audit.context import client_ip
+from smartkampung.checkpoints import present, schemas, selectors, services
+from smartkampung.checkpoints.models import Checkpoint, EntryRule
+from smartkampung.core.ratelimit import Limit, hit
 
 router = Router(tags=["checkpoints"])
+public_router = Router(tags=["public"])
+
+
+def _errors(exc: services.CheckpointError) -> dict:
+    return {"detail": _("The data is not valid."), "errors": [{"field": f, "message": m} for f, m in exc.errors]}
+
+
+def _officer_checkpoint(request: HttpRequest, code: str) -> Checkpoint:
+    checkpoint = selectors.checkpoints_for_officer(request.user).filter(code=code).first()
+    if checkpoint is None:
+        raise PermissionDenied(_("You are not an officer of this checkpoint."))
+    return checkpoint
+
+
+@router.post(
+    "/arrivals",
+    response={201: schemas.ArrivalOut, 403: schemas.ErrorsOut, 409: schemas.RepeatOut, 422: schemas.ErrorsOut},
+    summary="Register a traveller at a checkpoint (the outcome is decided by the rules in force)",
+)
+def register_arrival(request: HttpRequest, payload: schemas.ArrivalIn):
+    """Answers 409 with the earlier entry when the NIK passed this checkpoint within the repeat window;
+    send again with `repeat_confirmed: true` to register anyway."""
+    checkpoint = _officer_checkpoint(request, payload.checkpoint)
+    values = payload.dict(exclude={"checkpoint", "repeat_confirmed"})
+    try:
+        registration = services.register_arrival(
+            user=request.user, checkpoint=checkpoint, values=values, repeat_confirmed=payload.repeat_confirmed
+        )
+    except services.CheckpointError as exc:
+        return Status(422, _errors(exc))
+    except services.RepeatedArrival as exc:
+        return Status(
+            409,
+            {
+                "detail": _("This NIK was registered here at %(time)s. Check it, then confirm to register again.")
+                % {"time": exc.earlier.registered_at.astimezone().strftime("%d-%m-%Y %H:%M")},
+                "earlier": present.arrival_dict(exc.earlier),
+            },
+        )
+    return Status(201, present.arrival_dict(registration.arrival))
+
+
+class ArrivalFilters(Schema):
+    checkpoint: str = ""
+    village: str = ""
+    nik: str = ""
+    outcome: str = ""
+    limit: int = 50
+    offset: int = 0
+
+
+@router.get("/arrivals", response=schemas.ArrivalPage, summary="Arrivals in the caller's jurisdiction")
+def list_arrivals(request: HttpRequest, filters: Query[ArrivalFilters]):
+    arrivals = selectors.arrivals_visible_to(request.user)
+    if filters.checkpoint:
+        arrivals = arrivals.filter(checkpoint__code=filters.checkpoint)
+    if filters.village:
+        arrivals = arrivals.filter(destination_village_id=filters.village)
+    if filters.nik:
+        arrivals = arrivals.filter(nik=filters.nik.strip())
+    if filters.outcome:
+        arrivals = arrivals.filter(outcome=filters.outcome)
+    limit, offset = max(1, min(filters.limit, 200)), max(0, filters.offset)
+    page = list(arrivals.select_related("preregistration")[offset : offset + limit])
+    if page:
+        audit.record(
+            action="search",
+            object_type="arrival",
+            subject=filters.nik or filters.village or filters.checkpoint,
+            object_ids=sorted({a.nik for a in page if a.nik}),
+        )
+    return {"count": arrivals.count(), "items": [present.arrival_dict(a) for a in page]}
+
+
+@router.get(
+    "/arrivals/lookup",
+    response={200: schemas.LookupOut, 403: schemas.ErrorsOut},
+    summary="What to pre-fill for a NIK at a checkpoint (registry record, earlier passes, pre-registration)",
+)
+def lookup_traveller(request: HttpRequest, checkpoint: str, nik: str):
+    found = present.lookup(checkpoint=_officer_checkpoint(request, checkpoint), nik=nik)
+    if found.valid:
+        audit.record(action="view", object_type="arrival_lookup", subject=found.nik, object_ids=[found.nik])
+    return found.as_json()
+
+
+@router.get("/arrivals/{arrival_id}", response={200: schemas.ArrivalOut, 404: schemas.ErrorsOut})
+def get_arrival(request: HttpRequest, arrival_id: int):
+    arrival = get_object_or_404(selectors.arrivals_visible_to(request.user), pk=arrival_id)
+    audit.record(action="view", object_type="arrival", subject=arrival.nik, object_ids=[arrival.nik])
+    return present.arrival_dict(arrival)
+
+
+@router.get(
+    "/preregistrations",
+    response={200: list[schemas.PreRegistrationOut], 403: schemas.ErrorsOut},
+    summary="Expected travellers by code or NIK (checkpoint officers)",
+)
+def find_preregistrations(request: HttpRequest, code: str = "", nik: str = ""):
+    if not selectors.checkpoints_for_officer(request.user).exists():
+        raise PermissionDenied(_("Only checkpoint officers look up pre-registrations."))
+    found = list(selectors.pending_preregistrations(code=code, nik=nik)[:20])
+    if found:
+        audit.record(
+            action="search", object_type="preregistration", subject=code or nik, object_ids=[p.nik for p in found]
+        )
+    return [present.preregistration_dict(p) for p in found]
+
+
+@router.get("/entry-rules", response=list[schemas.EntryRuleOut], summary="Entry rules, newest first")
+def list_entry_rules(request: HttpRequest):
+    # No personal data: every officer may read the rules they apply.
+    return list(EntryRule.objects.all()[:100])
+
+
+@router.post(
+    "/entry-rules",
+    response={201: schemas.EntryRuleOut, 403: schemas.ErrorsOut, 422: schemas.ErrorsOut},
+    summary="Set new entry rules (health agency); they apply to registrations from `effective_from` on",
+)
+def create_entry_rule(request: HttpRequest, payload: schemas.EntryRuleIn):
+    try:
+        rule = services.create_entry_rule(user=request.user, values=payload.dict())
+    except services.CheckpointError as exc:
+        return Status(422, _errors(exc))
+    return Status(201, rule)
+
+
+PREREGISTRATION_LIMITS = (
+    Limit(settings.PREREGISTRATION_PER_MINUTE, 60),
+    Limit(settings.PREREGISTRATION_PER_DAY, 86400),
+)
+
+
+def allowed_to_preregister(request: HttpRequest, response: HttpResponse) -> bool:
+    verdict = hit(scope="preregister", client=client_ip(request) or "unknown", limits=PREREGISTRATION_LIMITS)
+    if not verdict.allowed:
+        response["Retry-After"] = str(verdict.retry_after)
+    return verdict.allowed
+
+
+@public_router.post(
+    "/preregistrations",
+    response={201: schemas.PreRegistrationReceipt, 422: schemas.ErrorsOut, 429: schemas.ErrorsOut},
+    summary="Announce a trip before it starts: a code (and QR image) to show at the checkpoint",
+    auth=None,
+)
+def preregister(request: HttpRequest, payload: schemas.PreRegistrationIn, response: HttpResponse):
+    if not allowed_to_preregister(request, response):
+        return Status(429, {"detail": _("Too many pre-registrations from this address. Try again later.")})
+    try:
+        prereg = services.preregister(values=payload.dict())
+    except services.CheckpointError as exc:
+        return Status(422, _errors(exc))
+    return Status(
+        201,
+        {
+            "code": prereg.code,
+            "expected_arrival": prereg.expected_arrival,
+            "destination_village_name": prereg.destination_village.name,
+            "qr_svg": present.qr_svg(prereg.code),
+        },
+    )

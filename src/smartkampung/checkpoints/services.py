@@ -1,8 +1,355 @@
-"""Writes of the checkpoint module."""
+"""Writes of the checkpoint module. Each owns its transaction, its audit entry and its notification
+(written in the same transaction: the notification outbox)."""
 
-from django.db import transaction
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+from typing import Any
 
-from smartkampung.checkpoints.models import Checkpoint
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from smartkampung.accounts.selectors import checkpoints_of, read_scope, write_scope
+from smartkampung.audit import services as audit
+from smartkampung.checkpoints import rules, selectors
+from smartkampung.checkpoints.models import Arrival, Checkpoint, EntryRule, Outcome, PreRegistration, Symptom
+from smartkampung.checkpoints.validation import Checked, check_arrival, check_found, check_preregistration
+from smartkampung.notifications.models import Notification
+from smartkampung.notifications.services import notify
+from smartkampung.population.models import Resident
+from smartkampung.regions.codes import code_lists
+
+
+class CheckpointError(Exception):
+    """Input was refused; `errors` are (field name, message) pairs in the user's language."""
+
+    def __init__(self, errors: list[tuple[str, str]]):
+        super().__init__("; ".join(f"{f}: {m}" for f, m in errors))
+        self.errors = errors
+
+
+class RepeatedArrival(Exception):
+    """The NIK was registered at this checkpoint a short while ago: the officer must see it first."""
+
+    def __init__(self, earlier: Arrival):
+        super().__init__(f"already registered as arrival {earlier.pk}")
+        self.earlier = earlier
+
+
+# Built in when no health officer has written a rule yet: the 2020 practice.
+def _default_rule() -> EntryRule:
+    return EntryRule.objects.create(
+        effective_from=dt.datetime(2020, 1, 1, tzinfo=dt.UTC),
+        referral_symptoms=list(rules.DEFAULT_REFERRAL_SYMPTOMS),
+        note="default",
+    )
+
+
+def _rule_for(at: dt.datetime) -> EntryRule:
+    return selectors.rule_in_force(at) or _default_rule()
+
+
+# ---------------------------------------------------------------- entry rules
+
+
+def _region_codes(raw: Any, field: str, errors: list) -> list[str]:
+    if isinstance(raw, str):
+        raw = raw.replace(",", " ").split()
+    codes, lists = [], code_lists()
+    for code in raw or []:
+        code = str(code).strip()
+        if code in lists.provinces or code in lists.regencies:
+            codes.append(code)
+        else:
+            errors.append((field, _("%(code)s is not a province or regency code.") % {"code": code[:12]}))
+    return sorted(set(codes))
+
+
+def _given(values: dict[str, Any], name: str, default):
+    value = values.get(name)
+    return default if value is None or value == "" else value
+
+
+@transaction.atomic
+def create_entry_rule(*, user, values: dict[str, Any]) -> EntryRule:
+    """A new rule, in force from now (or a later time): registrations already made keep theirs."""
+    if not selectors.may_edit_rules(user):
+        raise PermissionDenied(_("Only the health agency sets the entry rules."))
+    errors: list[tuple[str, str]] = []
+    banned = _region_codes(values.get("banned_origins"), "banned_origins", errors)
+    high_risk = _region_codes(values.get("high_risk_origins"), "high_risk_origins", errors)
+    symptoms = values.get("referral_symptoms") or []
+    if isinstance(symptoms, str):
+        symptoms = symptoms.replace(",", " ").split()
+    if any(s not in Symptom.values for s in symptoms):
+        errors.append(("referral_symptoms", _("Choose symptoms from the list.")))
+    now = timezone.now()
+    effective = values.get("effective_from") or now
+    if isinstance(effective, dt.datetime) and effective < now - dt.timedelta(minutes=1):
+        errors.append(("effective_from", _("A rule cannot start in the past: it applies to new registrations.")))
+    try:
+        threshold = round(float(_given(values, "temperature_threshold", 37.5)), 1)
+        days = int(_given(values, "isolation_days", 14))
+    except (TypeError, ValueError):
+        errors.append(("temperature_threshold", _("Enter numbers for the temperature and the days.")))
+        threshold, days = 37.5, 14
+    if not 35 <= threshold <= 42:
+        errors.append(("temperature_threshold", _("The temperature limit must be between 35 and 42 °C.")))
+    if not 1 <= days <= 60:
+        errors.append(("isolation_days", _("The isolation length must be between 1 and 60 days.")))
+    if errors:
+        raise CheckpointError(errors)
+    previous = selectors.rule_in_force(effective)
+    rule = EntryRule.objects.create(
+        effective_from=effective,
+        banned_origins=banned,
+        high_risk_origins=high_risk,
+        temperature_threshold=threshold,
+        referral_symptoms=sorted(set(symptoms)),
+        isolation_days=days,
+        note=str(values.get("note") or "")[:300],
+        created_by=user,
+    )
+    fields = ["banned_origins", "high_risk_origins", "temperature_threshold", "referral_symptoms", "isolation_days"]
+    audit.record(
+        action="create",
+        object_type="entry_rule",
+        subject=str(rule.pk),
+        object_ids=[str(rule.pk)],
+        changes={
+            f: [str(getattr(previous, f)) if previous else None, str(getattr(rule, f))]
+            for f in fields
+            if previous is None or getattr(previous, f) != getattr(rule, f)
+        },
+        detail={"effective_from": rule.effective_from.isoformat(), "note": rule.note},
+        user=user,
+    )
+    return rule
+
+
+# ---------------------------------------------------------------- arrivals
+
+
+@dataclass(frozen=True)
+class Registration:
+    arrival: Arrival
+    decision: rules.Decision
+
+
+def _summary(arrival: Arrival) -> dict[str, Any]:
+    origin = arrival.origin_regency.name if arrival.origin_regency_id else ""
+    return {
+        "name": arrival.name or arrival.description,
+        "nik": arrival.nik,
+        "phone": arrival.phone,
+        "origin": origin,
+        "checkpoint": arrival.checkpoint.name if arrival.checkpoint_id else "",
+        "outcome": arrival.outcome,
+        "destination_address": arrival.destination_address or arrival.found_at,
+        "monitoring_until": arrival.monitoring_until.isoformat() if arrival.monitoring_until else "",
+        "url": f"/checkpoints/arrivals/{arrival.pk}/",
+    }
+
+
+def _require_checkpoint(user, checkpoint: Checkpoint) -> None:
+    if not (checkpoint.pk in checkpoints_of(user) or read_scope(user).everything):
+        raise PermissionDenied(_("You are not an officer of this checkpoint."))
+
+
+def _raise_if_invalid(checked: Checked) -> None:
+    if not checked.ok:
+        raise CheckpointError(checked.errors)
+
+
+@transaction.atomic
+def register_arrival(
+    *, user, checkpoint: Checkpoint, values: dict[str, Any], repeat_confirmed: bool = False
+) -> Registration:
+    """Register a traveller at a checkpoint, decide by the rules in force, and tell the destination
+    village, its kecamatan and Puskesmas (in the same transaction, so nothing is lost)."""
+    _require_checkpoint(user, checkpoint)
+    checked = check_arrival(values)
+    _raise_if_invalid(checked)
+    data = checked.values
+    now = timezone.now()
+    if not repeat_confirmed:
+        earlier = selectors.earlier_arrivals(checkpoint=checkpoint, nik=data["nik"], at=now).first()
+        if earlier is not None:
+            raise RepeatedArrival(earlier)
+    prereg = None
+    if data["preregistration_code"]:
+        prereg = (
+            PreRegistration.objects.select_for_update()
+            .filter(code=data["preregistration_code"], status=PreRegistration.Status.PENDING)
+            .first()
+        )
+        if prereg is None:
+            raise CheckpointError(
+                [("preregistration_code", _("No expected traveller has this code (or they have arrived)."))]
+            )
+    resident = Resident.objects.filter(nik=data["nik"]).only("pk").first()
+    rule = _rule_for(now)
+    decision = rules.decide(
+        rule,
+        rules.Traveller(
+            origin_regency=data["origin_regency"],
+            is_resident=resident is not None,
+            temperature=data["temperature"],
+            symptoms=tuple(data["symptoms"]),
+            contact_with_case=data["contact_with_case"],
+        ),
+    )
+    arrival = Arrival.objects.create(
+        source=Arrival.Source.CHECKPOINT,
+        checkpoint=checkpoint,
+        registered_at=now,
+        registered_by=user,
+        resident=resident,
+        preregistration=prereg,
+        outcome=decision.outcome,
+        reasons=decision.reasons,
+        monitoring_until=decision.monitoring_until(timezone.localdate(now)),
+        rule=rule,
+        **_fk_ids({k: data[k] for k in _ARRIVAL_FIELDS}),
+    )
+    if prereg is not None:
+        prereg.status = PreRegistration.Status.ARRIVED
+        prereg.save(update_fields=["status"])
+    audit.record(
+        action="create",
+        object_type="arrival",
+        subject=arrival.nik,
+        object_ids=[arrival.nik],
+        detail={"arrival": arrival.pk, "checkpoint": checkpoint.code, "outcome": arrival.outcome},
+        user=user,
+    )
+    notify(
+        kind=Notification.Kind.REFUSAL if decision.outcome == Outcome.REFUSED else Notification.Kind.ARRIVAL,
+        village_code=arrival.destination_village_id,
+        subject_type="arrival",
+        subject_id=arrival.pk,
+        summary=_summary(arrival),
+        actor=user,
+    )
+    return Registration(arrival, decision)
+
+
+_ARRIVAL_FIELDS = (
+    "nik", "name", "sex", "birth_date", "origin_regency", "origin_address", "phone", "destination_village",
+    "destination_address", "host_name", "purpose", "travel_mode", "vehicle_plate", "temperature", "symptoms",
+    "contact_with_case", "isolation_place",
+)  # fmt: skip
+
+
+def _fk_ids(data: dict[str, Any]) -> dict[str, Any]:
+    """Region codes as foreign-key ids (Arrival.origin_regency_id …)."""
+    out = dict(data)
+    for name in ("origin_regency", "destination_village"):
+        if name in out:
+            out[f"{name}_id"] = out.pop(name) or None
+    return out
+
+
+@transaction.atomic
+def report_found(*, user, values: dict[str, Any]) -> Registration:
+    """A village operator reports a newcomer who passed no checkpoint: into isolation, and the same
+    notifications as an arrival."""
+    checked = check_found(values)
+    _raise_if_invalid(checked)
+    data = checked.values
+    if not write_scope(user).covers(data["destination_village"]):
+        raise PermissionDenied(_("You may report newcomers only in your own village."))
+    now = timezone.now()
+    rule = _rule_for(now)
+    decision = rules.decide(rule, rules.Traveller(found_wandering=True))
+    resident = Resident.objects.filter(nik=data["nik"]).only("pk").first() if data["nik"] else None
+    fields = ("nik", "name", "description", "phone", "origin_regency", "destination_village", "destination_address")
+    arrival = Arrival.objects.create(
+        source=Arrival.Source.FOUND,
+        registered_at=now,
+        registered_by=user,
+        resident=resident,
+        sex=data.get("nik_sex") or "",
+        birth_date=data.get("nik_birth"),
+        found_at=data["found_at"],
+        isolation_place="house",
+        outcome=decision.outcome,
+        reasons=decision.reasons,
+        monitoring_until=decision.monitoring_until(timezone.localdate(now)),
+        rule=rule,
+        **_fk_ids({k: data[k] for k in fields}),
+    )
+    audit.record(
+        action="create",
+        object_type="arrival",
+        subject=arrival.nik,
+        object_ids=[arrival.nik] if arrival.nik else [],
+        detail={"arrival": arrival.pk, "source": "found"},
+        user=user,
+    )
+    notify(
+        kind=Notification.Kind.WANDERING,
+        village_code=arrival.destination_village_id,
+        subject_type="arrival",
+        subject_id=arrival.pk,
+        summary=_summary(arrival),
+        actor=user,
+    )
+    return Registration(arrival, decision)
+
+
+# ---------------------------------------------------------------- pre-registration
+
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud at a checkpoint
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
+
+
+def preregister(*, values: dict[str, Any]) -> PreRegistration:
+    """A citizen announces a trip: a code for the checkpoint, and the destination village is told."""
+    checked = check_preregistration(values, today=timezone.localdate())
+    _raise_if_invalid(checked)
+    data = checked.values
+    fields = ("nik", "name", "phone", "origin_regency", "destination_village", "destination_address")
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                prereg = PreRegistration.objects.create(
+                    code=_new_code(), expected_arrival=data["expected_arrival"], **_fk_ids({k: data[k] for k in fields})
+                )
+                audit.record(
+                    action="create",
+                    object_type="preregistration",
+                    subject=prereg.nik,
+                    object_ids=[prereg.nik],
+                    detail={"code": prereg.code, "public": True},
+                )
+                notify(
+                    kind=Notification.Kind.PREREGISTRATION,
+                    village_code=prereg.destination_village_id,
+                    subject_type="preregistration",
+                    subject_id=prereg.pk,
+                    summary={
+                        "name": prereg.name,
+                        "nik": prereg.nik,
+                        "phone": prereg.phone,
+                        "origin": prereg.origin_regency.name if prereg.origin_regency_id else "",
+                        "destination_address": prereg.destination_address,
+                        "expected_arrival": prereg.expected_arrival.isoformat(),
+                        "code": prereg.code,
+                    },
+                )
+                return prereg
+        except IntegrityError:
+            continue  # the code was taken a moment ago: draw another
+    raise RuntimeError("could not draw a free pre-registration code")
+
+
+# ---------------------------------------------------------------- demonstration
 
 # Banyuwangi's entry points of 2020. Coordinates are of the facilities (OpenStreetMap, approximate).
 DEMO_CHECKPOINTS = [

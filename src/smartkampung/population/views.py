@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from smartkampung.accounts.selectors import read_scope
 from smartkampung.audit import selectors as audit_selectors
 from smartkampung.audit import services as audit
+from smartkampung.core.http import is_htmx
 from smartkampung.population import selectors, services
 from smartkampung.population.forms import (
     HouseholdForm,
@@ -40,12 +41,6 @@ _COLUMN_LABELS = {
     "district_no": gettext_lazy("kecamatan number"),
     "village_no": gettext_lazy("village number"),
 }
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    """A request made by htmx for a part of the page (not a history restore, which needs the whole page)."""
-    headers = request.headers
-    return headers.get("HX-Request") == "true" and headers.get("HX-History-Restore-Request") != "true"
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -130,7 +125,7 @@ def resident_list(request: HttpRequest) -> HttpResponse:
         )
     filtered = any(filters[k] for k in ("q", "district", "village", "status"))
     context = {"form": form, "residents": residents, "pager": pager, "filtered": filtered}
-    template = "population/_resident_results.html" if _is_htmx(request) else "population/resident_list.html"
+    template = "population/_resident_results.html" if is_htmx(request) else "population/resident_list.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -357,7 +352,7 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress part of an import's page, which htmx polls every 2 s while the job runs."""
     job = _job_or_404(request, pk)
     response = render(request, "population/_import_progress.html", {"job": job})
-    if job.is_finished and _is_htmx(request):
+    if job.is_finished and is_htmx(request):
         # The row report is on the whole page: show it now that the job is done.
         response["HX-Refresh"] = "true"
     return response

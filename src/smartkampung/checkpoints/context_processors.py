@@ -1,0 +1,15 @@
+from smartkampung.checkpoints import selectors
+
+
+def checkpoint_menu(request):
+    """Which checkpoint pages to offer in the menu (the views check again)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from smartkampung.accounts.selectors import read_scope
+
+    officer = selectors.checkpoints_for_officer(user).exists()
+    return {
+        "may_use_checkpoint": officer,
+        "may_see_arrivals": officer or selectors.may_edit_rules(user) or not read_scope(user).nothing,
+    }

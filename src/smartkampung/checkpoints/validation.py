@@ -1,0 +1,196 @@
+"""One check of what an officer, a citizen or another system submits about a traveller, whatever
+the door (page, API). Messages are in words, in the user's language."""
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from smartkampung.checkpoints.models import IsolationPlace, Symptom, TravelMode
+from smartkampung.population.models import Sex
+from smartkampung.population.normalize import PhoneError, clean_name, normalize_phone
+from smartkampung.population.validation import parse_date
+from smartkampung.regions.codes import code_lists
+from smartkampung.regions.nik import parse_nik
+from smartkampung.regions.selectors import served_village
+
+_PLATE = re.compile(r"^[A-Z]{1,2} ?\d{1,4} ?[A-Z]{0,3}$")
+
+
+@dataclass
+class Checked:
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (field name, message)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _text(values: dict, name: str, limit: int) -> str:
+    return " ".join(str(values.get(name) or "").split())[:limit]
+
+
+def check_identity(values: dict, out: Checked, *, nik_required: bool = True) -> None:
+    nik = _text(values, "nik", 32)
+    if nik:
+        parsed = parse_nik(nik)
+        if parsed.valid:
+            out.values.update(nik=nik, nik_regency=parsed.regency_code, nik_sex=parsed.sex, nik_birth=parsed.birth_date)
+        else:
+            out.errors.append(("nik", parsed.errors[0].message))
+    elif nik_required:
+        out.errors.append(("nik", _("Enter the NIK from the KTP.")))
+    out.values.setdefault("nik", "")
+    name = clean_name(_text(values, "name", 100))
+    out.values["name"] = name
+
+
+def check_phone(values: dict, out: Checked, *, required: bool = True) -> None:
+    raw = _text(values, "phone", 40)
+    if not raw:
+        if required:
+            out.errors.append(("phone", _("Enter a phone number the village can reach.")))
+        out.values["phone"] = ""
+        return
+    try:
+        out.values["phone"] = normalize_phone(raw)
+    except PhoneError:
+        out.errors.append(("phone", _("“%(value)s” is not a valid Indonesian phone number.") % {"value": raw}))
+
+
+def check_destination(values: dict, out: Checked, *, address_required: bool = True) -> None:
+    village = _text(values, "destination_village", 10)
+    if not village:
+        out.errors.append(("destination_village", _("Choose the destination village.")))
+    elif served_village(village) is None:
+        out.errors.append(("destination_village", _("Village %(code)s is not in this regency.") % {"code": village}))
+    out.values["destination_village"] = village
+    address = _text(values, "destination_address", 200)
+    if address_required and not address:
+        out.errors.append(("destination_address", _("Enter the address where the traveller will stay.")))
+    out.values["destination_address"] = address
+
+
+def check_origin(values: dict, out: Checked) -> None:
+    origin = _text(values, "origin_regency", 4) or out.values.get("nik_regency") or ""
+    if not origin:
+        out.errors.append(("origin_regency", _("Choose the regency or city the traveller comes from.")))
+    elif origin not in code_lists().regencies:
+        out.errors.append(("origin_regency", _("%(code)s is not a regency or city code.") % {"code": origin}))
+    out.values["origin_regency"] = origin
+    out.values["origin_address"] = _text(values, "origin_address", 200)
+
+
+def check_health(values: dict, out: Checked) -> None:
+    raw = str(values.get("temperature") or "").strip().replace(",", ".")
+    temperature = None
+    if not raw:
+        out.errors.append(("temperature", _("Measure and enter the temperature.")))
+    else:
+        try:
+            temperature = Decimal(raw).quantize(Decimal("0.1"))
+        except InvalidOperation:
+            temperature = None
+        if temperature is None or not Decimal("34") <= temperature <= Decimal("43"):
+            out.errors.append(
+                ("temperature", _("“%(value)s” is not a body temperature (34–43 °C).") % {"value": raw[:10]})
+            )
+            temperature = None
+    out.values["temperature"] = temperature
+    symptoms = values.get("symptoms") or []
+    if isinstance(symptoms, str):
+        symptoms = [symptoms]
+    unknown = [s for s in symptoms if s not in Symptom.values]
+    if unknown:
+        out.errors.append(("symptoms", _("Unknown symptom: %(value)s.") % {"value": ", ".join(map(str, unknown))[:60]}))
+    out.values["symptoms"] = sorted({s for s in symptoms if s in Symptom.values})
+    out.values["contact_with_case"] = str(values.get("contact_with_case", "")).lower() in {"1", "true", "on", "yes"}
+
+
+def _choice(values: dict, out: Checked, name: str, choices, default: str = "") -> None:
+    value = _text(values, name, 20) or default
+    if value and value not in choices.values:
+        out.errors.append((name, _("Choose one of the offered values.")))
+        value = default
+    out.values[name] = value
+
+
+def check_arrival(values: dict[str, Any]) -> Checked:
+    """Everything an officer records at the checkpoint, cleaned, or the problems in words."""
+    out = Checked()
+    check_identity(values, out)
+    check_phone(values, out)
+    check_origin(values, out)
+    check_destination(values, out)
+    check_health(values, out)
+    if not out.values["name"]:
+        out.errors.append(("name", _("Enter the traveller's name as on the KTP.")))
+    sex = _text(values, "sex", 6) or out.values.get("nik_sex") or ""
+    if sex not in Sex.values:
+        out.errors.append(("sex", _("Choose the sex.")))
+    out.values["sex"] = sex if sex in Sex.values else ""
+    birth_raw = values.get("birth_date")
+    birth = parse_date(birth_raw) if birth_raw else out.values.get("nik_birth")
+    if birth_raw and birth is None:
+        out.errors.append(("birth_date", _("Write the date of birth as DD-MM-YYYY.")))
+    out.values["birth_date"] = birth
+    for name, limit in (("host_name", 100), ("purpose", 200)):
+        out.values[name] = _text(values, name, limit)
+    _choice(values, out, "travel_mode", TravelMode)
+    _choice(values, out, "isolation_place", IsolationPlace, IsolationPlace.HOME)
+    plate = _text(values, "vehicle_plate", 20).upper()
+    if plate and not _PLATE.match(plate):
+        out.errors.append(
+            ("vehicle_plate", _("“%(value)s” is not a vehicle plate (e.g. P 1234 AB).") % {"value": plate})
+        )
+    out.values["vehicle_plate"] = plate
+    out.values["preregistration_code"] = _text(values, "preregistration_code", 10).upper()
+    return out
+
+
+def check_preregistration(values: dict[str, Any], *, today: dt.date) -> Checked:
+    """What a traveller (or their family) announces before the trip."""
+    out = Checked()
+    check_identity(values, out)
+    if not out.values["name"]:
+        out.errors.append(("name", _("Enter the traveller's name as on the KTP.")))
+    check_phone(values, out)
+    check_destination(values, out)
+    out.values["origin_regency"] = _text(values, "origin_regency", 4) or out.values.get("nik_regency") or ""
+    if out.values["origin_regency"] and out.values["origin_regency"] not in code_lists().regencies:
+        out.values["origin_regency"] = ""
+    expected = parse_date(values.get("expected_arrival"))
+    horizon = settings.PREREGISTRATION_MAX_DAYS_AHEAD
+    if expected is None:
+        out.errors.append(("expected_arrival", _("Enter the expected arrival date as DD-MM-YYYY.")))
+    elif not today <= expected <= today + dt.timedelta(days=horizon):
+        out.errors.append(
+            (
+                "expected_arrival",
+                _("The arrival date must be between today and %(days)s days from now.") % {"days": horizon},
+            )
+        )
+    out.values["expected_arrival"] = expected
+    return out
+
+
+def check_found(values: dict[str, Any]) -> Checked:
+    """A newcomer a village operator found who passed no checkpoint: a NIK, or a description."""
+    out = Checked()
+    check_identity(values, out, nik_required=False)
+    out.values["description"] = _text(values, "description", 300)
+    if not (out.values["nik"] or out.values["name"] or out.values["description"]):
+        out.errors.append(("description", _("Enter the NIK, the name, or a description of the person.")))
+    check_phone(values, out, required=False)
+    check_destination(values, out, address_required=False)
+    out.values["found_at"] = _text(values, "found_at", 200)
+    if not out.values["found_at"]:
+        out.errors.append(("found_at", _("Say where the person was found.")))
+    origin = _text(values, "origin_regency", 4) or out.values.get("nik_regency") or ""
+    out.values["origin_regency"] = origin if origin in code_lists().regencies else ""
+    return out
