@@ -13,6 +13,7 @@ urlpatterns = [
     path("audit/", include("smartkampung.audit.urls")),
     path("checkpoints/", include("smartkampung.checkpoints.urls")),
     path("notifications/", include("smartkampung.notifications.urls")),
+    path("dashboard/", include("smartkampung.dashboards.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),

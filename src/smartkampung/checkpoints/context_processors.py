@@ -9,7 +9,5 @@ def checkpoint_menu(request):
     from smartkampung.accounts.selectors import read_scope
 
     officer = selectors.checkpoints_for_officer(user).exists()
-    return {
-        "may_use_checkpoint": officer,
-        "may_see_arrivals": officer or selectors.may_edit_rules(user) or not read_scope(user).nothing,
-    }
+    dashboard = selectors.may_edit_rules(user) or not read_scope(user).nothing
+    return {"may_use_checkpoint": officer, "may_see_arrivals": officer or dashboard, "may_see_dashboard": dashboard}

@@ -6,6 +6,14 @@ from django.shortcuts import redirect
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """Each role starts where its work is: the checkpoint desk, the dashboard, or the register."""
+    from smartkampung.checkpoints.context_processors import checkpoint_menu
+
+    menu = checkpoint_menu(request)
+    if menu.get("may_use_checkpoint"):
+        return redirect("checkpoints:home")
+    if menu.get("may_see_dashboard"):
+        return redirect("dashboards:dashboard")
     return redirect("population:resident_list")
 
 

@@ -1,0 +1,76 @@
+"""Figures of the dashboards, within the viewer's jurisdiction (through the module selectors)."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from smartkampung.checkpoints.models import MONITORED, Arrival, Outcome
+from smartkampung.checkpoints.present import origin_name
+from smartkampung.checkpoints.selectors import arrivals_visible_to
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: int
+    height: float  # share of the tallest bar, 0..1
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def arrival_figures(user, *, today: dt.date | None = None, days: int = 14) -> dict:
+    """Arrivals today and this week (by outcome), under monitoring now, per day, per checkpoint and
+    per origin over the last `days` days. One grouped query each, on indexed columns."""
+    today = today or timezone.localdate()
+    arrivals = arrivals_visible_to(user)
+    week_start = today - dt.timedelta(days=today.weekday())
+    since = today - dt.timedelta(days=days - 1)
+    totals = arrivals.aggregate(
+        today=Count("id", filter=Q(registered_at__gte=_start_of(today))),
+        week=Count("id", filter=Q(registered_at__gte=_start_of(week_start))),
+        refused_today=Count("id", filter=Q(registered_at__gte=_start_of(today), outcome=Outcome.REFUSED)),
+        monitored_today=Count("id", filter=Q(registered_at__gte=_start_of(today), outcome__in=list(MONITORED))),
+        under_monitoring=Count("id", filter=Q(monitoring_until__gte=today)),
+    )
+    recent = arrivals.filter(registered_at__gte=_start_of(since))
+    per_day = dict(
+        recent.annotate(day=TruncDate("registered_at", tzinfo=timezone.get_current_timezone()))
+        .values_list("day")
+        .annotate(n=Count("id"))
+        .values_list("day", "n")
+    )
+    series = [(since + dt.timedelta(days=i), per_day.get(since + dt.timedelta(days=i), 0)) for i in range(days)]
+    top = max([n for _d, n in series] + [1])
+    per_checkpoint = list(
+        recent.values("checkpoint__name").annotate(n=Count("id")).order_by("-n").values_list("checkpoint__name", "n")
+    )
+    per_origin = [
+        (origin_name(code) or "—", n)
+        for code, n in recent.values("origin_regency")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .values_list("origin_regency", "n")[:10]
+    ]
+    return {
+        "totals": totals,
+        "days": [Bar(d.strftime("%d-%m"), n, n / top) for d, n in series],
+        "per_checkpoint": per_checkpoint,
+        "per_origin": per_origin,
+        "since": since,
+    }
+
+
+def under_monitoring(user, *, today: dt.date | None = None, limit: int = 50) -> list[Arrival]:
+    """Who is in isolation and until when, soonest end first."""
+    today = today or timezone.localdate()
+    return list(
+        arrivals_visible_to(user)
+        .filter(monitoring_until__gte=today)
+        .select_related("destination_village")
+        .order_by("monitoring_until", "name")[:limit]
+    )

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from smartkampung.dashboards import views
+
+app_name = "dashboards"
+urlpatterns = [path("", views.dashboard, name="dashboard")]
