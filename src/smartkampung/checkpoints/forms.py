@@ -30,29 +30,29 @@ class ArrivalForm(_Form):
     nik = forms.CharField(
         label=_("NIK"),
         max_length=16,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "autofocus": True}),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    name = forms.CharField(label=_("name (as on the KTP)"), max_length=100)
-    sex = forms.ChoiceField(label=_("sex"), choices=_choices(Sex.choices))
-    birth_date = forms.CharField(label=_("date of birth (DD-MM-YYYY)"), required=False)
-    phone = forms.CharField(label=_("phone"), widget=forms.TextInput(attrs={"inputmode": "tel"}))
-    origin_regency = forms.ChoiceField(label=_("comes from (regency or city)"))
-    origin_address = forms.CharField(label=_("origin address"), required=False)
-    destination_village = forms.ChoiceField(label=_("destination village"))
-    destination_address = forms.CharField(label=_("address at the destination"))
-    host_name = forms.CharField(label=_("host"), required=False)
-    purpose = forms.CharField(label=_("purpose of the trip"), required=False)
-    travel_mode = forms.ChoiceField(label=_("travel mode"), required=False, choices=_choices(TravelMode.choices))
-    vehicle_plate = forms.CharField(label=_("vehicle plate"), required=False)
+    name = forms.CharField(label=_("Name (as on the KTP)"), max_length=100)
+    sex = forms.ChoiceField(label=_("Sex"), choices=_choices(Sex.choices))
+    birth_date = forms.CharField(label=_("Date of birth (DD-MM-YYYY)"), required=False)
+    phone = forms.CharField(label=_("Phone"), widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    origin_regency = forms.ChoiceField(label=_("Comes from (regency or city)"))
+    origin_address = forms.CharField(label=_("Origin address"), required=False)
+    destination_village = forms.ChoiceField(label=_("Destination village"))
+    destination_address = forms.CharField(label=_("Address at the destination"))
+    host_name = forms.CharField(label=_("Host"), required=False)
+    purpose = forms.CharField(label=_("Purpose of the trip"), required=False)
+    travel_mode = forms.ChoiceField(label=_("Travel mode"), required=False, choices=_choices(TravelMode.choices))
+    vehicle_plate = forms.CharField(label=_("Vehicle plate"), required=False)
     temperature = forms.CharField(
-        label=_("temperature (°C)"), widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "36.5"})
+        label=_("Temperature (°C)"), widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "36.5"})
     )
     symptoms = forms.MultipleChoiceField(
-        label=_("symptoms"), required=False, choices=Symptom.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Symptoms"), required=False, choices=Symptom.choices, widget=forms.CheckboxSelectMultiple
     )
-    contact_with_case = forms.BooleanField(label=_("contact with a confirmed case in the last 14 days"), required=False)
+    contact_with_case = forms.BooleanField(label=_("Contact with a confirmed case in the last 14 days"), required=False)
     isolation_place = forms.ChoiceField(
-        label=_("will isolate at"),
+        label=_("Will isolate at"),
         choices=IsolationPlace.choices,
         initial=IsolationPlace.HOME,
         widget=forms.RadioSelect,
@@ -74,16 +74,16 @@ class FoundForm(_Form):
     nik = forms.CharField(
         label=_("NIK (if known)"), required=False, widget=forms.TextInput(attrs={"inputmode": "numeric"})
     )
-    name = forms.CharField(label=_("name (if known)"), required=False)
+    name = forms.CharField(label=_("Name (if known)"), required=False)
     description = forms.CharField(
-        label=_("description"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Without a NIK: what the person looks like, what they said about themselves."),
     )  # fmt: skip
-    phone = forms.CharField(label=_("phone (if any)"), required=False)
-    origin_regency = forms.ChoiceField(label=_("comes from (if known)"), required=False)
-    destination_village = forms.ChoiceField(label=_("village where found"))
-    found_at = forms.CharField(label=_("where found"))
-    destination_address = forms.CharField(label=_("where the person is staying (if known)"), required=False)
+    phone = forms.CharField(label=_("Phone (if any)"), required=False)
+    origin_regency = forms.ChoiceField(label=_("Comes from (if known)"), required=False)
+    destination_village = forms.ChoiceField(label=_("Village where found"))
+    found_at = forms.CharField(label=_("Where found"))
+    destination_address = forms.CharField(label=_("Where the person is staying (if known)"), required=False)
 
     def __init__(self, *args, scope=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -95,13 +95,13 @@ class FoundForm(_Form):
 
 class PreRegistrationForm(_Form):
     nik = forms.CharField(label=_("NIK of the traveller"), widget=forms.TextInput(attrs={"inputmode": "numeric"}))
-    name = forms.CharField(label=_("name (as on the KTP)"))
-    phone = forms.CharField(label=_("phone number during the trip"), widget=forms.TextInput(attrs={"inputmode": "tel"}))
-    origin_regency = forms.ChoiceField(label=_("travelling from (regency or city)"), required=False)
-    destination_village = forms.ChoiceField(label=_("destination village"))
-    destination_address = forms.CharField(label=_("address at the destination"))
+    name = forms.CharField(label=_("Name (as on the KTP)"))
+    phone = forms.CharField(label=_("Phone number during the trip"), widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    origin_regency = forms.ChoiceField(label=_("Travelling from (regency or city)"), required=False)
+    destination_village = forms.ChoiceField(label=_("Destination village"))
+    destination_address = forms.CharField(label=_("Address at the destination"))
     expected_arrival = forms.CharField(
-        label=_("expected arrival (DD-MM-YYYY)"), widget=forms.TextInput(attrs={"inputmode": "numeric"})
+        label=_("Expected arrival (DD-MM-YYYY)"), widget=forms.TextInput(attrs={"inputmode": "numeric"})
     )
 
     def __init__(self, *args, **kwargs):
@@ -114,18 +114,18 @@ class PreRegistrationForm(_Form):
 
 class EntryRuleForm(_Form):
     banned_origins = forms.CharField(
-        label=_("banned origins"), required=False,
+        label=_("Banned origins"), required=False,
         help_text=_("Province (2 digits) or regency codes (4 digits), separated by spaces, e.g. 51 for Bali."),
     )  # fmt: skip
-    high_risk_origins = forms.CharField(label=_("high-risk origins"), required=False, help_text=_("Codes as above."))
+    high_risk_origins = forms.CharField(label=_("High-risk origins"), required=False, help_text=_("Codes as above."))
     temperature_threshold = forms.DecimalField(
-        label=_("temperature limit (°C)"), max_digits=3, decimal_places=1, initial=37.5
+        label=_("Temperature limit (°C)"), max_digits=3, decimal_places=1, initial=37.5
     )
     referral_symptoms = forms.MultipleChoiceField(
-        label=_("symptoms that refer to the Puskesmas"), required=False, choices=Symptom.choices,
+        label=_("Symptoms that refer to the Puskesmas"), required=False, choices=Symptom.choices,
         widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip
-    isolation_days = forms.IntegerField(label=_("isolation length (days)"), min_value=1, max_value=60, initial=14)
-    note = forms.CharField(label=_("reason for the change"), max_length=300)
+    isolation_days = forms.IntegerField(label=_("Isolation length (days)"), min_value=1, max_value=60, initial=14)
+    note = forms.CharField(label=_("Reason for the change"), max_length=300)
 
     add_errors = ArrivalForm.add_errors

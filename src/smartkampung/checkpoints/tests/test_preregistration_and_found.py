@@ -6,7 +6,7 @@ import json
 from django.utils import timezone
 
 from smartkampung.checkpoints.models import Arrival, PreRegistration
-from smartkampung.checkpoints.tests.conftest import BAKUNGAN, JEMBER_NIK, SARONGAN, arrival
+from smartkampung.checkpoints.tests.fixtures import BAKUNGAN, JEMBER_NIK, SARONGAN, arrival
 from smartkampung.notifications.models import Notification
 
 

@@ -7,7 +7,7 @@ import pytest
 from smartkampung.audit.models import AuditEntry
 from smartkampung.checkpoints.models import Arrival, EntryRule, Outcome
 from smartkampung.checkpoints.services import create_entry_rule
-from smartkampung.checkpoints.tests.conftest import BAKUNGAN, BALI_NIK, JEMBER_NIK, RESIDENT_NIK, arrival
+from smartkampung.checkpoints.tests.fixtures import BAKUNGAN, BALI_NIK, JEMBER_NIK, RESIDENT_NIK, arrival
 from smartkampung.notifications.models import Notification
 
 

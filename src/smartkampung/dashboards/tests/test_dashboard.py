@@ -4,9 +4,7 @@ import json
 
 from smartkampung.accounts.models import Role
 from smartkampung.accounts.services import assign_role
-from smartkampung.checkpoints.tests.conftest import arrival
-
-pytest_plugins = ["smartkampung.checkpoints.tests.conftest"]
+from smartkampung.checkpoints.tests.fixtures import arrival
 
 
 def register(client, **overrides):
