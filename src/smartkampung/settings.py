@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "smartkampung.health",
     "smartkampung.checkpoints",
     "smartkampung.notifications",
+    "smartkampung.dashboards",
     "smartkampung.population",
     "smartkampung.audit",
 ]
@@ -106,6 +107,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "smartkampung.core.context_processors.site",
                 "smartkampung.population.context_processors.registry",
+                "smartkampung.checkpoints.context_processors.checkpoint_menu",
             ],
         },
     },
@@ -184,6 +186,31 @@ TASKS = {
 # Citizen-facing checks, per client address (README: "Public endpoints").
 PUBLIC_CHECK_PER_MINUTE = int(os.environ.get("PUBLIC_CHECK_PER_MINUTE", "5"))
 PUBLIC_CHECK_PER_DAY = int(os.environ.get("PUBLIC_CHECK_PER_DAY", "30"))
+
+# Checkpoints: a NIK registered again at the same checkpoint within this many hours shows the officer
+# the earlier entry first; pre-registrations may be made this many days ahead, this often per address.
+CHECKPOINT_REPEAT_WINDOW_HOURS = int(os.environ.get("CHECKPOINT_REPEAT_WINDOW_HOURS", "12"))
+PREREGISTRATION_MAX_DAYS_AHEAD = int(os.environ.get("PREREGISTRATION_MAX_DAYS_AHEAD", "30"))
+PREREGISTRATION_PER_MINUTE = int(os.environ.get("PREREGISTRATION_PER_MINUTE", "5"))
+PREREGISTRATION_PER_DAY = int(os.environ.get("PREREGISTRATION_PER_DAY", "20"))
+
+# Notifications (README: "Notifications"): escalation, external channels, live streams.
+NOTIFY_ESCALATE_AFTER_MINUTES = int(os.environ.get("NOTIFY_ESCALATE_AFTER_MINUTES", "60"))  # 0: never
+NOTIFY_EMAIL = envbool("NOTIFY_EMAIL", False)
+NOTIFY_WEBHOOK_URL = os.environ.get("NOTIFY_WEBHOOK_URL", "")
+NOTIFY_WEBHOOK_SECRET = os.environ.get("NOTIFY_WEBHOOK_SECRET", "")
+NOTIFY_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_DELIVERY_MAX_ATTEMPTS", "8"))
+NOTIFY_SITE_URL = os.environ.get("NOTIFY_SITE_URL", "").rstrip("/")  # for links in e-mails and webhooks
+NOTIFY_STREAM_MAX_SECONDS = int(os.environ.get("NOTIFY_STREAM_MAX_SECONDS", "900"))
+NOTIFY_HEARTBEAT_SECONDS = int(os.environ.get("NOTIFY_HEARTBEAT_SECONDS", "15"))
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "smartkampung@localhost")
 
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 SESSION_COOKIE_HTTPONLY = True

@@ -10,4 +10,11 @@ def checkpoint_menu(request):
 
     officer = selectors.checkpoints_for_officer(user).exists()
     dashboard = selectors.may_edit_rules(user) or not read_scope(user).nothing
-    return {"may_use_checkpoint": officer, "may_see_arrivals": officer or dashboard, "may_see_dashboard": dashboard}
+    from smartkampung.notifications.selectors import viewer_of
+
+    return {
+        "may_use_checkpoint": officer,
+        "may_see_arrivals": officer or dashboard,
+        "may_see_dashboard": dashboard,
+        "may_read_notifications": not viewer_of(user).sees_nothing,
+    }

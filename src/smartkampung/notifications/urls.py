@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from smartkampung.notifications import views
 
 app_name = "notifications"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.notification_list, name="notification_list"),
+    path("stream", views.notification_stream, name="notification_stream"),
+    path("<int:pk>/ack/", views.acknowledge, name="acknowledge"),
+]

@@ -9,13 +9,16 @@ Pesanggaran). Each request targets HOME's family; "in" actors have HOME in their
 import json
 
 import pytest
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from smartkampung.accounts.models import Pillar, Role
 from smartkampung.accounts.services import assign_role
 from smartkampung.api import api
+from smartkampung.checkpoints import services as checkpoint_services
 from smartkampung.checkpoints.services import seed_demo_checkpoints
 from smartkampung.health.selectors import puskesmas_serving
+from smartkampung.notifications.services import dispatch_batch, notify
 from smartkampung.population import services
 from smartkampung.population.models import Resident
 
@@ -87,6 +90,63 @@ def expect_audit(actor: str) -> str:
     return LOGIN if actor == "anonymous" else SHOWN if actor == "regency_admin" else FORBIDDEN
 
 
+def expect_notifications(actor: str) -> str:
+    # Notifications of HOME also go to the health agency, regency-wide.
+    return LOGIN if actor == "anonymous" else SHOWN if actor in READERS | {"health_agency"} else HIDDEN
+
+
+def expect_acknowledge(actor: str) -> str:
+    if actor == "anonymous":
+        return LOGIN
+    if actor in WRITERS:
+        return SHOWN
+    return FORBIDDEN if actor in READERS | {"health_agency"} else NOT_FOUND
+
+
+# Arrivals: the destination's jurisdiction, the officer of the checkpoint where they were registered
+# (Ketapang, where HOME's traveller passed), the health agency and the administrator.
+ARRIVAL_READERS = READERS | {"health_agency", "checkpoint_officer"}
+OFFICERS = {"regency_admin", "checkpoint_officer"}
+RULE_SETTERS = {"regency_admin", "health_agency"}
+DASHBOARD = READERS | {"health_agency", "camat_out", "operator_out", "oversight_out", "puskesmas_out"}
+
+
+def expect_arrival(actor: str) -> str:
+    return LOGIN if actor == "anonymous" else SHOWN if actor in ARRIVAL_READERS else NOT_FOUND
+
+
+def expect_arrival_list(actor: str) -> str:
+    return LOGIN if actor == "anonymous" else LISTED if actor in ARRIVAL_READERS else HIDDEN
+
+
+def expect_officer(actor: str) -> str:
+    return LOGIN if actor == "anonymous" else SHOWN if actor in OFFICERS else FORBIDDEN
+
+
+def expect_rules_page(actor: str) -> str:
+    return LOGIN if actor == "anonymous" else SHOWN if actor in OFFICERS | RULE_SETTERS else FORBIDDEN
+
+
+def expect_rule_setter(actor: str) -> str:
+    return LOGIN if actor == "anonymous" else SHOWN if actor in RULE_SETTERS else FORBIDDEN
+
+
+def expect_signed_in(actor: str) -> str:
+    return LOGIN if actor == "anonymous" else SHOWN
+
+
+def expect_checkpoint_home(actor: str) -> str:
+    return LOGIN if actor == "anonymous" else SHOWN if actor in OFFICERS | RULE_SETTERS else FORBIDDEN
+
+
+def expect_found(actor: str) -> str:
+    return LOGIN if actor == "anonymous" else SHOWN if actor in ANY_WRITER else FORBIDDEN
+
+
+def expect_dashboard(actor: str) -> str:
+    return LOGIN if actor == "anonymous" else SHOWN if actor in DASHBOARD else FORBIDDEN
+
+
 # endpoint -> (method, url template, body, expectation). Pages by URL name, API by "METHOD path".
 HOUSEHOLD_BODY = {"kk_number": "3510150202200002", "village_code": HOME, "address": "JL. BARU", "rt": "1", "rw": "1"}
 RESIDENT_BODY = {
@@ -95,6 +155,16 @@ RESIDENT_BODY = {
     "name": "Anak Baru",
     "birth_date": "2000-02-02",
     "sex": "male",
+}
+ARRIVAL_BODY = {
+    "checkpoint": "ketapang",
+    "nik": "3509014203880004",
+    "name": "Siti Aminah",
+    "phone": "081234567891",
+    "destination_village": HOME,
+    "destination_address": "JL. KOPI 9",
+    "temperature": "36.5",
+    "repeat_confirmed": True,
 }
 PAGES = {
     "population:resident_list": ("get", "/population/", None, expect_list),
@@ -120,6 +190,17 @@ PAGES = {
     "accounts:user_detail": ("get", "/accounts/users/{admin_user}/", None, expect_audit),
     "accounts:user_active": ("post", "/accounts/users/{admin_user}/active/", {"active": "1"}, expect_audit),
     "accounts:role_remove": ("post", "/accounts/users/{admin_user}/roles/{admin_role}/remove/", {}, expect_audit),
+    "notifications:notification_list": ("get", "/notifications/", None, expect_notifications),
+    "notifications:notification_stream": ("get", "/notifications/stream", None, expect_notifications),
+    "notifications:acknowledge": ("post", "/notifications/{notification}/ack/", {}, expect_acknowledge),
+    "checkpoints:home": ("get", "/checkpoints/", None, expect_checkpoint_home),
+    "checkpoints:register": ("get", "/checkpoints/ketapang/", None, expect_officer),
+    "checkpoints:lookup": ("get", f"/checkpoints/ketapang/lookup/?nik={HOME_NIK}", None, expect_officer),
+    "checkpoints:arrival_list": ("get", "/checkpoints/arrivals/", None, expect_arrival_list),
+    "checkpoints:arrival_detail": ("get", "/checkpoints/arrivals/{arrival}/", None, expect_arrival),
+    "checkpoints:rules": ("get", "/checkpoints/rules/", None, expect_rules_page),
+    "checkpoints:found_create": ("get", "/checkpoints/found/new/", None, expect_found),
+    "dashboards:dashboard": ("get", "/dashboard/", None, expect_dashboard),
 }
 API = {
     "GET /api/v1/residents": ("get", "/api/v1/residents", None, expect_list),
@@ -139,9 +220,42 @@ API = {
     "POST /api/v1/imports": ("upload", "/api/v1/imports", None, expect_import),
     "GET /api/v1/imports/{job_id}": ("get", "/api/v1/imports/{job}", None, expect_admin_job),
     "GET /api/v1/imports/{job_id}/issues": ("get", "/api/v1/imports/{job}/issues", None, expect_admin_job),
+    "GET /api/v1/notifications": ("get", "/api/v1/notifications", None, expect_notifications),
+    "POST /api/v1/notifications/{notification_id}/ack": (
+        "post",
+        "/api/v1/notifications/{notification}/ack",
+        {},
+        expect_acknowledge,
+    ),
+    "GET /api/v1/notifications/stream": ("get", "/api/v1/notifications/stream", None, expect_notifications),
+    "POST /api/v1/arrivals": ("post", "/api/v1/arrivals", ARRIVAL_BODY, expect_officer),
+    "GET /api/v1/arrivals": ("get", "/api/v1/arrivals", None, expect_arrival_list),
+    "GET /api/v1/arrivals/lookup": (
+        "get",
+        f"/api/v1/arrivals/lookup?checkpoint=ketapang&nik={HOME_NIK}",
+        None,
+        expect_officer,
+    ),
+    "GET /api/v1/arrivals/{arrival_id}": ("get", "/api/v1/arrivals/{arrival}", None, expect_arrival),
+    "GET /api/v1/preregistrations": ("get", f"/api/v1/preregistrations?nik={HOME_NIK}", None, expect_officer),
+    "GET /api/v1/entry-rules": ("get", "/api/v1/entry-rules", None, expect_signed_in),
+    "POST /api/v1/entry-rules": (
+        "post",
+        "/api/v1/entry-rules",
+        {"isolation_days": 14, "note": "x"},
+        expect_rule_setter,
+    ),
 }
 # No personal data behind these (reference data, structure checks, sign-in, the API's own documents).
-PUBLIC_PAGES = {"core:home", "core:healthz", "accounts:login", "accounts:logout", "set_language"}
+PUBLIC_PAGES = {
+    "core:home",
+    "core:healthz",
+    "accounts:login",
+    "accounts:logout",
+    "set_language",
+    # A citizen announces their own trip (tested in checkpoints/tests): it shows nothing of anyone else.
+    "checkpoints:preregister",
+}
 # /api/v1/public/: citizens' endpoints (second factor, masked answers, rate limits), tested in
 # population/tests/test_public_check.py.
 PUBLIC_API_PREFIXES = ("/api/v1/regions/", "/api/v1/nik/", "/api/v1/public/")
@@ -192,7 +306,29 @@ def world(regions, django_user_model, tmp_path):
         f"17-08-1985,LAKI-LAKI,{HOME}\n"
     )
     job = services.import_file_now(user=admin, path=upload, original_name="home.csv")
-    return {"job": job.pk, "admin_user": admin.pk, "admin_role": admin_role.pk}
+    # Each village's resident comes home through a checkpoint (HOME's through Ketapang).
+    posts = {c.code: c for c in seed_demo_checkpoints()}
+    arrivals = {}
+    for nik, name, village, post in ((HOME_NIK, HOME_NAME, HOME, "ketapang"), (AWAY_NIK, AWAY_NAME, AWAY, "bajulmati")):
+        arrivals[village] = checkpoint_services.register_arrival(
+            user=admin,
+            checkpoint=posts[post],
+            values={**ARRIVAL_BODY, "nik": nik, "name": name, "destination_village": village, "origin_regency": "3509"},
+        ).arrival
+    # A traveller arriving in HOME (not a registered resident: the health agency, which sees every
+    # notification, must not meet HOME's registry data here).
+    with transaction.atomic():
+        notification = notify(
+            kind="arrival", village_code=HOME, subject_type="arrival", subject_id=1, summary={"name": "PENDATANG"}
+        )
+    dispatch_batch()
+    return {
+        "job": job.pk,
+        "admin_user": admin.pk,
+        "admin_role": admin_role.pk,
+        "notification": notification.pk,
+        "arrival": arrivals[HOME].pk,
+    }
 
 
 def login(client, django_user_model, actor: str):
@@ -232,9 +368,14 @@ def call(client, method: str, url: str, body):
     return client.post(url, body)
 
 
-def visible_villages(actor: str) -> set[str]:
-    if actor == "regency_admin":
+def visible_villages(actor: str, endpoint: str = "") -> set[str]:
+    arrival_data = "arrival" in endpoint or endpoint.startswith(("dashboards", "notifications", "GET /api/v1/notif"))
+    if actor == "regency_admin" or (actor == "health_agency" and arrival_data):
         return {HOME, AWAY}
+    if actor == "checkpoint_officer" and (
+        endpoint.startswith("checkpoints:") or "arrival" in endpoint or "preregistr" in endpoint
+    ):
+        return {HOME}  # registered at their checkpoint; the look-up pre-fills from the register
     if actor.endswith("_in"):
         return {HOME}
     if actor.endswith("_out"):
@@ -242,7 +383,9 @@ def visible_villages(actor: str) -> set[str]:
     return set()
 
 
-def check(response, expected: str, *, actor: str, is_api: bool, submitted: dict | None = None) -> None:
+def check(
+    response, expected: str, *, actor: str, is_api: bool, submitted: dict | None = None, endpoint: str = ""
+) -> None:
     body = (b"".join(response.streaming_content) if response.streaming else response.content).decode()
     for value in (submitted or {}).values():
         body = body.replace(str(value), "")  # what the actor typed in may come back to them
@@ -252,7 +395,7 @@ def check(response, expected: str, *, actor: str, is_api: bool, submitted: dict 
     leaked = [
         text
         for village, texts in secret.items()
-        if village not in visible_villages(actor)
+        if village not in visible_villages(actor, endpoint)
         for text in texts
         if text in body
     ]
@@ -282,7 +425,14 @@ def test_page(client, django_user_model, world, actor, endpoint):
     url = url.format(**world)
     response = call(login(client, django_user_model, actor), method, url, body)
     # The address the actor asked for comes back in the page (the language switcher's "next").
-    check(response, expectation(actor), actor=actor, is_api=False, submitted={**(body or {}), "_url": url})
+    check(
+        response,
+        expectation(actor),
+        actor=actor,
+        is_api=False,
+        submitted={**(body or {}), "_url": url},
+        endpoint=endpoint,
+    )
     if endpoint == "population:import_list" and actor != "anonymous":
         # Another person's upload is not listed, even its file name.
         assert ("home.csv" in response.content.decode()) == (actor == "regency_admin")
@@ -293,7 +443,7 @@ def test_page(client, django_user_model, world, actor, endpoint):
 def test_api(client, django_user_model, world, actor, endpoint):
     method, url, body, expectation = API[endpoint]
     response = call(login(client, django_user_model, actor), method, url.format(**world), body)
-    check(response, expectation(actor), actor=actor, is_api=True, submitted=body)
+    check(response, expectation(actor), actor=actor, is_api=True, submitted=body, endpoint=endpoint)
 
 
 def test_a_camat_lists_only_the_residents_of_their_kecamatan(client, django_user_model, world):

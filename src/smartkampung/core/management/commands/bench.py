@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-BENCHMARKS = ("population",)
+BENCHMARKS = ("population", "checkpoint")
 
 
 class Command(BaseCommand):
@@ -14,8 +14,28 @@ class Command(BaseCommand):
         parser.add_argument("--import-rows", type=int, default=100_000)
         parser.add_argument("--samples", type=int, default=2000)
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--registrations", type=int, default=5000, help="checkpoint: how many travellers")
+        parser.add_argument("--clients", type=int, default=32, help="checkpoint: concurrent API clients")
+        parser.add_argument("--port", type=int, default=8765, help="checkpoint: the server's port")
+        parser.add_argument("--workers", type=int, default=2, help="checkpoint: uvicorn worker processes")
+        parser.add_argument("--wait", type=float, default=15, help="checkpoint: seconds to wait for late events")
 
     def handle(self, *args, name: str, residents: int, import_rows: int, samples: int, seed: int, **options):
+        if name == "checkpoint":
+            from smartkampung.bench import checkpoint
+
+            if min(options["registrations"], options["clients"], options["workers"]) < 1:
+                raise CommandError("--registrations, --clients and --workers must be positive.")
+            result = checkpoint.run(
+                registrations=options["registrations"],
+                clients=options["clients"],
+                port=options["port"],
+                workers=options["workers"],
+                seed=seed,
+                wait=options["wait"],
+            )
+            self.stdout.write(json.dumps(result))
+            return
         if min(residents, import_rows, samples) < 1:
             raise CommandError("--residents, --import-rows and --samples must be positive.")
         from smartkampung.bench import population

@@ -1,3 +1,4 @@
+import os
 import signal
 import subprocess
 import sys
@@ -13,19 +14,36 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
-        parser.add_argument("--no-worker", action="store_true", help="do not start the task worker here")
+        parser.add_argument(
+            "--no-worker", action="store_true", help="do not start the task and notification workers here"
+        )
 
     def handle(self, *args, host: str, port: int, workers: int, no_worker: bool, **options):
         import uvicorn
 
-        worker = None
+        from smartkampung.notifications import live
+
+        workers_started = []
+        engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
         if not no_worker:
             # The import queue lives in the database, so the worker may be a separate process;
             # starting it here keeps the embedded set-up to one command.
-            worker = subprocess.Popen(  # noqa: S603 - our own interpreter and command
-                [sys.executable, "-m", "smartkampung", "db_worker", "--interval", "1"],
+            workers_started.append(
+                subprocess.Popen(  # noqa: S603 - our own interpreter and command
+                    [sys.executable, "-m", "smartkampung", "db_worker", "--interval", "1"],
+                )
             )
-        engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+            if engine == "postgresql":
+                # Notifications: the dispatcher LISTENs for the outbox and NOTIFYs every web process.
+                workers_started.append(
+                    subprocess.Popen([sys.executable, "-m", "smartkampung", "notify_worker"])  # noqa: S603
+                )
+            else:
+                # SQLite has no LISTEN/NOTIFY: each web process dispatches in a thread of its own
+                # (the environment reaches uvicorn's worker processes too).
+                os.environ[live.IN_PROCESS_ENV] = "1"
+                if workers == 1:
+                    live.start_in_process_dispatcher()
         self.stdout.write(f"smartkampung serving http://{host}:{port}/ (database: {engine})")
         try:
             uvicorn.run(
@@ -36,10 +54,13 @@ class Command(BaseCommand):
                 log_level="info",
                 proxy_headers=True,
                 lifespan="off",
+                # One log line per request costs a busy checkpoint server real CPU; proxies log anyway.
+                access_log=os.environ.get("SMARTKAMPUNG_ACCESS_LOG", "1") != "0",
             )
         finally:
-            if worker is not None:
+            for worker in workers_started:
                 worker.send_signal(signal.SIGTERM)
+            for worker in workers_started:
                 try:
                     worker.wait(timeout=10)
                 except subprocess.TimeoutExpired:

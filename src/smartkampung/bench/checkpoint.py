@@ -1,0 +1,244 @@
+"""`smartkampung bench checkpoint`: registrations at the checkpoints and their live notifications,
+end to end, through the real ASGI server.
+
+Starts `smartkampung run` (uvicorn, the notification worker and the task worker) on the configured
+database, opens one live stream (GET /api/v1/notifications/stream) per village as that village's
+operator, drives registrations through POST /api/v1/arrivals from concurrent keep-alive clients (each
+officer with an API token), and times, for each registration, from the moment its response returns
+to the moment its event reaches its village's stream. Run it against a scratch PostgreSQL database:
+DATABASE_URL=postgres://…/smartkampung_bench smartkampung bench checkpoint.
+"""
+
+import asyncio
+import json
+import os
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+
+from smartkampung.accounts.models import ApiToken, Role, RoleAssignment
+from smartkampung.accounts.services import create_api_token
+from smartkampung.bench.http import Connection, event_stream
+from smartkampung.checkpoints.services import seed_demo_checkpoints
+from smartkampung.health.services import load_puskesmas
+from smartkampung.notifications.models import Notification
+from smartkampung.regions.codes import code_lists
+from smartkampung.regions.models import Village
+from smartkampung.regions.services import load_regions
+
+HOST = "127.0.0.1"
+ORIGINS = ("3509", "3512", "3578", "5171")  # Jember, Situbondo, Surabaya, Denpasar
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))]
+
+
+@transaction.atomic
+def _accounts(villages: list[str], posts) -> tuple[dict[str, str], dict[str, str]]:
+    """An operator per village and an officer per checkpoint, each with a fresh API token."""
+    User = get_user_model()
+    bench_users = User.objects.filter(username__startswith="bench.")
+    ApiToken.objects.filter(user__in=bench_users).delete()
+    operators, officers = {}, {}
+    for code in villages:
+        user, _ = User.objects.get_or_create(username=f"bench.op.{code}")
+        RoleAssignment.objects.get_or_create(user=user, role=Role.VILLAGE_OPERATOR, village_id=code)
+        operators[code] = create_api_token(user=user, name="bench")[1]
+    for post in posts:
+        user, _ = User.objects.get_or_create(username=f"bench.officer.{post.code}")
+        RoleAssignment.objects.get_or_create(user=user, role=Role.CHECKPOINT_OFFICER, checkpoint=post)
+        officers[post.code] = create_api_token(user=user, name="bench")[1]
+    return operators, officers
+
+
+def _wait_healthy(port: int, server: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if server.poll() is not None:
+            raise SystemExit("the server stopped while starting; see its output above")
+        try:
+            with urllib.request.urlopen(f"http://{HOST}:{port}/healthz", timeout=2) as answer:  # noqa: S310
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("the server did not answer /healthz in time")
+
+
+def _bodies(rng: random.Random, count: int, villages: list[str], posts: list[str]) -> list[tuple[str, dict]]:
+    districts = {o: [c for c, (r, _n) in code_lists().districts.items() if r == o] for o in ORIGINS}
+    run_tag = rng.randint(0, 99)
+    bodies = []
+    for i in range(count):
+        origin = rng.choice(ORIGINS)
+        # Unique NIKs per run (serial = the registration's number), never repeated at a checkpoint.
+        born = f"{rng.randint(1, 28):02d}{rng.randint(1, 12):02d}{run_tag:02d}"
+        nik = f"{rng.choice(districts[origin])}{born}{i % 9999 + 1:04d}"
+        post = rng.choice(posts)
+        bodies.append(
+            (
+                post,
+                {
+                    "checkpoint": post,
+                    "nik": nik,
+                    "name": f"PELAKU UJI {i}",
+                    "phone": f"0812{rng.randint(10_000_000, 99_999_999)}",
+                    "origin_regency": origin,
+                    "destination_village": rng.choice(villages),
+                    "destination_address": "RT 001 RW 001",
+                    "temperature": rng.choice(["36.4", "36.8", "37.1", "37.9"]),
+                    "symptoms": rng.choice([[], [], ["cough"]]),
+                    "repeat_confirmed": True,
+                },
+            )
+        )
+    return bodies
+
+
+async def _drive(*, port: int, operators: dict, officers: dict, bodies: list, clients: int, after: int, wait: float):
+    returned: dict[int, float] = {}  # arrival id -> when its response returned
+    village_of: dict[int, str] = {}
+    received: dict[tuple[str, int], float] = {}  # (stream village, arrival id) -> first arrival of its event
+    duplicated = 0
+    errors: list[str] = []
+
+    def on_event(village: str):
+        def handle(_id: str, event: str, data: str) -> None:
+            nonlocal duplicated
+            if event != "notification":
+                return
+            item = json.loads(data)
+            if item.get("subject_type") != "arrival":
+                return
+            key = (village, int(item["subject_id"]))
+            if key in received:
+                duplicated += 1
+            else:
+                received[key] = time.perf_counter()
+
+        return handle
+
+    streams, connected = [], []
+    for village, key in operators.items():
+        ready = asyncio.Event()
+        connected.append(ready)
+        streams.append(
+            asyncio.create_task(
+                event_stream(
+                    HOST,
+                    port,
+                    f"/api/v1/notifications/stream?after={after}",
+                    headers={"Authorization": f"Bearer {key}"},
+                    on_event=on_event(village),
+                    connected=ready,
+                )  # fmt: skip
+            )
+        )
+    await asyncio.wait_for(asyncio.gather(*(c.wait() for c in connected)), timeout=60)
+    _log(f"{len(streams)} live streams connected; registering {len(bodies):,} travellers from {clients} clients ...")
+
+    queue = iter(bodies)
+    started = time.perf_counter()
+
+    async def client() -> None:
+        connection_ = Connection(HOST, port)
+        for post, body in queue:
+            try:
+                status, data = await connection_.request(
+                    "POST", "/api/v1/arrivals", headers={"Authorization": f"Bearer {officers[post]}"}, body=body
+                )
+            except Exception as exc:  # noqa: BLE001 - every failure is counted, none stops the run
+                errors.append(repr(exc))
+                continue
+            if status != 201:
+                errors.append(f"{status} {data[:200]!r}")
+                continue
+            arrival = json.loads(data)["id"]
+            returned[arrival] = time.perf_counter()
+            village_of[arrival] = body["destination_village"]
+        await connection_.close()
+
+    await asyncio.gather(*(client() for _ in range(clients)))
+    finished = time.perf_counter()
+    deadline = finished + wait
+    while time.perf_counter() < deadline and any((village_of[a], a) not in received for a in returned):
+        await asyncio.sleep(0.05)
+    for task in streams:
+        task.cancel()
+    await asyncio.gather(*streams, return_exceptions=True)
+    latencies = [
+        max(0.0, (received[(village_of[a], a)] - t) * 1000)
+        for a, t in returned.items()
+        if (village_of[a], a) in received
+    ]
+    return {
+        "registrations": len(returned),
+        "seconds": round(finished - started, 2),
+        "registrations_per_s": round(len(returned) / (finished - started), 1),
+        "notify_latency_p50_ms": round(statistics.median(latencies), 1) if latencies else None,
+        "notify_latency_p99_ms": round(_percentile(latencies, 99), 1) if latencies else None,
+        "lost": sum(1 for a in returned if (village_of[a], a) not in received),
+        "duplicated": duplicated,
+        "errors": len(errors),
+        "first_errors": errors[:3],
+    }
+
+
+def run(*, registrations: int, clients: int, port: int, workers: int, seed: int, wait: float) -> dict:
+    regency = settings.SMARTKAMPUNG_REGENCY
+    if not Village.objects.filter(district__regency_id=regency).exists():
+        load_regions(regency_code=regency)
+    load_puskesmas(regency_code=regency)
+    posts = seed_demo_checkpoints()
+    villages = sorted(Village.objects.filter(district__regency_id=regency).values_list("code", flat=True))
+    operators, officers = _accounts(villages, posts)
+    after = Notification.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    bodies = _bodies(random.Random(seed), registrations, villages, [p.code for p in posts])
+    connection.close()  # the server processes take over the database
+
+    env = {**os.environ, "NOTIFY_STREAM_MAX_SECONDS": "3600", "SMARTKAMPUNG_ACCESS_LOG": "0"}
+    command = [sys.executable, "-m", "smartkampung", "run", "--host", HOST, "--port", str(port)]
+    command += ["--workers", str(workers)]
+    _log(f"starting: {' '.join(command[2:])} (database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})")
+    server = subprocess.Popen(command, env=env, start_new_session=True)  # noqa: S603 - our own command
+    try:
+        _wait_healthy(port, server)
+        result = asyncio.run(
+            _drive(
+                port=port,
+                operators=operators,
+                officers=officers,
+                bodies=bodies,
+                clients=clients,
+                after=after,
+                wait=wait,
+            )  # fmt: skip
+        )
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+    return {
+        "benchmark": "checkpoint",
+        **result,
+        "streams": len(operators),
+        "clients": clients,
+        "server_workers": workers,
+        "database": connection.vendor,
+    }

@@ -1,0 +1,103 @@
+"""The dispatcher loop: `smartkampung notify_worker` on PostgreSQL, a thread of the web process on the
+embedded SQLite. It numbers and announces outbox rows, escalates what waited too long, and sends the
+external deliveries in a thread of its own, so a slow or dead channel never holds up the rest."""
+
+import contextlib
+import logging
+import threading
+import time
+
+from django.db import close_old_connections, connections
+
+from smartkampung.notifications import live, services
+
+logger = logging.getLogger(__name__)
+
+ESCALATE_EVERY_SECONDS = 30.0
+
+
+class Worker:
+    def __init__(
+        self,
+        *,
+        batch: int = services.DISPATCH_BATCH,
+        hold_seconds: float = 0.0,
+        poll_seconds: float = 1.0,
+        wake: threading.Event | None = None,
+        deliveries: bool = True,
+    ):
+        self.batch = batch
+        self.hold_seconds = hold_seconds
+        self.poll_seconds = poll_seconds
+        self.wake = wake or threading.Event()
+        self.deliveries_due = threading.Event()
+        self.with_deliveries = deliveries
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        if self.with_deliveries:
+            threading.Thread(target=self._deliver_forever, name="sk-notify-deliveries", daemon=True).start()
+        listener = None
+        next_escalation = 0.0
+        try:
+            while not self.stop.is_set():
+                try:
+                    if listener is None and live.uses_listen_notify():
+                        # Listen before looking, so nothing committed in between goes unheard.
+                        listener = live.listen_connection(live.OUTBOX_CHANNEL)
+                    close_old_connections()
+                    self.dispatch_all()
+                    if time.monotonic() >= next_escalation:
+                        next_escalation = time.monotonic() + ESCALATE_EVERY_SECONDS
+                        if services.escalate_due():
+                            continue  # dispatch the escalations at once
+                    self._wait(listener)
+                except Exception:
+                    logger.exception("notification dispatcher: retrying in a second")
+                    listener = _close(listener)
+                    connections.close_all()
+                    self.stop.wait(1.0)
+        finally:
+            _close(listener)
+            connections.close_all()
+
+    def dispatch_all(self) -> int:
+        total = 0
+        while not self.stop.is_set():
+            dispatched = services.dispatch_batch(limit=self.batch, hold_seconds=self.hold_seconds)
+            if dispatched is None:
+                break
+            total += dispatched.count
+            if dispatched.deliveries:
+                self.deliveries_due.set()
+            if dispatched.count < self.batch:
+                break
+        return total
+
+    def _wait(self, listener) -> None:
+        if listener is not None:
+            for _notify in listener.notifies(timeout=self.poll_seconds, stop_after=1):
+                pass
+        else:
+            self.wake.wait(self.poll_seconds)
+            self.wake.clear()
+
+    def _deliver_forever(self) -> None:
+        while not self.stop.is_set():
+            try:
+                close_old_connections()
+                if services.deliver_due() == 0:
+                    self.deliveries_due.wait(1.0)
+                    self.deliveries_due.clear()
+            except Exception:
+                logger.exception("notification deliveries: retrying in a few seconds")
+                connections.close_all()
+                self.stop.wait(5.0)
+        connections.close_all()
+
+
+def _close(listener):
+    if listener is not None:
+        with contextlib.suppress(Exception):  # already broken
+            listener.close()
+    return None
