@@ -109,7 +109,17 @@ def _bodies(rng: random.Random, count: int, villages: list[str], posts: list[str
     return bodies
 
 
-async def _drive(*, port: int, operators: dict, officers: dict, bodies: list, clients: int, after: int, wait: float):
+async def _drive(
+    *,
+    port: int,
+    operators: dict,
+    officers: dict,
+    bodies: list,
+    clients: int,
+    after: int,
+    wait: float,
+    settle: float = 3,
+):
     returned: dict[int, float] = {}  # arrival id -> when its response returned
     village_of: dict[int, str] = {}
     received: dict[tuple[str, int], float] = {}  # (stream village, arrival id) -> first arrival of its event
@@ -149,6 +159,7 @@ async def _drive(*, port: int, operators: dict, officers: dict, bodies: list, cl
             )
         )
     await asyncio.wait_for(asyncio.gather(*(c.wait() for c in connected)), timeout=60)
+    await asyncio.sleep(settle)  # each stream's first read from the database, as after a real reconnect storm
     _log(f"{len(streams)} live streams connected; registering {len(bodies):,} travellers from {clients} clients ...")
 
     queue = iter(bodies)

@@ -10,6 +10,7 @@ from smartkampung.checkpoints.models import Arrival, Checkpoint, Outcome, PreReg
 from smartkampung.population.models import Resident
 from smartkampung.regions.codes import code_lists
 from smartkampung.regions.nik import parse_nik
+from smartkampung.regions.selectors import served_village
 
 
 def origin_name(code: str | None) -> str:
@@ -21,6 +22,11 @@ def origin_name(code: str | None) -> str:
         return code
     province = lists.provinces.get(regency[0], "")
     return f"{regency[1]}, {province}" if province else regency[1]
+
+
+def _village_name(code: str) -> str:
+    village = served_village(code)
+    return village.name if village else code
 
 
 def arrival_dict(a: Arrival) -> dict[str, Any]:
@@ -37,7 +43,7 @@ def arrival_dict(a: Arrival) -> dict[str, Any]:
         "origin": origin_name(a.origin_regency_id),
         "phone": a.phone,
         "destination_village": a.destination_village_id,
-        "destination_village_name": a.destination_village.name,
+        "destination_village_name": _village_name(a.destination_village_id),
         "destination_address": a.destination_address,
         "temperature": float(a.temperature) if a.temperature is not None else None,
         "symptoms": a.symptoms,
@@ -60,7 +66,7 @@ def preregistration_dict(p: PreRegistration) -> dict[str, Any]:
         "phone": p.phone,
         "origin": origin_name(p.origin_regency_id),
         "destination_village": p.destination_village_id,
-        "destination_village_name": p.destination_village.name,
+        "destination_village_name": _village_name(p.destination_village_id),
         "destination_address": p.destination_address,
         "expected_arrival": p.expected_arrival,
         "status": p.status,

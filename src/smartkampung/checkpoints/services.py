@@ -138,8 +138,17 @@ class Registration:
     decision: rules.Decision
 
 
+def _resident_id(nik: str) -> int | None:
+    # No ordering, no model: the registration path runs this for every traveller.
+    if not nik:
+        return None
+    return next(iter(Resident.objects.filter(nik=nik).order_by().values_list("pk", flat=True)[:1]), None)
+
+
 def _summary(arrival: Arrival) -> dict[str, Any]:
-    origin = arrival.origin_regency.name if arrival.origin_regency_id else ""
+    from smartkampung.checkpoints.present import origin_name
+
+    origin = origin_name(arrival.origin_regency_id)
     return {
         "name": arrival.name or arrival.description,
         "nik": arrival.nik,
@@ -189,13 +198,13 @@ def register_arrival(
             raise CheckpointError(
                 [("preregistration_code", _("No expected traveller has this code (or they have arrived)."))]
             )
-    resident = Resident.objects.filter(nik=data["nik"]).only("pk").first()
+    resident_id = _resident_id(data["nik"])
     rule = _rule_for(now)
     decision = rules.decide(
         rule,
         rules.Traveller(
             origin_regency=data["origin_regency"],
-            is_resident=resident is not None,
+            is_resident=resident_id is not None,
             temperature=data["temperature"],
             symptoms=tuple(data["symptoms"]),
             contact_with_case=data["contact_with_case"],
@@ -206,7 +215,7 @@ def register_arrival(
         checkpoint=checkpoint,
         registered_at=now,
         registered_by=user,
-        resident=resident,
+        resident_id=resident_id,
         preregistration=prereg,
         outcome=decision.outcome,
         reasons=decision.reasons,
@@ -264,13 +273,13 @@ def report_found(*, user, values: dict[str, Any]) -> Registration:
     now = timezone.now()
     rule = _rule_for(now)
     decision = rules.decide(rule, rules.Traveller(found_wandering=True))
-    resident = Resident.objects.filter(nik=data["nik"]).only("pk").first() if data["nik"] else None
+    resident_id = _resident_id(data["nik"])
     fields = ("nik", "name", "description", "phone", "origin_regency", "destination_village", "destination_address")
     arrival = Arrival.objects.create(
         source=Arrival.Source.FOUND,
         registered_at=now,
         registered_by=user,
-        resident=resident,
+        resident_id=resident_id,
         sex=data.get("nik_sex") or "",
         birth_date=data.get("nik_birth"),
         found_at=data["found_at"],

@@ -7,11 +7,12 @@ from django.shortcuts import redirect
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Each role starts where its work is: the checkpoint desk, the dashboard, or the register."""
+    from smartkampung.accounts.selectors import checkpoints_of
     from smartkampung.checkpoints.context_processors import checkpoint_menu
 
-    menu = checkpoint_menu(request)
-    if menu.get("may_use_checkpoint"):
+    if checkpoints_of(request.user):  # an officer at a checkpoint (the administrator may visit all)
         return redirect("checkpoints:home")
+    menu = checkpoint_menu(request)
     if menu.get("may_see_dashboard"):
         return redirect("dashboards:dashboard")
     return redirect("population:resident_list")

@@ -37,32 +37,54 @@ def arrival_figures(user, *, today: dt.date | None = None, days: int = 14) -> di
         monitored_today=Count("id", filter=Q(registered_at__gte=_start_of(today), outcome__in=list(MONITORED))),
         under_monitoring=Count("id", filter=Q(monitoring_until__gte=today)),
     )
-    recent = arrivals.filter(registered_at__gte=_start_of(since))
+    recent = arrivals.filter(registered_at__gte=_start_of(since)).order_by()
     per_day = dict(
         recent.annotate(day=TruncDate("registered_at", tzinfo=timezone.get_current_timezone()))
         .values_list("day")
         .annotate(n=Count("id"))
         .values_list("day", "n")
+        .order_by()  # the model's ordering would split the groups
     )
     series = [(since + dt.timedelta(days=i), per_day.get(since + dt.timedelta(days=i), 0)) for i in range(days)]
     top = max([n for _d, n in series] + [1])
-    per_checkpoint = list(
-        recent.values("checkpoint__name").annotate(n=Count("id")).order_by("-n").values_list("checkpoint__name", "n")
-    )
-    per_origin = [
-        (origin_name(code) or "—", n)
-        for code, n in recent.values("origin_regency")
-        .annotate(n=Count("id"))
-        .order_by("-n")
-        .values_list("origin_regency", "n")[:10]
-    ]
+    day_list = [d for d, _n in series]
+    per_checkpoint = _over_time(recent, "checkpoint__name", day_list, limit=10, label=lambda name: name)
+    per_origin = _over_time(recent, "origin_regency", day_list, limit=8, label=lambda code: origin_name(code) or "—")
     return {
         "totals": totals,
         "days": [Bar(d.strftime("%d-%m"), n, n / top) for d, n in series],
+        "day_labels": [d.strftime("%d") for d in day_list],
         "per_checkpoint": per_checkpoint,
         "per_origin": per_origin,
         "since": since,
     }
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a chart over time: a checkpoint or an origin, its total and its count per day."""
+
+    label: str
+    total: int
+    cells: list[Bar]
+
+
+def _over_time(recent, field: str, days: list[dt.date], *, limit: int, label) -> list[Row]:
+    """Counts per (field, day) in one grouped query, as rows of the busiest `limit` values."""
+    counts: dict = {}
+    day_of = TruncDate("registered_at", tzinfo=timezone.get_current_timezone())
+    for key, day, n in recent.annotate(day=day_of).values_list(field, "day").annotate(n=Count("id")).order_by():
+        counts.setdefault(key, {})[day] = n
+    busiest = sorted(counts.items(), key=lambda item: -sum(item[1].values()))[:limit]
+    top = max([n for _k, per_day in busiest for n in per_day.values()] + [1])
+    return [
+        Row(
+            label(key),
+            sum(per_day.values()),
+            [Bar(d.strftime("%d-%m"), per_day.get(d, 0), per_day.get(d, 0) / top) for d in days],
+        )
+        for key, per_day in busiest
+    ]
 
 
 def under_monitoring(user, *, today: dt.date | None = None, limit: int = 50) -> list[Arrival]:

@@ -131,12 +131,17 @@ class Subscriber:
         self.catching_up = True
         self.gap = False
         self.pending: list = []
+        self.buffered: list[tuple[Message, list]] = []
         self.wake = asyncio.Event()
 
     def offer(self, message: Message, rows: list) -> None:
         if self.catching_up or self.position is None:
-            self.gap = True  # what it reads from the database may or may not include this: read again
-        elif message.last <= self.position:
+            # The database read under way may end before or after this batch: keep it, and apply it
+            # once the read has set the position (`caught_up`). Marking a gap instead would send every
+            # stream back to the database on every batch while many streams connect at once.
+            self.buffered.append((message, rows))
+            return
+        if message.last <= self.position:
             return
         elif message.first > self.position + 1:
             self.gap = True
@@ -147,6 +152,13 @@ class Subscriber:
                 return
             self.pending.extend(fresh)
         self.wake.set()
+
+    def caught_up(self, position: int) -> None:
+        """The database read is complete up to `position`: apply what the hub offered meanwhile."""
+        self.position, self.catching_up = position, False
+        buffered, self.buffered = self.buffered, []
+        for message, rows in buffered:
+            self.offer(message, rows)
 
 
 class Hub:
@@ -247,7 +259,7 @@ class Hub:
         while first <= message.last:
             last = min(message.last, first + HUB_CHUNK - 1)
             chunk = Message(first, last, villages)
-            wanted = any(s.viewer.interested_in(villages) for s in self.subscribers if not s.catching_up)
+            wanted = any(s.viewer.interested_in(villages) for s in self.subscribers)
             rows = await db(delivered_between, first, last) if wanted else []
             for subscriber in list(self.subscribers):
                 subscriber.offer(chunk, rows)

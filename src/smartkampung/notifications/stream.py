@@ -67,17 +67,15 @@ async def events(*, viewer: Viewer, after: int, language: str | None = None, onc
                     yield _event(row, viewer, language)
                 continue
             if subscriber.catching_up or subscriber.gap:
-                # Read what this stream may lack from the database, up to the committed cursor; the hub
-                # marks a gap again if it announced anything meanwhile.
+                # Read what this stream may lack from the database, up to the committed cursor; what the
+                # hub announces meanwhile waits in the subscriber until the read is done.
                 subscriber.catching_up, subscriber.gap = True, False
                 start = after if subscriber.position is None else subscriber.position
                 upto = await live.db(last_seq)
                 rows = await live.db(stream_after, viewer, after=start, upto=upto, limit=CATCH_UP_ROWS)
-                if len(rows) == CATCH_UP_ROWS:
-                    subscriber.position, subscriber.gap = rows[-1].seq, True
-                else:
-                    subscriber.position = upto
-                subscriber.catching_up = False
+                more = len(rows) == CATCH_UP_ROWS
+                subscriber.caught_up(rows[-1].seq if more else upto)
+                subscriber.gap = subscriber.gap or more
                 for row in rows:
                     yield _event(row, viewer, language)
                 continue

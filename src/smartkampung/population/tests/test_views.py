@@ -144,10 +144,15 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, db, name, kwargs)
     assert "next=" in response["Location"]
 
 
-def test_the_home_page_leads_signed_in_staff_to_the_resident_list(admin_client):
+def test_the_home_page_leads_signed_in_staff_to_their_dashboard(admin_client):
     response = admin_client.get("/")
     assert response.status_code == 302
-    assert response["Location"] == reverse("population:resident_list")
+    assert response["Location"] == reverse("dashboards:dashboard")
+
+
+def test_the_home_page_leads_staff_without_a_dashboard_to_the_resident_list(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("tanpa.peran"))
+    assert client.get("/")["Location"] == reverse("population:resident_list")
 
 
 def test_the_login_page_is_in_indonesian_and_signs_staff_in(client, admin_user):
