@@ -183,11 +183,26 @@ def rules(request: HttpRequest) -> HttpResponse:
             else:
                 return redirect("checkpoints:rules")
     history = list(EntryRule.objects.select_related("created_by")[:30])
+    described = None
+    if current is not None:
+        described = {
+            "banned": [_place(code) for code in current.banned_origins],
+            "high_risk": [_place(code) for code in current.high_risk_origins],
+            "symptoms": [str(Symptom(s).label) for s in current.referral_symptoms if s in Symptom.values],
+        }
     return render(
         request,
         "checkpoints/rules.html",
-        {"form": form, "current": current, "history": history, "may_edit": may_edit, "present": present},
+        {"form": form, "current": current, "described": described, "history": history, "may_edit": may_edit},
     )
+
+
+def _place(code: str) -> str:
+    from smartkampung.regions.codes import code_lists
+
+    lists = code_lists()
+    name = lists.provinces.get(code) or (lists.regencies.get(code) or (None, code))[1]
+    return f"{name} ({code})"
 
 
 @login_required

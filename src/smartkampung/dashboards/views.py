@@ -34,6 +34,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "figures": selectors.arrival_figures(request.user),
         "monitored": monitored,
         "wide": wide,
-        **live_context(request),
+        # The newest few (the live list grows as they come); the full list is one link away.
+        **live_context(request, limit=8),
     }
     return render(request, "dashboards/dashboard.html", context)

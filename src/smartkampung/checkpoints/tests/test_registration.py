@@ -160,3 +160,13 @@ def test_rules_are_unchanged_when_the_new_rule_is_invalid(client, health):
         "isolation_days",
     }
     assert not EntryRule.objects.exists()
+
+
+def test_the_rules_page_names_places_and_symptoms_in_words(client, health):
+    create_entry_rule(
+        user=health, values={"banned_origins": "51 3578", "referral_symptoms": ["smell_taste"], "note": "x"}
+    )
+    client.force_login(health)
+    page = client.get("/checkpoints/rules/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Bali (51)" in page and "Kota Surabaya (3578)" in page
+    assert "<dd>loss of smell or taste</dd>" in page  # the label, not the stored code
