@@ -226,23 +226,29 @@ def register_arrival(
     if prereg is not None:
         prereg.status = PreRegistration.Status.ARRIVED
         prereg.save(update_fields=["status"])
+    kind = Notification.Kind.REFUSAL if decision.outcome == Outcome.REFUSED else Notification.Kind.ARRIVAL
+    _record_and_notify(arrival, kind=kind, user=user, detail={"checkpoint": checkpoint.code})
+    return Registration(arrival, decision)
+
+
+def _record_and_notify(arrival: Arrival, *, kind: str, user, detail: dict[str, Any]) -> None:
+    """The audit entry and the outbox row of a new arrival, in the caller's transaction."""
     audit.record(
         action="create",
         object_type="arrival",
         subject=arrival.nik,
-        object_ids=[arrival.nik],
-        detail={"arrival": arrival.pk, "checkpoint": checkpoint.code, "outcome": arrival.outcome},
+        object_ids=[arrival.nik] if arrival.nik else [],
+        detail={"arrival": arrival.pk, "outcome": arrival.outcome, **detail},
         user=user,
     )
     notify(
-        kind=Notification.Kind.REFUSAL if decision.outcome == Outcome.REFUSED else Notification.Kind.ARRIVAL,
+        kind=kind,
         village_code=arrival.destination_village_id,
         subject_type="arrival",
         subject_id=arrival.pk,
         summary=_summary(arrival),
         actor=user,
     )
-    return Registration(arrival, decision)
 
 
 _ARRIVAL_FIELDS = (
@@ -290,22 +296,7 @@ def report_found(*, user, values: dict[str, Any]) -> Registration:
         rule=rule,
         **_fk_ids({k: data[k] for k in fields}),
     )
-    audit.record(
-        action="create",
-        object_type="arrival",
-        subject=arrival.nik,
-        object_ids=[arrival.nik] if arrival.nik else [],
-        detail={"arrival": arrival.pk, "source": "found"},
-        user=user,
-    )
-    notify(
-        kind=Notification.Kind.WANDERING,
-        village_code=arrival.destination_village_id,
-        subject_type="arrival",
-        subject_id=arrival.pk,
-        summary=_summary(arrival),
-        actor=user,
-    )
+    _record_and_notify(arrival, kind=Notification.Kind.WANDERING, user=user, detail={"source": "found"})
     return Registration(arrival, decision)
 
 

@@ -15,7 +15,14 @@ from smartkampung.health.models import Puskesmas
 # two kecamatan, so that scoping can be seen; the camat's kecamatan holds one of them.
 DEMO_USERS = [
     ("admin.pemkab", Role.REGENCY_ADMIN, None, None, "", "Regency administrator: everything"),
-    ("dinkes", Role.HEALTH_AGENCY, None, None, "", "Dinas Kesehatan (its modules come later)"),
+    (
+        "dinkes",
+        Role.HEALTH_AGENCY,
+        None,
+        None,
+        "",
+        "Dinas Kesehatan: entry rules; arrivals and notifications regency-wide",
+    ),
     ("dinsos", Role.SOCIAL_AGENCY, None, None, "", "Dinas Sosial (its modules come later)"),
     ("dispar", Role.TOURISM_AGENCY, None, None, "", "Dinas Pariwisata (its modules come later)"),
     ("camat.glagah", Role.DISTRICT_STAFF, "351015", None, "", "Camat of Glagah: kecamatan Glagah"),
