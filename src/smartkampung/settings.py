@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "smartkampung.checkpoints",
     "smartkampung.notifications",
     "smartkampung.dashboards",
+    "smartkampung.isolation",
     "smartkampung.population",
     "smartkampung.audit",
 ]
@@ -204,6 +205,11 @@ CHECKPOINT_REPEAT_WINDOW_HOURS = int(os.environ.get("CHECKPOINT_REPEAT_WINDOW_HO
 PREREGISTRATION_MAX_DAYS_AHEAD = int(os.environ.get("PREREGISTRATION_MAX_DAYS_AHEAD", "30"))
 PREREGISTRATION_PER_MINUTE = int(os.environ.get("PREREGISTRATION_PER_MINUTE", "5"))
 PREREGISTRATION_PER_DAY = int(os.environ.get("PREREGISTRATION_PER_DAY", "20"))
+
+# Isolation houses: how far ahead a bed may be reserved, and how long after the expected arrival day
+# (until midnight) a reservation holds the bed before it lapses.
+ISOLATION_MAX_DAYS_AHEAD = int(os.environ.get("ISOLATION_MAX_DAYS_AHEAD", "14"))
+ISOLATION_HOLD_HOURS = int(os.environ.get("ISOLATION_HOLD_HOURS", "12"))
 
 # Notifications (README: "Notifications"): escalation, external channels, live streams.
 NOTIFY_ESCALATE_AFTER_MINUTES = int(os.environ.get("NOTIFY_ESCALATE_AFTER_MINUTES", "60"))  # 0: never

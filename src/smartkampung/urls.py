@@ -14,6 +14,7 @@ urlpatterns = [
     path("checkpoints/", include("smartkampung.checkpoints.urls")),
     path("notifications/", include("smartkampung.notifications.urls")),
     path("dashboard/", include("smartkampung.dashboards.urls")),
+    path("isolation/", include("smartkampung.isolation.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),

@@ -24,6 +24,7 @@ class Notification(models.Model):
         REFUSAL = "refusal", _("refused entry")
         WANDERING = "wandering", _("newcomer found in the village")
         ESCALATION = "escalation", _("not followed up in time")
+        RESERVATION = "reservation", _("isolation bed reserved")
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="+", verbose_name=_("village"))
@@ -74,7 +75,9 @@ class Notification(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(kind__in=["arrival", "preregistration", "refusal", "wandering", "escalation"]),
+                condition=models.Q(
+                    kind__in=["arrival", "preregistration", "refusal", "wandering", "escalation", "reservation"]
+                ),
                 name="notification_kind",
             ),
             models.CheckConstraint(

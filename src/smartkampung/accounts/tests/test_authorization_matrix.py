@@ -255,6 +255,10 @@ PUBLIC_PAGES = {
     "set_language",
     # A citizen announces their own trip (tested in checkpoints/tests): it shows nothing of anyone else.
     "checkpoints:preregister",
+    # Public isolation houses (no personal data listed) and a citizen's own reservation (NIK + KK number,
+    # one answer for both failures; tested in isolation/tests).
+    "isolation:house_list",
+    "isolation:reserve",
 }
 # /api/v1/public/: citizens' endpoints (second factor, masked answers, rate limits), tested in
 # population/tests/test_public_check.py.

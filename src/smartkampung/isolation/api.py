@@ -1,0 +1,91 @@
+"""Public API of the isolation houses: free beds nearest first, and reserving one."""
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+
+from smartkampung.audit.context import client_ip
+from smartkampung.core.ratelimit import Limit, hit
+from smartkampung.isolation import schemas, selectors, services
+
+public_router = Router(tags=["public"])
+
+
+class PlaceFilters(Schema):
+    lat: float | None = None
+    lon: float | None = None
+    sex: str = ""
+    limit: int = 20
+
+
+def place_dict(p: selectors.Place) -> dict:
+    h = p.house
+    return {
+        "id": h.pk,
+        "name": h.name,
+        "village": h.village_id,
+        "village_name": h.village.name if h.village_id else None,
+        "central": h.is_central,
+        "address": h.address,
+        "latitude": float(h.latitude),
+        "longitude": float(h.longitude),
+        "separated": h.separated,
+        "free_male": p.free_male,
+        "free_female": p.free_female,
+        "free_any": p.free_any,
+        "facilities": h.facilities,
+        "contact_phone": h.contact_phone,
+        "distance_km": round(p.distance_km, 2) if p.distance_km is not None else None,
+    }
+
+
+@public_router.get(
+    "/isolation-houses",
+    response=list[schemas.PlaceOut],
+    summary="Isolation houses with free beds, nearest first to lat/lon",
+    auth=None,
+)
+def list_places(request: HttpRequest, filters: Query[PlaceFilters]):
+    lat, lon = filters.lat, filters.lon
+    if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        lat = lon = None
+    sex = filters.sex if filters.sex in ("male", "female") else ""
+    found = selectors.places(latitude=lat, longitude=lon, sex=sex, limit=max(1, min(filters.limit, 100)))
+    return [place_dict(p) for p in found]
+
+
+RESERVE_LIMITS = (Limit(settings.PREREGISTRATION_PER_MINUTE, 60), Limit(settings.PREREGISTRATION_PER_DAY, 86400))
+
+
+def allowed_to_reserve(request: HttpRequest, response: HttpResponse) -> bool:
+    verdict = hit(scope="reserve-bed", client=client_ip(request) or "unknown", limits=RESERVE_LIMITS)
+    if not verdict.allowed:
+        response["Retry-After"] = str(verdict.retry_after)
+    return verdict.allowed
+
+
+@public_router.post(
+    "/isolation-houses/{house_id}/reservations",
+    response={201: schemas.ReservationOut, 404: schemas.ErrorOut, 409: schemas.ErrorOut, 422: schemas.ErrorOut,
+              429: schemas.ErrorOut},
+    summary="Reserve a bed (NIK + KK number); never more reservations than beds",
+    auth=None,
+)  # fmt: skip
+def reserve(request: HttpRequest, house_id: int, payload: schemas.ReservationIn, response: HttpResponse):
+    if not allowed_to_reserve(request, response):
+        return Status(429, {"detail": _("Too many reservations from this address. Try again later.")})
+    try:
+        reservation = services.reserve_bed(house_id=house_id, values=payload.dict())
+    except services.ReservationError as exc:
+        return Status(exc.status, {"detail": " ".join(m for _f, m in exc.errors)})
+    return Status(
+        201,
+        {
+            "code": reservation.code,
+            "house": reservation.house.name,
+            "address": reservation.house.address,
+            "expected_arrival": reservation.expected_arrival,
+            "hold_until": reservation.hold_until,
+        },
+    )

@@ -1,0 +1,42 @@
+"""API input and output of the isolation module."""
+
+import datetime as dt
+
+from ninja import Field, Schema
+
+
+class PlaceOut(Schema):
+    id: int
+    name: str
+    village: str | None
+    village_name: str | None
+    central: bool
+    address: str
+    latitude: float
+    longitude: float
+    separated: bool
+    free_male: int
+    free_female: int
+    free_any: int
+    facilities: list[str]
+    contact_phone: str
+    distance_km: float | None
+
+
+class ReservationIn(Schema):
+    nik: str
+    kk_number: str = Field(description="The family card number: the second factor")
+    phone: str
+    expected_arrival: str = Field(description="YYYY-MM-DD or DD-MM-YYYY")
+
+
+class ReservationOut(Schema):
+    code: str
+    house: str
+    address: str
+    expected_arrival: dt.date
+    hold_until: dt.datetime
+
+
+class ErrorOut(Schema):
+    detail: str

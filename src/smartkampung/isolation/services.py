@@ -1,0 +1,128 @@
+"""Writes of the isolation module. A reservation locks its house's row, so two people can never both
+take the last bed (the count and the insert happen under the lock)."""
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from smartkampung.audit import services as audit
+from smartkampung.isolation.models import HOLDING, IsolationHouse, Reservation
+from smartkampung.isolation.selectors import taken_beds
+from smartkampung.notifications.models import Notification
+from smartkampung.notifications.services import notify
+from smartkampung.population.models import Resident
+from smartkampung.population.normalize import PhoneError, normalize_phone
+from smartkampung.population.validation import parse_date
+from smartkampung.regions.nik import parse_kk, parse_nik
+
+
+class ReservationError(Exception):
+    """Refused, with (field, message) pairs in the user's language; `status` is the HTTP answer."""
+
+    def __init__(self, errors: list[tuple[str, str]], status: int = 422):
+        super().__init__("; ".join(m for _f, m in errors))
+        self.errors, self.status = errors, status
+
+
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+_ALREADY = gettext_lazy("This person already holds a bed. Cancel it first, or ask the Puskesmas.")
+
+
+def _checked(values: dict[str, Any], today: dt.date) -> tuple[Resident, str, dt.date]:
+    nik, kk = parse_nik(str(values.get("nik") or "")), parse_kk(str(values.get("kk_number") or ""))
+    errors = [("nik", e.message) for e in nik.errors] + [("kk_number", e.message) for e in kk.errors]
+    try:
+        phone = normalize_phone(str(values.get("phone") or ""))
+        if not phone:
+            errors.append(("phone", _("Enter a phone number the Puskesmas can reach.")))
+    except PhoneError:
+        phone = ""
+        errors.append(("phone", _("“%(value)s” is not a valid Indonesian phone number.") % {"value": values["phone"]}))
+    expected = parse_date(values.get("expected_arrival"))
+    if expected is None or not today <= expected <= today + dt.timedelta(days=settings.ISOLATION_MAX_DAYS_AHEAD):
+        errors.append(
+            (
+                "expected_arrival",
+                _("The arrival date must be between today and %(days)s days from now.")
+                % {"days": settings.ISOLATION_MAX_DAYS_AHEAD},
+            )
+        )
+    if errors:
+        raise ReservationError(errors)
+    # One query and one answer for an unknown NIK and a wrong KK: nothing is told about who is registered.
+    resident = Resident.objects.filter(nik=nik.nik, household__kk_number=kk.kk).only("pk", "sex", "nik", "name").first()
+    if resident is None:
+        raise ReservationError(
+            [("nik", _("No resident matches this NIK and KK number. Check both numbers, or ask your village office."))],
+            status=404,
+        )
+    return resident, phone, expected
+
+
+def reserve_bed(*, house_id: int, values: dict[str, Any], now: dt.datetime | None = None) -> Reservation:
+    """A returning resident (NIK with the KK number as second factor) reserves a bed; it is held until
+    ISOLATION_HOLD_HOURS after the expected arrival day. The house's village and Puskesmas are told."""
+    now = now or timezone.now()
+    resident, phone, expected = _checked(values, timezone.localdate(now))
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                house = IsolationHouse.objects.select_for_update().filter(pk=house_id).first()
+                if house is None or house.status != IsolationHouse.Status.OPEN:
+                    raise ReservationError([("house", _("This isolation house is not taking guests."))], status=404)
+                # Holds of this person that have ended free their place in the one-per-person rule.
+                Reservation.objects.filter(
+                    nik=resident.nik, status=Reservation.Status.HELD, hold_until__lte=now
+                ).update(status=Reservation.Status.LAPSED)
+                if Reservation.objects.filter(nik=resident.nik, status__in=list(HOLDING)).exists():
+                    raise ReservationError([("nik", str(_ALREADY))], 409)
+                pool = house.pool_for(resident.sex)
+                if taken_beds(house_ids=[house.pk], now=now).get((house.pk, pool), 0) >= house.capacity(pool):
+                    raise ReservationError([("house", _("No bed is free here any more: choose another house."))], 409)
+                end_of_day = timezone.make_aware(dt.datetime.combine(expected, dt.time(23, 59)))
+                reservation = Reservation.objects.create(
+                    code="".join(secrets.choice(_CODE_ALPHABET) for _ in range(8)),
+                    house=house,
+                    resident=resident,
+                    nik=resident.nik,
+                    sex=resident.sex,
+                    pool=pool,
+                    phone=phone,
+                    expected_arrival=expected,
+                    hold_until=end_of_day + dt.timedelta(hours=settings.ISOLATION_HOLD_HOURS),
+                )
+                audit.record(
+                    action="create",
+                    object_type="reservation",
+                    subject=resident.nik,
+                    object_ids=[resident.nik],
+                    detail={"house": house.pk, "code": reservation.code, "public": True},
+                )
+                if house.village_id:
+                    notify(
+                        kind=Notification.Kind.RESERVATION,
+                        village_code=house.village_id,
+                        subject_type="reservation",
+                        subject_id=reservation.pk,
+                        summary={
+                            "name": resident.name,
+                            "nik": resident.nik,
+                            "phone": phone,
+                            "destination_address": house.name,
+                            "expected_arrival": expected.isoformat(),
+                            "code": reservation.code,
+                        },
+                    )
+                return reservation
+        except IntegrityError as exc:
+            # Two houses at once for one person: the database's one-per-person rule stops the second.
+            if "one_per_person" in str(exc) or ".nik" in str(exc):
+                raise ReservationError([("nik", str(_ALREADY))], 409) from exc
+            continue  # the drawn code was taken a moment ago
+    raise RuntimeError("could not draw a free reservation code")

@@ -1,0 +1,174 @@
+"""Returning residents find the nearest isolation house with a free bed and reserve it; never more
+reservations than beds."""
+
+import datetime as dt
+import json
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from smartkampung.isolation.demo import seed_demo_houses
+from smartkampung.isolation.models import IsolationHouse, Reservation
+from smartkampung.notifications.models import Notification
+from smartkampung.population import services as population
+
+BAKUNGAN = "3510151002"
+KK = "3510150101100001"
+
+
+def residents(count: int, *, sex: str = "male") -> list[str]:
+    """`count` residents of one Bakungan household; returns their NIKs."""
+    population.create_household(user=None, values={"kk_number": KK, "village_code": BAKUNGAN, "address": "KRAJAN"})
+    niks = []
+    for i in range(count):
+        day = 17 + (40 if sex == "female" else 0)
+        nik = f"351015{day:02d}0885{i + 1:04d}"
+        population.create_resident(
+            user=None,
+            values={"nik": nik, "kk_number": KK, "name": f"Warga {i}", "birth_date": "1985-08-17", "sex": sex},
+        )
+        niks.append(nik)
+    return niks
+
+
+def house(beds: int = 1, **extra) -> IsolationHouse:
+    return IsolationHouse.objects.create(
+        name="Rumah Isolasi Uji", village_id=BAKUNGAN, address="Balai Desa", latitude=Decimal("-8.221"),
+        longitude=Decimal("114.344"), beds_any=beds, **extra,
+    )  # fmt: skip
+
+
+def reserve(client, house_id: int, nik: str, kk: str = KK, days: int = 1):
+    body = {
+        "nik": nik,
+        "kk_number": kk,
+        "phone": "081234567890",
+        "expected_arrival": (timezone.localdate() + dt.timedelta(days=days)).isoformat(),
+    }
+    return client.post(
+        f"/api/v1/public/isolation-houses/{house_id}/reservations", json.dumps(body), content_type="application/json"
+    )
+
+
+@pytest.mark.django_db
+def test_the_demo_spreads_about_300_houses_over_every_village(regions):
+    assert seed_demo_houses(regency_code="3510") == 300
+    village_houses = IsolationHouse.objects.filter(is_central=False)
+    assert village_houses.values("village").distinct().count() == 217
+    assert not village_houses.filter(puskesmas__isnull=True).exists()
+    assert IsolationHouse.objects.get(is_central=True).village_id is None
+
+
+@pytest.mark.django_db
+def test_houses_are_listed_nearest_first_with_their_free_beds(client, regions):
+    seed_demo_houses(regency_code="3510")
+    found = client.get("/api/v1/public/isolation-houses?lat=-8.2213&lon=114.3448&limit=5").json()
+    distances = [h["distance_km"] for h in found]
+    assert distances == sorted(distances) and distances[0] < 1.5
+    assert found[0]["village"] == BAKUNGAN or found[0]["village_name"] in {"Banjarsari", "Rejosari"}
+    assert all(h["free_male"] + h["free_female"] + h["free_any"] > 0 for h in found)
+
+
+@pytest.mark.django_db
+def test_a_resident_reserves_a_bed_and_the_village_is_told(client, regions):
+    nik = residents(1)[0]
+    place = house(beds=2)
+    response = reserve(client, place.pk, nik)
+    assert response.status_code == 201, response.content
+    reservation = Reservation.objects.get(code=response.json()["code"])
+    assert reservation.pool == "any" and reservation.status == "held"
+    assert Notification.objects.get(subject_type="reservation").village_id == BAKUNGAN
+    listed = client.get("/api/v1/public/isolation-houses").json()
+    assert [h["free_any"] for h in listed if h["id"] == place.pk] == [1]
+
+
+@pytest.mark.django_db
+def test_a_wrong_kk_gets_the_same_answer_as_an_unknown_nik(client, regions):
+    nik = residents(1)[0]
+    place = house()
+    wrong_kk = reserve(client, place.pk, nik, kk="3510150101109999")
+    unknown = reserve(client, place.pk, "3510151708859999")
+    assert wrong_kk.status_code == unknown.status_code == 404
+    assert wrong_kk.json() == unknown.json() and not Reservation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_one_bed_per_person_and_a_full_house_refuses(client, regions):
+    first, second = residents(2)
+    place = house(beds=1)
+    assert reserve(client, place.pk, first).status_code == 201
+    assert reserve(client, house(beds=3).pk, first).status_code == 409  # already holds one
+    full = reserve(client, place.pk, second)
+    assert full.status_code == 409 and "another house" in full.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_a_hold_that_has_ended_frees_the_bed(client, regions):
+    first, second = residents(2)
+    place = house(beds=1)
+    assert reserve(client, place.pk, first).status_code == 201
+    Reservation.objects.update(hold_until=timezone.now() - dt.timedelta(minutes=1))
+    assert reserve(client, place.pk, second).status_code == 201
+
+
+@pytest.mark.django_db
+def test_separated_houses_count_beds_for_men_and_women_apart(client, regions):
+    man = residents(1)[0]
+    population.create_resident(
+        user=None,
+        values={
+            "nik": "3510155708850009",
+            "kk_number": KK,
+            "name": "Warga P",
+            "birth_date": "1985-08-17",
+            "sex": "female",
+        },
+    )
+    place = house(beds=0, beds_male=1, beds_female=1)
+    assert reserve(client, place.pk, man).status_code == 201
+    assert reserve(client, place.pk, "3510155708850009").status_code == 201
+    assert set(Reservation.objects.values_list("pool", flat=True)) == {"male", "female"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_reservations_for_the_last_bed_give_exactly_one(regions):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race is real on PostgreSQL")
+    niks = residents(8)
+    place = house(beds=1)
+    barrier = threading.Barrier(len(niks))
+    statuses: list[int] = []
+
+    def one(nik: str) -> None:
+        client = Client(REMOTE_ADDR=f"10.0.0.{len(nik) + niks.index(nik)}")
+        barrier.wait()
+        try:
+            statuses.append(reserve(client, place.pk, nik).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=one, args=(nik,)) for nik in niks]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [201] + [409] * 7
+    assert Reservation.objects.filter(house=place).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_phone_pages_list_nearest_houses_and_reserve_a_bed(client, regions):
+    nik = residents(1)[0]
+    place = house(beds=1)
+    listed = client.get(f"/isolation/?village={BAKUNGAN}", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Rumah Isolasi Uji" in listed and "km" in listed
+    day = (timezone.localdate() + dt.timedelta(days=1)).strftime("%d-%m-%Y")
+    form = {"nik": nik, "kk_number": KK, "phone": "081234567890", "expected_arrival": day}
+    done = client.post(f"/isolation/{place.pk}/reserve/", form)
+    assert done.status_code == 201 and Reservation.objects.get().code in done.content.decode()
+    refused = client.post(f"/isolation/{place.pk}/reserve/", {**form, "kk_number": "3510150101109999"})
+    assert refused.status_code == 404 and "errorbox" in refused.content.decode()

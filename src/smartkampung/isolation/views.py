@@ -1,0 +1,68 @@
+"""Public pages of the isolation houses: the nearest free beds, and reserving one (phone first)."""
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from smartkampung.isolation import selectors, services
+from smartkampung.isolation.api import allowed_to_reserve
+from smartkampung.isolation.models import IsolationHouse
+from smartkampung.population.forms import village_choices
+from smartkampung.regions.selectors import served_village
+
+
+def _float(value: str | None) -> float | None:
+    try:
+        number = float(value or "")
+    except ValueError:
+        return None
+    return number if -180 <= number <= 180 else None
+
+
+@require_GET
+def house_list(request: HttpRequest) -> HttpResponse:
+    lat, lon = _float(request.GET.get("lat")), _float(request.GET.get("lon"))
+    village = served_village(request.GET.get("village", ""))
+    if village is not None and village.latitude is not None:
+        lat, lon = float(village.latitude), float(village.longitude)
+    sex = request.GET.get("sex", "") if request.GET.get("sex") in ("male", "female") else ""
+    found = selectors.places(latitude=lat, longitude=lon, sex=sex, limit=30)
+    return render(
+        request,
+        "isolation/house_list.html",
+        {
+            "places": found,
+            "located": lat is not None,
+            "village": village,
+            "sex": sex,
+            "villages": village_choices(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def reserve(request: HttpRequest, pk: int) -> HttpResponse:
+    house = IsolationHouse.objects.filter(pk=pk, status=IsolationHouse.Status.OPEN).select_related("village").first()
+    if house is None:
+        raise Http404(_("This isolation house is not taking guests."))
+    errors, values, status = [], {}, 200
+    if request.method == "POST":
+        values = {k: request.POST.get(k, "") for k in ("nik", "kk_number", "phone", "expected_arrival")}
+        response = HttpResponse()
+        if not allowed_to_reserve(request, response):
+            errors, status = [_("Too many reservations from this address. Try again later.")], 429
+        else:
+            try:
+                reservation = services.reserve_bed(house_id=house.pk, values=values)
+            except services.ReservationError as exc:
+                errors, status = [m for _f, m in exc.errors], exc.status
+            else:
+                return render(request, "isolation/reserved.html", {"reservation": reservation}, status=201)
+    return render(
+        request,
+        "isolation/reserve.html",
+        {"house": house, "errors": errors, "values": values, "days": settings.ISOLATION_MAX_DAYS_AHEAD},
+        status=status,
+    )
