@@ -50,7 +50,10 @@ def reserve(client, house_id: int, nik: str, kk: str = KK, days: int = 1):
         "expected_arrival": (timezone.localdate() + dt.timedelta(days=days)).isoformat(),
     }
     return client.post(
-        f"/api/v1/public/isolation-houses/{house_id}/reservations", json.dumps(body), content_type="application/json"
+        f"/api/v1/public/isolation-houses/{house_id}/reservations",
+        json.dumps(body),
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
     )
 
 
