@@ -6,3 +6,6 @@ class NotificationsConfig(AppConfig):
     name = "smartkampung.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from smartkampung.notifications import checks  # noqa: F401 - registers the system checks

@@ -138,3 +138,12 @@ def test_e_mail_goes_to_the_village_operator_and_the_kecamatan(regions, settings
     dispatch_batch()
     deliver_due()
     assert mail.outbox[-1].to == ["operator@sarongan.desa.id"]
+
+
+def test_a_webhook_without_its_secret_is_reported_at_start_up(settings):
+    from django.core.checks import run_checks
+
+    settings.NOTIFY_WEBHOOK_URL, settings.NOTIFY_WEBHOOK_SECRET = "https://gateway.example/hook", ""
+    assert "smartkampung.W001" in [m.id for m in run_checks()]
+    settings.NOTIFY_WEBHOOK_SECRET = "rahasia"
+    assert not {"smartkampung.W001", "smartkampung.W002"} & {m.id for m in run_checks()}
