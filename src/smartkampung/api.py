@@ -9,6 +9,7 @@ from smartkampung.accounts.api_auth import STAFF_AUTH
 from smartkampung.checkpoints.api import public_router as checkpoints_public_router
 from smartkampung.checkpoints.api import router as checkpoints_router
 from smartkampung.isolation.api import public_router as isolation_public_router
+from smartkampung.isolation.api import router as isolation_router
 from smartkampung.notifications.api import router as notifications_router
 from smartkampung.population.api import router as population_router
 from smartkampung.population.public_api import router as public_router
@@ -31,6 +32,7 @@ api.add_router("/public", isolation_public_router)
 api.add_router("/", population_router, auth=STAFF_AUTH)
 api.add_router("/", checkpoints_router, auth=STAFF_AUTH)
 api.add_router("/notifications", notifications_router, auth=STAFF_AUTH)
+api.add_router("/isolation", isolation_router, auth=STAFF_AUTH)
 
 
 @api.exception_handler(ValidationError)

@@ -1,10 +1,12 @@
-"""Public API of the isolation houses: free beds nearest first, and reserving one."""
+"""API of the isolation houses: for citizens free beds nearest first and reserving one (/public); for
+staff their houses, guests, check-in and check-out (/isolation)."""
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
+from smartkampung.audit import services as audit
 from smartkampung.audit.context import client_ip
 from smartkampung.core.ratelimit import Limit, hit
 from smartkampung.isolation import schemas, selectors, services
@@ -89,3 +91,95 @@ def reserve(request: HttpRequest, house_id: int, payload: schemas.ReservationIn,
             "hold_until": reservation.hold_until,
         },
     )
+
+
+# ---------------------------------------------------------------- staff
+
+router = Router(tags=["isolation"])
+
+
+class HouseOut(Schema):
+    id: int
+    name: str
+    village: str | None
+    central: bool
+    beds: int
+    taken: int
+    puskesmas: str | None
+
+
+class GuestOut(Schema):
+    code: str
+    nik: str
+    name: str
+    sex: str
+    phone: str
+    status: str
+    expected_arrival: str
+    hold_until: str
+
+
+@router.get("/houses", response=list[HouseOut], summary="Isolation houses in the caller's area, with beds taken")
+def staff_houses(request: HttpRequest):
+    houses = list(selectors.houses_visible_to(request.user)[:500])
+    taken = selectors.taken_beds(house_ids=[h.pk for h in houses])
+    return [
+        {
+            "id": h.pk,
+            "name": h.name,
+            "village": h.village_id,
+            "central": h.is_central,
+            "beds": h.beds_male + h.beds_female + h.beds_any,
+            "taken": sum(taken.get((h.pk, pool), 0) for pool in ("male", "female", "any")),
+            "puskesmas": h.puskesmas.name if h.puskesmas_id else None,
+        }
+        for h in houses
+    ]
+
+
+@router.get("/houses/{house_id}/guests", response={200: list[GuestOut], 404: schemas.ErrorOut})
+def staff_guests(request: HttpRequest, house_id: int):
+    house = selectors.houses_visible_to(request.user).filter(pk=house_id).first()
+    if house is None:
+        return Status(404, {"detail": _("No isolation house here.")})
+    guests = selectors.guests_of(house)
+    if guests:
+        audit.record(
+            action="view", object_type="reservation", subject=str(house.pk), object_ids=[g.nik for g in guests]
+        )
+    return [
+        {
+            "code": g.code,
+            "nik": g.nik,
+            "name": g.resident.name,
+            "sex": g.sex,
+            "phone": g.phone,
+            "status": g.status,
+            "expected_arrival": g.expected_arrival.isoformat(),
+            "hold_until": g.hold_until.isoformat(),
+        }
+        for g in guests
+    ]
+
+
+def _staff_change(request: HttpRequest, code: str, change):
+    reservation = selectors.visible_reservation(request.user, code)
+    if reservation is None:
+        return Status(404, {"detail": _("No reservation with this code here.")})
+    try:
+        reservation = change(user=request.user, reservation=reservation)
+    except services.ReservationError as exc:
+        return Status(exc.status, {"detail": " ".join(m for _f, m in exc.errors)})
+    return Status(200, {"detail": reservation.get_status_display()})
+
+
+@router.post("/reservations/{code}/check-in", response={200: schemas.ErrorOut, 403: schemas.ErrorOut,
+             404: schemas.ErrorOut, 409: schemas.ErrorOut})  # fmt: skip
+def check_in(request: HttpRequest, code: str):
+    return _staff_change(request, code, services.check_in)
+
+
+@router.post("/reservations/{code}/check-out", response={200: schemas.ErrorOut, 403: schemas.ErrorOut,
+             404: schemas.ErrorOut, 409: schemas.ErrorOut})  # fmt: skip
+def check_out(request: HttpRequest, code: str):
+    return _staff_change(request, code, services.check_out)

@@ -68,3 +68,53 @@ def places(
         found.append(place)
     found.sort(key=lambda p: (p.distance_km if p.distance_km is not None else 0, p.house.name))
     return found[:limit]
+
+
+# ---------------------------------------------------------------- staff
+
+
+def _staff_filter(user):
+    from smartkampung.accounts.selectors import puskesmas_of, read_scope, roles_of
+    from smartkampung.checkpoints.selectors import REGENCY_WIDE
+
+    if roles_of(user) & REGENCY_WIDE:
+        return Q()
+    query = read_scope(user).q("village")
+    mine = puskesmas_of(user)
+    if mine:
+        query |= Q(puskesmas_id__in=sorted(mine))
+    return query
+
+
+def houses_visible_to(user):
+    """Houses in the user's villages, or watched by their Puskesmas (the central facility: regency-wide roles)."""
+    return IsolationHouse.objects.filter(_staff_filter(user)).select_related("village", "puskesmas")
+
+
+def may_manage(user, house: IsolationHouse) -> bool:
+    """Check guests in and out: the operator of the house's village, its Puskesmas's staff, regency-wide roles."""
+    from smartkampung.accounts.selectors import puskesmas_of, roles_of, write_scope
+    from smartkampung.checkpoints.selectors import REGENCY_WIDE
+
+    if roles_of(user) & REGENCY_WIDE:
+        return True
+    if house.village_id and write_scope(user).covers(house.village_id):
+        return True
+    return house.puskesmas_id is not None and house.puskesmas_id in puskesmas_of(user)
+
+
+def guests_of(house: IsolationHouse, *, now: dt.datetime | None = None) -> list[Reservation]:
+    """Who is in the house or expected: checked in, then holds not ended, soonest first."""
+    now = now or timezone.now()
+    return list(
+        house.reservations.filter(
+            Q(status=Reservation.Status.CHECKED_IN) | Q(status=Reservation.Status.HELD, hold_until__gt=now)
+        )
+        .select_related("resident")
+        .order_by("status", "expected_arrival")
+    )
+
+
+def visible_reservation(user, code: str) -> Reservation | None:
+    """A reservation by its code, in a house the user sees (None otherwise: the same answer as unknown)."""
+    return Reservation.objects.filter(code=code.strip().upper(), house__in=houses_visible_to(user)).first()

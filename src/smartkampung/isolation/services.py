@@ -126,3 +126,58 @@ def reserve_bed(*, house_id: int, values: dict[str, Any], now: dt.datetime | Non
                 raise ReservationError([("nik", str(_ALREADY))], 409) from exc
             continue  # the drawn code was taken a moment ago
     raise RuntimeError("could not draw a free reservation code")
+
+
+def _staff_change(*, user, reservation: Reservation, status: str, allowed_from: tuple[str, ...]) -> Reservation:
+    from django.core.exceptions import PermissionDenied
+
+    from smartkampung.isolation.selectors import may_manage
+
+    with transaction.atomic():
+        reservation = Reservation.objects.select_for_update().select_related("house").get(pk=reservation.pk)
+        if not may_manage(user, reservation.house):
+            raise PermissionDenied(_("Only the village's operator or its Puskesmas manages this house's guests."))
+        if reservation.status not in allowed_from or (
+            reservation.status == Reservation.Status.HELD and reservation.hold_until <= timezone.now()
+        ):
+            raise ReservationError([("status", _("This reservation cannot change that way any more."))], 409)
+        old = reservation.status
+        reservation.status = status
+        reservation.save(update_fields=["status"])
+        audit.record(
+            action="update",
+            object_type="reservation",
+            subject=reservation.nik,
+            object_ids=[reservation.nik],
+            changes={"status": [old, status]},
+            detail={"code": reservation.code, "house": reservation.house_id},
+            user=user,
+        )
+        return reservation
+
+
+def check_in(*, user, reservation: Reservation) -> Reservation:
+    """The guest has arrived: the bed stays taken until check-out, whatever the hold said."""
+    return _staff_change(
+        user=user,
+        reservation=reservation,
+        status=Reservation.Status.CHECKED_IN,
+        allowed_from=(Reservation.Status.HELD,),
+    )
+
+
+def check_out(*, user, reservation: Reservation) -> Reservation:
+    """The guest has left (isolation over, or moved elsewhere): the bed is free."""
+    return _staff_change(
+        user=user,
+        reservation=reservation,
+        status=Reservation.Status.CHECKED_OUT,
+        allowed_from=(Reservation.Status.CHECKED_IN,),
+    )
+
+
+def lapse_ended_holds(*, now: dt.datetime | None = None) -> int:
+    """Mark holds whose time has passed as lapsed (the beds were already counted free)."""
+    return Reservation.objects.filter(status=Reservation.Status.HELD, hold_until__lte=now or timezone.now()).update(
+        status=Reservation.Status.LAPSED
+    )

@@ -1,11 +1,15 @@
-"""Public pages of the isolation houses: the nearest free beds, and reserving one (phone first)."""
+"""Pages of the isolation houses: for citizens the nearest free beds and reserving one (phone first); for
+staff their houses, guests, check-in and check-out."""
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from smartkampung.audit import services as audit
 from smartkampung.isolation import selectors, services
 from smartkampung.isolation.api import allowed_to_reserve
 from smartkampung.isolation.models import IsolationHouse
@@ -66,3 +70,59 @@ def reserve(request: HttpRequest, pk: int) -> HttpResponse:
         {"house": house, "errors": errors, "values": values, "days": settings.ISOLATION_MAX_DAYS_AHEAD},
         status=status,
     )
+
+
+# ---------------------------------------------------------------- staff pages
+
+
+def _house_or_404(request: HttpRequest, pk: int) -> IsolationHouse:
+    house = selectors.houses_visible_to(request.user).filter(pk=pk).first()
+    if house is None:
+        raise Http404(_("No isolation house here."))
+    return house
+
+
+@login_required
+@require_GET
+def staff_house_list(request: HttpRequest) -> HttpResponse:
+    houses = list(selectors.houses_visible_to(request.user).order_by("village__name", "name")[:400])
+    taken = selectors.taken_beds(house_ids=[h.pk for h in houses])
+    rows = [
+        (
+            h,
+            sum(taken.get((h.pk, pool), 0) for pool in ("male", "female", "any")),
+            h.beds_male + h.beds_female + h.beds_any,
+        )
+        for h in houses
+    ]
+    return render(request, "isolation/staff_house_list.html", {"rows": rows})
+
+
+@login_required
+@require_GET
+def staff_house_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    house = _house_or_404(request, pk)
+    guests = selectors.guests_of(house)
+    if guests:
+        audit.record(
+            action="view", object_type="reservation", subject=str(house.pk), object_ids=[g.nik for g in guests]
+        )
+    return render(
+        request,
+        "isolation/staff_house_detail.html",
+        {"house": house, "guests": guests, "may_manage": selectors.may_manage(request.user, house)},
+    )
+
+
+@login_required
+@require_POST
+def staff_change(request: HttpRequest, code: str, action: str) -> HttpResponse:
+    reservation = selectors.visible_reservation(request.user, code)
+    if reservation is None:
+        raise Http404(_("No reservation with this code here."))
+    change = services.check_in if action == "check-in" else services.check_out
+    try:
+        change(user=request.user, reservation=reservation)
+    except services.ReservationError as exc:
+        messages.error(request, " ".join(m for _f, m in exc.errors))
+    return redirect("isolation:staff_house_detail", pk=reservation.house_id)

@@ -6,11 +6,13 @@ Two villages in two kecamatan: HOME (Bakungan, Kec. Glagah) and AWAY (Sarongan, 
 Pesanggaran). Each request targets HOME's family; "in" actors have HOME in their jurisdiction.
 """
 
+import datetime as dt
 import json
 
 import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from smartkampung.accounts.models import Pillar, Role
 from smartkampung.accounts.services import assign_role
@@ -18,6 +20,8 @@ from smartkampung.api import api
 from smartkampung.checkpoints import services as checkpoint_services
 from smartkampung.checkpoints.services import seed_demo_checkpoints
 from smartkampung.health.selectors import puskesmas_serving
+from smartkampung.isolation.models import IsolationHouse
+from smartkampung.isolation.services import reserve_bed
 from smartkampung.notifications.services import dispatch_batch, notify
 from smartkampung.population import services
 from smartkampung.population.models import Resident
@@ -50,6 +54,7 @@ ANY_WRITER = WRITERS | {"operator_out"}  # may register somewhere, so gets past 
 
 # What each answer may be. "shown": 200/201/202/302-to-the-record; "listed": 200 and HOME's data in it.
 SHOWN, LISTED, HIDDEN, FORBIDDEN, NOT_FOUND, LOGIN = "shown", "listed", "hidden", "forbidden", "not_found", "login"
+CONFLICT = "conflict"
 
 
 def expect_read(actor: str) -> str:
@@ -143,6 +148,25 @@ def expect_found(actor: str) -> str:
     return LOGIN if actor == "anonymous" else SHOWN if actor in ANY_WRITER else FORBIDDEN
 
 
+HOUSE_MANAGERS = {"regency_admin", "health_agency", "operator_in", "puskesmas_in"}
+HOUSE_READERS = READERS | {"health_agency"}
+
+
+def expect_house(actor: str) -> str:
+    return LOGIN if actor == "anonymous" else SHOWN if actor in HOUSE_READERS else NOT_FOUND
+
+
+def expect_check_in(actor: str) -> str:
+    if actor == "anonymous":
+        return LOGIN
+    return SHOWN if actor in HOUSE_MANAGERS else FORBIDDEN if actor in HOUSE_READERS else NOT_FOUND
+
+
+def expect_check_out(actor: str) -> str:
+    # HOME's guest is only reserved, not checked in: those who may act get 409, the others as above.
+    return CONFLICT if actor in HOUSE_MANAGERS else expect_check_in(actor)
+
+
 def expect_dashboard(actor: str) -> str:
     return LOGIN if actor == "anonymous" else SHOWN if actor in DASHBOARD else FORBIDDEN
 
@@ -201,6 +225,9 @@ PAGES = {
     "checkpoints:rules": ("get", "/checkpoints/rules/", None, expect_rules_page),
     "checkpoints:found_create": ("get", "/checkpoints/found/new/", None, expect_found),
     "dashboards:dashboard": ("get", "/dashboard/", None, expect_dashboard),
+    "isolation:staff_house_list": ("get", "/isolation/houses/", None, expect_signed_in),
+    "isolation:staff_house_detail": ("get", "/isolation/houses/{house}/", None, expect_house),
+    "isolation:staff_change": ("post", "/isolation/reservations/{reservation}/check-in/", {}, expect_check_in),
 }
 API = {
     "GET /api/v1/residents": ("get", "/api/v1/residents", None, expect_list),
@@ -239,6 +266,25 @@ API = {
     "GET /api/v1/arrivals/{arrival_id}": ("get", "/api/v1/arrivals/{arrival}", None, expect_arrival),
     "GET /api/v1/preregistrations": ("get", f"/api/v1/preregistrations?nik={HOME_NIK}", None, expect_officer),
     "GET /api/v1/entry-rules": ("get", "/api/v1/entry-rules", None, expect_signed_in),
+    "GET /api/v1/isolation/houses": ("get", "/api/v1/isolation/houses", None, expect_signed_in),
+    "GET /api/v1/isolation/houses/{house_id}/guests": (
+        "get",
+        "/api/v1/isolation/houses/{house}/guests",
+        None,
+        expect_house,
+    ),
+    "POST /api/v1/isolation/reservations/{code}/check-in": (
+        "post",
+        "/api/v1/isolation/reservations/{reservation}/check-in",
+        {},
+        expect_check_in,
+    ),
+    "POST /api/v1/isolation/reservations/{code}/check-out": (
+        "post",
+        "/api/v1/isolation/reservations/{reservation}/check-out",
+        {},
+        expect_check_out,
+    ),
     "POST /api/v1/entry-rules": (
         "post",
         "/api/v1/entry-rules",
@@ -319,6 +365,19 @@ def world(regions, django_user_model, tmp_path):
             checkpoint=posts[post],
             values={**ARRIVAL_BODY, "nik": nik, "name": name, "destination_village": village, "origin_regency": "3509"},
         ).arrival
+    # Each village's resident holds a bed in a house of their village.
+    houses = {}
+    for nik, kk, village in ((HOME_NIK, HOME_KK, HOME), (AWAY_NIK, AWAY_KK, AWAY)):
+        houses[village] = IsolationHouse.objects.create(
+            name=f"Rumah Isolasi {village}", village_id=village, address="Balai Desa", latitude=-8.2,
+            longitude=114.3, beds_any=2, puskesmas=puskesmas_serving(village),
+        )  # fmt: skip
+        tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+        reservation = reserve_bed(
+            house_id=houses[village].pk,
+            values={"nik": nik, "kk_number": kk, "phone": "081234567890", "expected_arrival": tomorrow},
+        )
+        houses[f"{village}-code"] = reservation.code
     # A traveller arriving in HOME (not a registered resident: the health agency, which sees every
     # notification, must not meet HOME's registry data here).
     with transaction.atomic():
@@ -332,6 +391,8 @@ def world(regions, django_user_model, tmp_path):
         "admin_role": admin_role.pk,
         "notification": notification.pk,
         "arrival": arrivals[HOME].pk,
+        "house": houses[HOME].pk,
+        "reservation": houses[f"{HOME}-code"],
     }
 
 
@@ -373,7 +434,8 @@ def call(client, method: str, url: str, body):
 
 
 def visible_villages(actor: str, endpoint: str = "") -> set[str]:
-    arrival_data = "arrival" in endpoint or endpoint.startswith(("dashboards", "notifications", "GET /api/v1/notif"))
+    arrival_data = "arrival" in endpoint or "isolation" in endpoint
+    arrival_data = arrival_data or endpoint.startswith(("dashboards", "notifications", "GET /api/v1/notif"))
     if actor == "regency_admin" or (actor == "health_agency" and arrival_data):
         return {HOME, AWAY}
     if actor == "checkpoint_officer" and (
@@ -418,6 +480,8 @@ def check(
         assert status == 403, (status, body[:300])
     elif expected == NOT_FOUND:
         assert status == 404, (status, body[:300])
+    elif expected == CONFLICT:
+        assert status == 409, (status, body[:300])
     elif expected == "refused":  # may register, but not in HOME: refused, and HOME stays untold
         assert status in (403, 422) or (status == 200 and not is_api), (status, body[:300])
 

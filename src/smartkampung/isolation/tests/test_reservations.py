@@ -175,3 +175,51 @@ def test_the_phone_pages_list_nearest_houses_and_reserve_a_bed(client, regions):
     assert done.status_code == 201 and Reservation.objects.get().code in done.content.decode()
     refused = client.post(f"/isolation/{place.pk}/reserve/", {**form, "kk_number": "3510150101109999"})
     assert refused.status_code == 404 and "errorbox" in refused.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_village_operator_checks_guests_in_and_out_and_the_bed_follows(client, regions, django_user_model):
+    from django.core.management import call_command
+
+    from smartkampung.accounts.services import assign_role
+    from smartkampung.audit.models import AuditEntry
+
+    first, second, third = residents(3)
+    place = house(beds=1)
+    code = reserve(client, place.pk, first).json()["code"]
+    operator = django_user_model.objects.create_user("operator.bakungan")
+    assign_role(user=operator, role="village_operator", village_code=BAKUNGAN)
+    client.force_login(operator)
+    page = client.get(f"/isolation/houses/{place.pk}/").content.decode()
+    assert code in page and first in page
+    assert client.post(f"/api/v1/isolation/reservations/{code}/check-in").status_code == 200
+    # Checked in, the bed stays taken after the hold would have ended.
+    Reservation.objects.update(hold_until=timezone.now() - dt.timedelta(hours=1))
+    assert reserve(client, place.pk, second).status_code == 409
+    assert client.post(f"/api/v1/isolation/reservations/{code}/check-out").status_code == 200
+    assert reserve(client, place.pk, second).status_code == 201
+    changes = AuditEntry.objects.filter(object_type="reservation", action="update").order_by("at", "id")
+    assert [c["status"] for c in changes.values_list("changes", flat=True)] == [
+        ["held", "checked_in"],
+        ["checked_in", "checked_out"],
+    ]
+    # An ended hold is marked lapsed by the hourly command (its bed was already counted free).
+    Reservation.objects.filter(nik=second).update(hold_until=timezone.now() - dt.timedelta(minutes=5))
+    call_command("lapse_reservations")
+    assert Reservation.objects.get(nik=second).status == "lapsed"
+    assert reserve(client, place.pk, third).status_code == 201
+
+
+@pytest.mark.django_db
+def test_a_read_only_pillar_sees_the_guests_but_cannot_check_them_in(client, regions, django_user_model):
+    from smartkampung.accounts.services import assign_role
+
+    nik = residents(1)[0]
+    place = house(beds=1)
+    code = reserve(client, place.pk, nik).json()["code"]
+    babinsa = django_user_model.objects.create_user("babinsa.bakungan")
+    assign_role(user=babinsa, role="village_oversight", village_code=BAKUNGAN, pillar="babinsa")
+    client.force_login(babinsa)
+    assert nik in client.get(f"/isolation/houses/{place.pk}/").content.decode()
+    assert client.post(f"/api/v1/isolation/reservations/{code}/check-in").status_code == 403
+    assert Reservation.objects.get().status == "held"
