@@ -9,10 +9,9 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from smartkampung.audit import services as audit
-from smartkampung.audit.context import client_ip
 from smartkampung.checkpoints import present, schemas, selectors, services
-from smartkampung.checkpoints.models import Checkpoint, EntryRule
-from smartkampung.core.ratelimit import Limit, hit
+from smartkampung.checkpoints.models import EntryRule
+from smartkampung.core.ratelimit import Limit, allow
 
 router = Router(tags=["checkpoints"])
 public_router = Router(tags=["public"])
@@ -20,13 +19,6 @@ public_router = Router(tags=["public"])
 
 def _errors(exc: services.CheckpointError) -> dict:
     return {"detail": _("The data is not valid."), "errors": [{"field": f, "message": m} for f, m in exc.errors]}
-
-
-def _officer_checkpoint(request: HttpRequest, code: str) -> Checkpoint:
-    checkpoint = selectors.checkpoints_for_officer(request.user).filter(code=code).first()
-    if checkpoint is None:
-        raise PermissionDenied(_("You are not an officer of this checkpoint."))
-    return checkpoint
 
 
 @router.post(
@@ -37,7 +29,7 @@ def _officer_checkpoint(request: HttpRequest, code: str) -> Checkpoint:
 def register_arrival(request: HttpRequest, payload: schemas.ArrivalIn):
     """Answers 409 with the earlier entry when the NIK passed this checkpoint within the repeat window;
     send again with `repeat_confirmed: true` to register anyway."""
-    checkpoint = _officer_checkpoint(request, payload.checkpoint)
+    checkpoint = selectors.officer_checkpoint(request.user, payload.checkpoint)
     values = payload.dict(exclude={"checkpoint", "repeat_confirmed"})
     try:
         registration = services.register_arrival(
@@ -95,7 +87,7 @@ def list_arrivals(request: HttpRequest, filters: Query[ArrivalFilters]):
     summary="What to pre-fill for a NIK at a checkpoint (registry record, earlier passes, pre-registration)",
 )
 def lookup_traveller(request: HttpRequest, checkpoint: str, nik: str):
-    found = present.lookup(checkpoint=_officer_checkpoint(request, checkpoint), nik=nik)
+    found = present.lookup(checkpoint=selectors.officer_checkpoint(request.user, checkpoint), nik=nik)
     if found.valid:
         audit.record(action="view", object_type="arrival_lookup", subject=found.nik, object_ids=[found.nik])
     return found.as_json()
@@ -150,10 +142,7 @@ PREREGISTRATION_LIMITS = (
 
 
 def allowed_to_preregister(request: HttpRequest, response: HttpResponse) -> bool:
-    verdict = hit(scope="preregister", client=client_ip(request) or "unknown", limits=PREREGISTRATION_LIMITS)
-    if not verdict.allowed:
-        response["Retry-After"] = str(verdict.retry_after)
-    return verdict.allowed
+    return allow(request, response, scope="preregister", limits=PREREGISTRATION_LIMITS)
 
 
 @public_router.post(

@@ -76,7 +76,8 @@ def decide(rule: EntryRule, traveller: Traveller) -> Decision:
     return Decision(Outcome.ALLOWED, [["clear", {}]], 0)
 
 
-def _region_name(code: str) -> str:
+def region_name(code: str) -> str:
+    """A province (2 digits) or regency (4 digits) by its name."""
     from smartkampung.regions.codes import code_lists
 
     lists = code_lists()
@@ -90,13 +91,13 @@ def explain(reason: list) -> str:
     """One reason in words, in the active language."""
     code, params = reason[0], reason[1] if len(reason) > 1 else {}
     if code == "banned_origin":
-        return _("Comes from %(place)s, where entry is banned.") % {"place": _region_name(params["code"])}
+        return _("Comes from %(place)s, where entry is banned.") % {"place": region_name(params["code"])}
     if code == "resident_from_banned":
         return _("A resident coming home from %(place)s (a banned area): may enter, under monitoring.") % {
-            "place": _region_name(params["code"])
+            "place": region_name(params["code"])
         }
     if code == "high_risk_origin":
-        return _("Comes from %(place)s, a high-risk area.") % {"place": _region_name(params["code"])}
+        return _("Comes from %(place)s, a high-risk area.") % {"place": region_name(params["code"])}
     if code == "temperature":
         return _("Temperature %(value)s °C, at or above the limit of %(threshold)s °C.") % params
     if code == "symptoms":

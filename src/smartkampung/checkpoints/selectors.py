@@ -3,8 +3,10 @@
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from smartkampung.accounts.models import Role
 from smartkampung.accounts.selectors import checkpoints_of, read_scope, roles_of
@@ -24,6 +26,15 @@ def checkpoints_for_officer(user) -> QuerySet[Checkpoint]:
     if read_scope(user).everything:
         return active
     return active.filter(pk__in=checkpoints_of(user))
+
+
+def officer_checkpoint(user, code: str) -> Checkpoint:
+    """The checkpoint with this code where the user registers travellers; PermissionDenied otherwise
+    (for pages and API alike: an officer elsewhere learns nothing more than "not yours")."""
+    checkpoint = checkpoints_for_officer(user).filter(code=code).first()
+    if checkpoint is None:
+        raise PermissionDenied(_("You are not an officer of this checkpoint."))
+    return checkpoint
 
 
 def arrivals_visible_to(user) -> QuerySet[Arrival]:

@@ -2,7 +2,6 @@
 (written in the same transaction: the notification outbox)."""
 
 import datetime as dt
-import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,8 +13,17 @@ from django.utils.translation import gettext as _
 from smartkampung.accounts.selectors import checkpoints_of, read_scope, write_scope
 from smartkampung.audit import services as audit
 from smartkampung.checkpoints import rules, selectors
-from smartkampung.checkpoints.models import Arrival, Checkpoint, EntryRule, Outcome, PreRegistration, Symptom
+from smartkampung.checkpoints.models import (
+    Arrival,
+    Checkpoint,
+    EntryRule,
+    IsolationPlace,
+    Outcome,
+    PreRegistration,
+    Symptom,
+)
 from smartkampung.checkpoints.validation import Checked, check_arrival, check_found, check_preregistration
+from smartkampung.core.codes import draw_code
 from smartkampung.notifications.models import Notification
 from smartkampung.notifications.services import notify
 from smartkampung.population.models import Resident
@@ -289,7 +297,7 @@ def report_found(*, user, values: dict[str, Any]) -> Registration:
         sex=data.get("nik_sex") or "",
         birth_date=data.get("nik_birth"),
         found_at=data["found_at"],
-        isolation_place="house",
+        isolation_place=IsolationPlace.HOUSE,
         outcome=decision.outcome,
         reasons=decision.reasons,
         monitoring_until=decision.monitoring_until(timezone.localdate(now)),
@@ -302,12 +310,6 @@ def report_found(*, user, values: dict[str, Any]) -> Registration:
 
 # ---------------------------------------------------------------- pre-registration
 
-_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud at a checkpoint
-
-
-def _new_code() -> str:
-    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
-
 
 def preregister(*, values: dict[str, Any]) -> PreRegistration:
     """A citizen announces a trip: a code for the checkpoint, and the destination village is told."""
@@ -319,7 +321,7 @@ def preregister(*, values: dict[str, Any]) -> PreRegistration:
         try:
             with transaction.atomic():
                 prereg = PreRegistration.objects.create(
-                    code=_new_code(), expected_arrival=data["expected_arrival"], **_fk_ids({k: data[k] for k in fields})
+                    code=draw_code(), expected_arrival=data["expected_arrival"], **_fk_ids({k: data[k] for k in fields})
                 )
                 audit.record(
                     action="create",

@@ -17,14 +17,8 @@ from smartkampung.checkpoints import present, selectors, services
 from smartkampung.checkpoints.api import allowed_to_preregister
 from smartkampung.checkpoints.forms import ArrivalForm, EntryRuleForm, FoundForm, PreRegistrationForm
 from smartkampung.checkpoints.models import EntryRule, Symptom
+from smartkampung.checkpoints.rules import region_name
 from smartkampung.core.http import is_htmx
-
-
-def _officer_checkpoint(request: HttpRequest, code: str):
-    checkpoint = selectors.checkpoints_for_officer(request.user).filter(code=code).first()
-    if checkpoint is None:
-        raise PermissionDenied(_("You are not an officer of this checkpoint."))
-    return checkpoint
 
 
 @login_required
@@ -50,7 +44,7 @@ def _register_context(request, checkpoint, form, **extra) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest, code: str) -> HttpResponse:
-    checkpoint = _officer_checkpoint(request, code)
+    checkpoint = selectors.officer_checkpoint(request.user, code)
     context: dict = {}
     if request.method == "POST":
         values = {**request.POST.dict(), "symptoms": request.POST.getlist("symptoms")}
@@ -81,7 +75,7 @@ def register(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def lookup(request: HttpRequest, code: str) -> HttpResponse:
     """The form pre-filled for a NIK (or a pre-registration code): registry record, earlier passes here."""
-    checkpoint = _officer_checkpoint(request, code)
+    checkpoint = selectors.officer_checkpoint(request.user, code)
     nik, prereg_code = request.GET.get("nik", "").strip(), request.GET.get("code", "").strip().upper()
     initial: dict = {"nik": nik}
     notes: dict = {}
@@ -186,8 +180,8 @@ def rules(request: HttpRequest) -> HttpResponse:
     described = None
     if current is not None:
         described = {
-            "banned": [_place(code) for code in current.banned_origins],
-            "high_risk": [_place(code) for code in current.high_risk_origins],
+            "banned": [f"{region_name(code)} ({code})" for code in current.banned_origins],
+            "high_risk": [f"{region_name(code)} ({code})" for code in current.high_risk_origins],
             "symptoms": [str(Symptom(s).label) for s in current.referral_symptoms if s in Symptom.values],
         }
     return render(
@@ -195,14 +189,6 @@ def rules(request: HttpRequest) -> HttpResponse:
         "checkpoints/rules.html",
         {"form": form, "current": current, "described": described, "history": history, "may_edit": may_edit},
     )
-
-
-def _place(code: str) -> str:
-    from smartkampung.regions.codes import code_lists
-
-    lists = code_lists()
-    name = lists.provinces.get(code) or (lists.regencies.get(code) or (None, code))[1]
-    return f"{name} ({code})"
 
 
 @login_required

@@ -45,3 +45,13 @@ def hit(*, scope: str, client: str, limits: tuple[Limit, ...], now: float | None
 def forget_old(*, older_than_seconds: int = 86400) -> int:
     deleted, _ = RateCounter.objects.filter(window_start__lt=int(time.time()) - older_than_seconds).delete()
     return deleted
+
+
+def allow(request, response, *, scope: str, limits: tuple[Limit, ...]) -> bool:
+    """Count this client's request; when refused, set Retry-After on `response` and return False."""
+    from smartkampung.audit.context import client_ip
+
+    verdict = hit(scope=scope, client=client_ip(request) or "unknown", limits=limits)
+    if not verdict.allowed:
+        response["Retry-After"] = str(verdict.retry_after)
+    return verdict.allowed

@@ -7,8 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from smartkampung.audit import services as audit
-from smartkampung.audit.context import client_ip
-from smartkampung.core.ratelimit import Limit, hit
+from smartkampung.core.ratelimit import Limit, allow
 from smartkampung.isolation import schemas, selectors, services
 
 public_router = Router(tags=["public"])
@@ -61,10 +60,7 @@ RESERVE_LIMITS = (Limit(settings.PREREGISTRATION_PER_MINUTE, 60), Limit(settings
 
 
 def allowed_to_reserve(request: HttpRequest, response: HttpResponse) -> bool:
-    verdict = hit(scope="reserve-bed", client=client_ip(request) or "unknown", limits=RESERVE_LIMITS)
-    if not verdict.allowed:
-        response["Retry-After"] = str(verdict.retry_after)
-    return verdict.allowed
+    return allow(request, response, scope="reserve-bed", limits=RESERVE_LIMITS)
 
 
 @public_router.post(

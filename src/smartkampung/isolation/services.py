@@ -2,7 +2,6 @@
 take the last bed (the count and the insert happen under the lock)."""
 
 import datetime as dt
-import secrets
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from smartkampung.audit import services as audit
+from smartkampung.core.codes import draw_code
 from smartkampung.isolation.models import HOLDING, IsolationHouse, Reservation
 from smartkampung.isolation.selectors import taken_beds
 from smartkampung.notifications.models import Notification
@@ -30,7 +30,6 @@ class ReservationError(Exception):
         self.errors, self.status = errors, status
 
 
-_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 _ALREADY = gettext_lazy("This person already holds a bed. Cancel it first, or ask the Puskesmas.")
 
 
@@ -87,7 +86,7 @@ def reserve_bed(*, house_id: int, values: dict[str, Any], now: dt.datetime | Non
                     raise ReservationError([("house", _("No bed is free here any more: choose another house."))], 409)
                 end_of_day = timezone.make_aware(dt.datetime.combine(expected, dt.time(23, 59)))
                 reservation = Reservation.objects.create(
-                    code="".join(secrets.choice(_CODE_ALPHABET) for _ in range(8)),
+                    code=draw_code(),
                     house=house,
                     resident=resident,
                     nik=resident.nik,

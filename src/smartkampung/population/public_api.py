@@ -9,8 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from smartkampung.audit.context import client_ip
-from smartkampung.core.ratelimit import Limit, hit
+from smartkampung.core.ratelimit import Limit, allow
 from smartkampung.population.models import Resident
 from smartkampung.regions.nik import parse_kk, parse_nik
 
@@ -50,9 +49,7 @@ def mask_name(name: str) -> str:
     auth=None,
 )
 def check_my_data(request: HttpRequest, payload: CheckIn, response: HttpResponse):
-    verdict = hit(scope="check-my-data", client=client_ip(request) or "unknown", limits=CHECK_LIMITS)
-    if not verdict.allowed:
-        response["Retry-After"] = str(verdict.retry_after)
+    if not allow(request, response, scope="check-my-data", limits=CHECK_LIMITS):
         return Status(429, {"detail": _("Too many checks from this address. Try again later.")})
     nik, kk = parse_nik(payload.nik), parse_kk(payload.kk_number)
     if not nik.valid or not kk.valid:

@@ -14,8 +14,9 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from smartkampung.accounts.models import Pillar, Role
+from smartkampung.accounts.models import Role
 from smartkampung.accounts.services import assign_role
+from smartkampung.accounts.tests.factories import give_role
 from smartkampung.api import api
 from smartkampung.checkpoints import services as checkpoint_services
 from smartkampung.checkpoints.services import seed_demo_checkpoints
@@ -403,19 +404,7 @@ def login(client, django_user_model, actor: str):
     user = django_user_model.objects.create_user(f"u.{actor}")
     if spec:
         role, district, village = spec
-        place = {}
-        if role == Role.PUSKESMAS_STAFF:
-            place, village = {"puskesmas_id": puskesmas_serving(village).pk}, None
-        elif role == Role.CHECKPOINT_OFFICER:
-            place = {"checkpoint_id": seed_demo_checkpoints()[0].pk}
-        assign_role(
-            user=user,
-            role=role,
-            district_code=district,
-            village_code=village,
-            pillar=Pillar.BABINSA if role == Role.VILLAGE_OVERSIGHT else "",
-            **place,
-        )
+        give_role(user, role, district=district, village=village)
     client.force_login(user)
     return client
 

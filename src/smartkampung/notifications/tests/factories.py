@@ -4,9 +4,8 @@ from typing import Any
 
 from django.db import transaction
 
-from smartkampung.accounts.models import Pillar, Role
-from smartkampung.accounts.services import assign_role
-from smartkampung.health.selectors import puskesmas_serving
+from smartkampung.accounts.models import Role
+from smartkampung.accounts.tests.factories import give_role
 from smartkampung.notifications.models import Notification
 from smartkampung.notifications.services import notify
 
@@ -43,21 +42,7 @@ PEOPLE = {
 def make_person(django_user_model, name: str, *, email: str = ""):
     role, district, village = PEOPLE[name]
     user = django_user_model.objects.create_user(f"n.{name}", email=email)
-    place: dict[str, Any] = {}
-    if role == Role.PUSKESMAS_STAFF:
-        place, village = {"puskesmas_id": puskesmas_serving(village).pk}, None
-    elif role == Role.CHECKPOINT_OFFICER:
-        from smartkampung.checkpoints.services import seed_demo_checkpoints
-
-        place = {"checkpoint_id": seed_demo_checkpoints()[0].pk}
-    assign_role(
-        user=user,
-        role=role,
-        district_code=district,
-        village_code=village,
-        pillar=Pillar.BABINSA if role == Role.VILLAGE_OVERSIGHT else "",
-        **place,
-    )
+    give_role(user, role, district=district, village=village)
     return user
 
 
