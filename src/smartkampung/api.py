@@ -8,6 +8,7 @@ from ninja.errors import AuthenticationError, ValidationError
 from smartkampung.accounts.api_auth import STAFF_AUTH
 from smartkampung.checkpoints.api import public_router as checkpoints_public_router
 from smartkampung.checkpoints.api import router as checkpoints_router
+from smartkampung.health.api import router as health_router
 from smartkampung.isolation.api import public_router as isolation_public_router
 from smartkampung.isolation.api import router as isolation_router
 from smartkampung.notifications.api import router as notifications_router
@@ -33,6 +34,7 @@ api.add_router("/", population_router, auth=STAFF_AUTH)
 api.add_router("/", checkpoints_router, auth=STAFF_AUTH)
 api.add_router("/notifications", notifications_router, auth=STAFF_AUTH)
 api.add_router("/isolation", isolation_router, auth=STAFF_AUTH)
+api.add_router("/health", health_router, auth=STAFF_AUTH)
 
 
 @api.exception_handler(ValidationError)

@@ -109,6 +109,7 @@ TEMPLATES = [
                 "smartkampung.core.context_processors.site",
                 "smartkampung.population.context_processors.registry",
                 "smartkampung.checkpoints.context_processors.checkpoint_menu",
+                "smartkampung.health.context_processors.health_menu",
             ],
         },
     },
@@ -252,3 +253,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"}},
 }
+
+# The Puskesmas daily report to the ministry (README: "Daily reports and DHIS2"): the dataValueSets endpoint
+# (empty: reports are kept and exported, never pushed), its credentials, and the mapping of our figures to
+# the DHIS2 data set, data elements and org units.
+DHIS2_DATAVALUESETS_URL = os.environ.get("DHIS2_DATAVALUESETS_URL", "")
+DHIS2_TOKEN = os.environ.get("DHIS2_TOKEN", "")
+DHIS2_USERNAME = os.environ.get("DHIS2_USERNAME", "")
+DHIS2_PASSWORD = os.environ.get("DHIS2_PASSWORD", "")
+DHIS2_TIMEOUT_SECONDS = float(os.environ.get("DHIS2_TIMEOUT_SECONDS", "10"))
+DHIS2_PUSH_MAX_ATTEMPTS = int(os.environ.get("DHIS2_PUSH_MAX_ATTEMPTS", "8"))
+DHIS2_MAPPING_FILE = Path(
+    os.environ.get("DHIS2_MAPPING_FILE", Path(__file__).resolve().parent / "health" / "data" / "dhis2_mapping.json")
+)

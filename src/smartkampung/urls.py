@@ -15,6 +15,7 @@ urlpatterns = [
     path("notifications/", include("smartkampung.notifications.urls")),
     path("dashboard/", include("smartkampung.dashboards.urls")),
     path("isolation/", include("smartkampung.isolation.urls")),
+    path("health/", include("smartkampung.health.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),

@@ -1,5 +1,6 @@
 """Writes of the checkpoint module. Each owns its transaction, its audit entry and its notification
-(written in the same transaction: the notification outbox)."""
+(written in the same transaction: the notification outbox). An arrival the rules put under monitoring
+opens its isolation case in the same transaction."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from smartkampung.checkpoints.models import (
 )
 from smartkampung.checkpoints.validation import Checked, check_arrival, check_found, check_preregistration
 from smartkampung.core.codes import draw_code
+from smartkampung.health.cases import open_case_for_arrival
 from smartkampung.notifications.models import Notification
 from smartkampung.notifications.services import notify
 from smartkampung.population.models import Resident
@@ -236,6 +238,7 @@ def register_arrival(
         prereg.save(update_fields=["status"])
     kind = Notification.Kind.REFUSAL if decision.outcome == Outcome.REFUSED else Notification.Kind.ARRIVAL
     _record_and_notify(arrival, kind=kind, user=user, detail={"checkpoint": checkpoint.code})
+    open_case_for_arrival(arrival=arrival, user=user)
     return Registration(arrival, decision)
 
 
@@ -305,6 +308,7 @@ def report_found(*, user, values: dict[str, Any]) -> Registration:
         **_fk_ids({k: data[k] for k in fields}),
     )
     _record_and_notify(arrival, kind=Notification.Kind.WANDERING, user=user, detail={"source": "found"})
+    open_case_for_arrival(arrival=arrival, user=user)
     return Registration(arrival, decision)
 
 

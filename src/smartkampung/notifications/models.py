@@ -25,6 +25,7 @@ class Notification(models.Model):
         WANDERING = "wandering", _("newcomer found in the village")
         ESCALATION = "escalation", _("not followed up in time")
         RESERVATION = "reservation", _("isolation bed reserved")
+        SYMPTOMS = "symptoms", _("symptoms during isolation")
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="+", verbose_name=_("village"))
@@ -76,7 +77,9 @@ class Notification(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(
-                    kind__in=["arrival", "preregistration", "refusal", "wandering", "escalation", "reservation"]
+                    kind__in=[
+                        "arrival", "preregistration", "refusal", "wandering", "escalation", "reservation", "symptoms"
+                    ]
                 ),
                 name="notification_kind",
             ),

@@ -1,0 +1,314 @@
+"""Pages of isolation monitoring: the Puskesmas's work list for today, cases with their follow-ups (the
+three pillars and the camat read them), opening and closing cases, and the daily report."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from smartkampung.audit import services as audit
+from smartkampung.checkpoints.models import Symptom
+from smartkampung.health import cases as case_services
+from smartkampung.health import reports, selectors
+from smartkampung.health.models import CaseOutcome, CasePlace, DailyReport, FollowUpStatus, MonitoringCase
+from smartkampung.population.forms import village_choices
+from smartkampung.population.validation import parse_date
+
+CASES_PER_PAGE = 50
+
+
+def _seen(request: HttpRequest, cases, subject: str) -> None:
+    """Reading people's isolation records is itself recorded (UU 27/2022)."""
+    niks = [c.nik for c in cases if c.nik]
+    if cases:
+        audit.record(action="view", object_type="isolation_case", subject=subject, object_ids=niks)
+
+
+def _chosen_puskesmas(request: HttpRequest):
+    """The Puskesmas whose work the page shows: the user's own (one of them), or any for the health agency."""
+    options = list(selectors.puskesmas_worked_by(request.user))
+    if not options:
+        raise PermissionDenied(_("This page is for Puskesmas staff and the health agency."))
+    wanted = request.GET.get("puskesmas") or request.POST.get("puskesmas") or ""
+    chosen = next((p for p in options if str(p.pk) == wanted), options[0])
+    return chosen, options
+
+
+@login_required
+@require_GET
+def today(request: HttpRequest) -> HttpResponse:
+    puskesmas, options = _chosen_puskesmas(request)
+    work = selectors.work_list(puskesmas_ids=[puskesmas.pk], today=timezone.localdate())
+    _seen(request, work.missed + work.to_see + work.seen, f"worklist:{puskesmas.pk}")
+    return render(
+        request,
+        "health/today.html",
+        {
+            "puskesmas": puskesmas,
+            "options": options,
+            "work": work,
+            "statuses": FollowUpStatus.choices,
+            "symptom_choices": Symptom.choices,
+            "today": work.day,
+        },
+    )
+
+
+@login_required
+@require_GET
+def case_list(request: HttpRequest) -> HttpResponse:
+    today_ = timezone.localdate()
+    cases = selectors.with_flags(selectors.cases_visible_to(request.user), today_)
+    show = request.GET.get("show", "open")
+    if show == "open":
+        cases = cases.filter(outcome="")
+    elif show == "overdue":
+        cases = cases.filter(selectors.overdue_q(today_))
+    elif show == "closed":
+        cases = cases.exclude(outcome="")
+    village = request.GET.get("village", "")
+    if village:
+        cases = cases.filter(village_id=village)
+    page = Paginator(cases.order_by("-overdue", "village__name", "name", "pk"), CASES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    _seen(request, page.object_list, "case_list")
+    return render(
+        request,
+        "health/case_list.html",
+        {
+            "page": page,
+            "show": show,
+            "village": village,
+            "villages": village_choices(selectors.case_scope(request.user)),
+            "may_open": selectors.may_open_any_case(request.user),
+            "today": today_,
+        },
+    )
+
+
+def _case_or_404(request: HttpRequest, pk: int) -> MonitoringCase:
+    case = selectors.cases_visible_to(request.user).filter(pk=pk).first()
+    if case is None:
+        raise Http404(_("No such case here."))
+    return case
+
+
+def _case_page(request: HttpRequest, case: MonitoringCase, *, errors=None, values=None, status: int = 200):
+    today_ = timezone.localdate()
+    follow_ups = list(case.follow_ups.select_related("recorded_by").order_by("-day"))
+    _seen(request, [case], str(case.pk))
+    return render(
+        request,
+        "health/case_detail.html",
+        {
+            "case": case,
+            "follow_ups": follow_ups,
+            "missed": selectors.missed_days(case, today=today_),
+            "may_work": selectors.may_work_case(request.user, case),
+            "statuses": FollowUpStatus.choices,
+            "symptom_choices": Symptom.choices,
+            "outcomes": CaseOutcome.choices,
+            "today": today_,
+            "errors": errors or [],
+            "values": values or {},
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_page(request, _case_or_404(request, pk))
+
+
+@login_required
+@require_POST
+def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_or_404(request, pk)
+    values = {k: request.POST.get(k, "") for k in ("status", "temperature", "day", "note")}
+    values["symptoms"] = request.POST.getlist("symptoms")
+    try:
+        case_services.record_follow_up(user=request.user, case=case, values=values)
+    except case_services.CaseError as exc:
+        return _case_page(request, case, errors=[m for _f, m in exc.errors], values=values, status=exc.status)
+    messages.success(request, _("Follow-up of %(name)s recorded.") % {"name": case.name})
+    back = request.POST.get("next", "")
+    if back.startswith("/health/today/"):
+        return redirect(back)
+    return redirect("health:case_detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_or_404(request, pk)
+    values = {k: request.POST.get(k, "") for k in ("outcome", "closed_on", "note")}
+    try:
+        case_services.close_case(user=request.user, case=case, values=values)
+    except case_services.CaseError as exc:
+        return _case_page(request, case, errors=[m for _f, m in exc.errors], values=values, status=exc.status)
+    messages.success(request, _("The case of %(name)s is closed.") % {"name": case.name})
+    return redirect("health:case_detail", pk=case.pk)
+
+
+CASE_FIELDS = ("nik", "name", "phone", "village", "address", "place", "house", "start_date", "days", "note")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_new(request: HttpRequest) -> HttpResponse:
+    if not selectors.may_open_any_case(request.user):
+        raise PermissionDenied(_("Only a village operator, a Puskesmas or the health agency opens cases."))
+    errors, values, status = [], {"place": CasePlace.HOME}, 200
+    if request.method == "POST":
+        values = {k: request.POST.get(k, "") for k in CASE_FIELDS}
+        try:
+            case = case_services.open_case(user=request.user, values=values)
+        except case_services.CaseError as exc:
+            errors, status = exc.errors, exc.status
+        else:
+            messages.success(request, _("Case opened: %(name)s.") % {"name": case.name})
+            return redirect("health:case_detail", pk=case.pk)
+    from smartkampung.isolation.selectors import houses_visible_to
+
+    return render(
+        request,
+        "health/case_new.html",
+        {
+            "errors": errors,
+            "values": values,
+            "villages": village_choices(selectors.case_scope(request.user)),
+            "places": CasePlace.choices,
+            "houses": houses_visible_to(request.user).order_by("-is_central", "name")[:400],
+            "today": timezone.localdate(),
+        },
+        status=status,
+    )
+
+
+# ---------------------------------------------------------------- daily reports
+
+
+def _day(request: HttpRequest) -> dt.date:
+    day = parse_date(request.GET.get("day") or request.POST.get("day") or "")
+    today_ = timezone.localdate()
+    return day if day is not None and day <= today_ else today_
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest) -> HttpResponse:
+    """A Puskesmas's report of a day: the figures as they stand, the fields to type, submit; its versions."""
+    puskesmas, options = _chosen_puskesmas(request)
+    day = _day(request)
+    errors, values, status = [], {}, 200
+    if request.method == "POST":
+        values = {k: request.POST.get(k, "") for k, _l in reports.ENTERED} | {
+            "note": request.POST.get("note", ""),
+            "correction_reason": request.POST.get("correction_reason", ""),
+        }
+        try:
+            reports.submit_report(user=request.user, puskesmas=puskesmas, day=day, values=values)
+        except reports.ReportError as exc:
+            errors, status = [m for _f, m in exc.errors], exc.status
+        else:
+            messages.success(request, _("Report of %(day)s submitted.") % {"day": day.strftime("%d-%m-%Y")})
+            return redirect(f"{request.path}?puskesmas={puskesmas.pk}&day={day.isoformat()}")
+    versions = list(
+        DailyReport.objects.filter(puskesmas=puskesmas, day=day)
+        .select_related("submitted_by")
+        .prefetch_related("pushes")
+    )
+    figures = reports.compute_figures(puskesmas=puskesmas, day=day)
+    return render(
+        request,
+        "health/report.html",
+        {
+            "puskesmas": puskesmas,
+            "options": options,
+            "day": day,
+            "computed": [(k, label, figures[k]) for k, label in reports.COMPUTED],
+            "entered": [(k, label, values.get(k, "")) for k, label in reports.ENTERED],
+            "versions": versions,
+            "current": next((v for v in versions if v.is_current), None),
+            "may_submit": reports.may_report(request.user, puskesmas),
+            "errors": errors,
+            "values": values,
+            "labels": reports.LABELS,
+            "push_configured": bool(settings.DHIS2_DATAVALUESETS_URL),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def report_overview(request: HttpRequest) -> HttpResponse:
+    """The health agency's view of a day: which Puskesmas have reported and which not yet."""
+    if not selectors.sees_all_reports(request.user):
+        raise PermissionDenied(_("This page is for the health agency."))
+    day = _day(request)
+    rows = selectors.report_status(day=day)
+    return render(
+        request,
+        "health/report_overview.html",
+        {"day": day, "rows": rows, "missing": sum(1 for _p, r in rows if r is None)},
+    )
+
+
+def _report_or_404(request: HttpRequest, pk: int) -> DailyReport:
+    found = selectors.reports_visible_to(request.user).filter(pk=pk).first()
+    if found is None:
+        raise Http404(_("No such report here."))
+    return found
+
+
+@login_required
+@require_GET
+def report_dhis2(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        body = reports.data_value_set(_report_or_404(request, pk))
+    except reports.ReportError as exc:
+        return JsonResponse({"detail": exc.errors[0][1]}, status=409)
+    response = JsonResponse(body, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Content-Disposition"] = f'attachment; filename="dataValueSet-{body["orgUnit"]}-{body["period"]}.json"'
+    return response
+
+
+@login_required
+@require_GET
+def reports_csv(request: HttpRequest) -> HttpResponse:
+    """The current version of every report of a day (the health agency: all; a Puskesmas: its own)."""
+    day = _day(request)
+    rows = (
+        selectors.reports_visible_to(request.user)
+        .filter(day=day, is_current=True)
+        .select_related("puskesmas", "submitted_by")
+        .order_by("puskesmas__name")
+    )
+    response = HttpResponse(reports.reports_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="laporan-harian-{day.isoformat()}.csv"'
+    return response
+
+
+@login_required
+@require_POST
+def report_push(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _report_or_404(request, pk)
+    try:
+        reports.resend_report(user=request.user, report=found)
+    except reports.ReportError as exc:
+        messages.error(request, " ".join(m for _f, m in exc.errors))
+    else:
+        messages.success(request, _("The report is queued for sending to DHIS2."))
+    return redirect(f"/health/reports/?puskesmas={found.puskesmas_id}&day={found.day.isoformat()}")
