@@ -96,3 +96,57 @@ def under_monitoring(user, *, today: dt.date | None = None, limit: int = 50) -> 
         .select_related("destination_village")
         .order_by("monitoring_until", "name")[:limit]
     )
+
+
+# ---------------------------------------------------------------- isolation, from the daily tallies
+
+
+def _districts_of(user) -> list[str] | None:
+    """The kecamatan whose figures the user's charts add up (None: the whole regency)."""
+    from smartkampung.accounts.selectors import read_scope
+    from smartkampung.checkpoints.selectors import may_edit_rules
+    from smartkampung.health.selectors import case_scope
+
+    if may_edit_rules(user) or read_scope(user).everything:
+        return None
+    scope = case_scope(user)
+    return sorted(scope.districts | {code[:6] for code in scope.villages})
+
+
+def isolation_figures(user, *, today: dt.date | None = None, days: int = 30) -> dict:
+    """Charts of isolation over the last `days` days, summed from the daily tallies of the user's kecamatan."""
+    from smartkampung.checkpoints.selectors import may_edit_rules
+    from smartkampung.health import tallies
+
+    today = today or timezone.localdate()
+    districts = _districts_of(user)
+    points = tallies.series(districts=districts, days=days, today=today)
+    top_monitoring = max([p.values["under_monitoring"] for p in points] + [1])
+    top_flow = max([max(p.values["arrivals"], p.values["completed"]) for p in points] + [1])
+    now = points[-1].values
+    figures = {
+        "now": now,
+        "monitoring": [
+            Bar(p.day.strftime("%d-%m"), p.values["under_monitoring"], p.values["under_monitoring"] / top_monitoring)
+            for p in points
+        ],
+        "flow": [
+            (
+                Bar(p.day.strftime("%d-%m"), p.values["arrivals"], p.values["arrivals"] / top_flow),
+                Bar(p.day.strftime("%d-%m"), p.values["completed"], p.values["completed"] / top_flow),
+            )
+            for p in points
+        ],
+        "occupancy": [
+            (name, taken, beds, taken / beds)
+            for name, taken, beds in tallies.occupancy_by_district(districts=districts)
+        ],
+        "since": points[0].day,
+        "missing": None,
+    }
+    if may_edit_rules(user):
+        missing = tallies.reports_missing(days=14, today=today)
+        top = max([n for _d, n in missing] + [1])
+        figures["missing"] = [Bar(d.strftime("%d-%m"), n, n / top) for d, n in missing]
+        figures["missing_today"] = missing[-1][1]
+    return figures

@@ -32,6 +32,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     wide = scope.everything or bool(scope.districts) or may_edit_rules(request.user)
     context = {
         "figures": selectors.arrival_figures(request.user),
+        "isolation": selectors.isolation_figures(request.user),
         "monitored": monitored,
         "wide": wide,
         # The newest few (the live list grows as they come); the full list is one link away.

@@ -173,7 +173,7 @@ def report_dict(r) -> dict:
     }
 
 
-@router.post("/reports/{puskesmas_id}/{day}", response={201: schemas.ReportOut, **ERRORS},
+@router.post("/puskesmas/{puskesmas_id}/reports/{day}", response={201: schemas.ReportOut, **ERRORS},
              summary="Submit a Puskesmas's report of a day (again: a correction, with its reason)")  # fmt: skip
 def submit_report(request: HttpRequest, puskesmas_id: int, day: dt.date, payload: schemas.ReportIn):
     chosen = _puskesmas(request, puskesmas_id)

@@ -175,7 +175,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
         try:
             case = case_services.open_case(user=request.user, values=values)
         except case_services.CaseError as exc:
-            errors, status = exc.errors, exc.status
+            errors, status = [m for _f, m in exc.errors], exc.status
         else:
             messages.success(request, _("Case opened: %(name)s.") % {"name": case.name})
             return redirect("health:case_detail", pk=case.pk)

@@ -1,6 +1,7 @@
 """The dispatcher loop: `smartkampung notify_worker` on PostgreSQL, a thread of the web process on the
 embedded SQLite. It numbers and announces outbox rows, escalates what waited too long, and sends the
-external deliveries in a thread of its own, so a slow or dead channel never holds up the rest."""
+external deliveries (and runs the periodic jobs of `core.periodic`) in a thread of its own, so a slow or
+dead channel never holds up the rest."""
 
 import contextlib
 import logging
@@ -9,6 +10,7 @@ import time
 
 from django.db import close_old_connections, connections
 
+from smartkampung.core import periodic
 from smartkampung.notifications import live, services
 
 logger = logging.getLogger(__name__)
@@ -83,9 +85,13 @@ class Worker:
             self.wake.clear()
 
     def _deliver_forever(self) -> None:
+        # The thread that talks to the outside world also runs the periodic jobs (report pushes, lapsed
+        # holds, dashboard tallies): none of them may hold up numbering and announcing notifications.
+        schedule = periodic.Schedule()
         while not self.stop.is_set():
             try:
                 close_old_connections()
+                schedule.run_due()
                 if services.deliver_due() == 0:
                     self.deliveries_due.wait(1.0)
                     self.deliveries_due.clear()

@@ -78,7 +78,13 @@ class Notification(models.Model):
             models.CheckConstraint(
                 condition=models.Q(
                     kind__in=[
-                        "arrival", "preregistration", "refusal", "wandering", "escalation", "reservation", "symptoms"
+                        "arrival",
+                        "preregistration",
+                        "refusal",
+                        "wandering",
+                        "escalation",
+                        "reservation",
+                        "symptoms",
                     ]
                 ),
                 name="notification_kind",

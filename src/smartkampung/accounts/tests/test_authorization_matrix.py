@@ -20,6 +20,8 @@ from smartkampung.accounts.tests.factories import give_role
 from smartkampung.api import api
 from smartkampung.checkpoints import services as checkpoint_services
 from smartkampung.checkpoints.services import seed_demo_checkpoints
+from smartkampung.health.cases import open_case
+from smartkampung.health.reports import submit_report
 from smartkampung.health.selectors import puskesmas_serving
 from smartkampung.isolation.models import IsolationHouse
 from smartkampung.isolation.services import reserve_bed
@@ -168,6 +170,60 @@ def expect_check_out(actor: str) -> str:
     return CONFLICT if actor in HOUSE_MANAGERS else expect_check_in(actor)
 
 
+# Isolation cases: the village's readers (the three pillars among them), the Puskesmas that watches it,
+# the health agency; the Puskesmas and the regency-wide roles work them; operators and Puskesmas open them.
+CASE_READERS = READERS | {"health_agency"}
+CASE_WORKERS = {"regency_admin", "health_agency", "puskesmas_in"}
+CASE_OPENERS = {"regency_admin", "health_agency", "operator_in", "puskesmas_in"}
+PUSKESMAS_DESKS = {"regency_admin", "health_agency", "puskesmas_in", "puskesmas_out"}
+
+
+def expect_case(actor: str) -> str:
+    return LOGIN if actor == "anonymous" else SHOWN if actor in CASE_READERS else NOT_FOUND
+
+
+def expect_case_list(actor: str) -> str:
+    return LOGIN if actor == "anonymous" else LISTED if actor in CASE_READERS else HIDDEN
+
+
+def expect_case_work(actor: str) -> str:
+    if actor == "anonymous":
+        return LOGIN
+    return SHOWN if actor in CASE_WORKERS else FORBIDDEN if actor in CASE_READERS else NOT_FOUND
+
+
+def expect_case_form(actor: str) -> str:
+    return (
+        LOGIN
+        if actor == "anonymous"
+        else SHOWN
+        if actor in CASE_OPENERS | {"operator_out", "puskesmas_out"}
+        else FORBIDDEN
+    )
+
+
+def expect_case_open(actor: str) -> str:
+    return LOGIN if actor == "anonymous" else SHOWN if actor in CASE_OPENERS else FORBIDDEN
+
+
+def expect_puskesmas_desk(actor: str) -> str:
+    return LOGIN if actor == "anonymous" else SHOWN if actor in PUSKESMAS_DESKS else FORBIDDEN
+
+
+def expect_report(actor: str) -> str:
+    return LOGIN if actor == "anonymous" else SHOWN if actor in CASE_WORKERS else NOT_FOUND
+
+
+def expect_report_submit(actor: str) -> str:
+    if actor == "anonymous":
+        return LOGIN
+    return SHOWN if actor in {"regency_admin", "puskesmas_in"} else NOT_FOUND if actor == "puskesmas_out" else FORBIDDEN
+
+
+def expect_report_overview(actor: str) -> str:
+    return LOGIN if actor == "anonymous" else SHOWN if actor in RULE_SETTERS else FORBIDDEN
+
+
 def expect_dashboard(actor: str) -> str:
     return LOGIN if actor == "anonymous" else SHOWN if actor in DASHBOARD else FORBIDDEN
 
@@ -229,6 +285,17 @@ PAGES = {
     "isolation:staff_house_list": ("get", "/isolation/houses/", None, expect_signed_in),
     "isolation:staff_house_detail": ("get", "/isolation/houses/{house}/", None, expect_house),
     "isolation:staff_change": ("post", "/isolation/reservations/{reservation}/check-in/", {}, expect_check_in),
+    "health:case_list": ("get", "/health/cases/", None, expect_case_list),
+    "health:case_detail": ("get", "/health/cases/{case}/", None, expect_case),
+    "health:case_new": ("get", "/health/cases/new/", None, expect_case_form),
+    "health:follow_up": ("post", "/health/cases/{case}/follow-up/", {"status": "well"}, expect_case_work),
+    "health:close": ("post", "/health/cases/{case}/close/", {"outcome": "referred"}, expect_case_work),
+    "health:today": ("get", "/health/today/", None, expect_puskesmas_desk),
+    "health:report": ("get", "/health/reports/?puskesmas={puskesmas}", None, expect_puskesmas_desk),
+    "health:report_overview": ("get", "/health/reports/overview/", None, expect_report_overview),
+    "health:reports_csv": ("get", "/health/reports/export.csv", None, expect_signed_in),
+    "health:report_dhis2": ("get", "/health/reports/{report}/dhis2.json", None, expect_report),
+    "health:report_push": ("post", "/health/reports/{report}/push/", {}, expect_report),
 }
 API = {
     "GET /api/v1/residents": ("get", "/api/v1/residents", None, expect_list),
@@ -285,6 +352,40 @@ API = {
         "/api/v1/isolation/reservations/{reservation}/check-out",
         {},
         expect_check_out,
+    ),
+    "GET /api/v1/health/cases": ("get", "/api/v1/health/cases", None, expect_case_list),
+    "POST /api/v1/health/cases": (
+        "post",
+        "/api/v1/health/cases",
+        {"name": "Orang Baru", "village": HOME},
+        expect_case_open,
+    ),
+    "GET /api/v1/health/cases/{case_id}": ("get", "/api/v1/health/cases/{case}", None, expect_case),
+    "POST /api/v1/health/cases/{case_id}/follow-ups": (
+        "post",
+        "/api/v1/health/cases/{case}/follow-ups",
+        {"status": "well"},
+        expect_case_work,
+    ),
+    "POST /api/v1/health/cases/{case_id}/close": (
+        "post",
+        "/api/v1/health/cases/{case}/close",
+        {"outcome": "referred"},
+        expect_case_work,
+    ),
+    "GET /api/v1/health/worklist": ("get", "/api/v1/health/worklist", None, expect_puskesmas_desk),
+    "POST /api/v1/health/puskesmas/{puskesmas_id}/reports/{day}": (
+        "post",
+        "/api/v1/health/puskesmas/{puskesmas}/reports/{today}",
+        {"correction_reason": "x"},
+        expect_report_submit,
+    ),
+    "GET /api/v1/health/reports": ("get", "/api/v1/health/reports", None, expect_report_overview),
+    "GET /api/v1/health/reports/{report_id}/dhis2": (
+        "get",
+        "/api/v1/health/reports/{report}/dhis2",
+        None,
+        expect_report,
     ),
     "POST /api/v1/entry-rules": (
         "post",
@@ -386,6 +487,12 @@ def world(regions, django_user_model, tmp_path):
             kind="arrival", village_code=HOME, subject_type="arrival", subject_id=1, summary={"name": "PENDATANG"}
         )
     dispatch_batch()
+    # Each village's resident is under monitoring; HOME's Puskesmas has reported today.
+    cases = {
+        village: open_case(user=admin, values={"nik": nik, "village": village, "address": "KRAJAN"})
+        for nik, village in ((HOME_NIK, HOME), (AWAY_NIK, AWAY))
+    }
+    report = submit_report(user=admin, puskesmas=puskesmas_serving(HOME), day=timezone.localdate(), values={})
     return {
         "job": job.pk,
         "admin_user": admin.pk,
@@ -394,6 +501,10 @@ def world(regions, django_user_model, tmp_path):
         "arrival": arrivals[HOME].pk,
         "house": houses[HOME].pk,
         "reservation": houses[f"{HOME}-code"],
+        "case": cases[HOME].pk,
+        "report": report.pk,
+        "puskesmas": report.puskesmas_id,
+        "today": timezone.localdate().isoformat(),
     }
 
 
@@ -425,6 +536,7 @@ def call(client, method: str, url: str, body):
 def visible_villages(actor: str, endpoint: str = "") -> set[str]:
     arrival_data = "arrival" in endpoint or "isolation" in endpoint
     arrival_data = arrival_data or endpoint.startswith(("dashboards", "notifications", "GET /api/v1/notif"))
+    arrival_data = arrival_data or "health" in endpoint
     if actor == "regency_admin" or (actor == "health_agency" and arrival_data):
         return {HOME, AWAY}
     if actor == "checkpoint_officer" and (
