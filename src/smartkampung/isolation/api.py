@@ -26,7 +26,7 @@ def place_dict(p: selectors.Place) -> dict:
         "id": h.pk,
         "name": h.name,
         "village": h.village_id,
-        "village_name": h.village.name if h.village_id else None,
+        "village_name": h.village_name or None,
         "central": h.is_central,
         "address": h.address,
         "latitude": float(h.latitude),

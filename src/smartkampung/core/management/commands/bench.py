@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-BENCHMARKS = ("population", "checkpoint")
+BENCHMARKS = ("population", "checkpoint", "isolation")
 
 
 class Command(BaseCommand):
@@ -19,6 +19,8 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8765, help="checkpoint: the server's port")
         parser.add_argument("--workers", type=int, default=2, help="checkpoint: uvicorn worker processes")
         parser.add_argument("--wait", type=float, default=15, help="checkpoint: seconds to wait for late events")
+        parser.add_argument("--cases", type=int, default=100_000, help="isolation: cases in the database")
+        parser.add_argument("--reservations", type=int, default=2000, help="isolation: concurrent reservations")
 
     def handle(self, *args, name: str, residents: int, import_rows: int, samples: int, seed: int, **options):
         if name == "checkpoint":
@@ -33,6 +35,22 @@ class Command(BaseCommand):
                 workers=options["workers"],
                 seed=seed,
                 wait=options["wait"],
+            )
+            self.stdout.write(json.dumps(result))
+            return
+        if name == "isolation":
+            from smartkampung.bench import isolation
+
+            if min(residents, options["cases"], options["reservations"], options["clients"], samples) < 1:
+                raise CommandError("--residents, --cases, --reservations, --clients and --samples must be positive.")
+            result = isolation.run(
+                residents=residents,
+                cases=options["cases"],
+                reservations=options["reservations"],
+                clients=options["clients"],
+                samples=samples,
+                port=options["port"],
+                seed=seed,
             )
             self.stdout.write(json.dumps(result))
             return
