@@ -5,10 +5,12 @@ import datetime as dt
 import random
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from smartkampung.checkpoints.models import Arrival, Checkpoint
 from smartkampung.checkpoints.services import CheckpointError, RepeatedArrival, register_arrival, seed_demo_checkpoints
+from smartkampung.health.models import MonitoringCase
 from smartkampung.population.models import Resident
 from smartkampung.regions.codes import code_lists
 
@@ -63,6 +65,11 @@ def seed_demo_arrivals(*, user, count: int = 60, seed: int = 1) -> int:
                 if registration.arrival.monitoring_until
                 else None
             ),
+        )
+        # The isolation case the arrival opened started that day too.
+        MonitoringCase.objects.filter(arrival_id=registration.arrival.pk).update(
+            start_date=F("start_date") - back.days * dt.timedelta(days=1),
+            planned_end=F("planned_end") - back.days * dt.timedelta(days=1),
         )
         made += 1
     return made

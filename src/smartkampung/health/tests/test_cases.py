@@ -215,3 +215,16 @@ def test_a_nurse_of_another_puskesmas_does_not_see_the_case(client, nurse_elsewh
     assert client.get(f"/health/cases/{case.pk}/").status_code == 404
     assert follow_up(client, case.pk).status_code == 404
     assert client.get("/api/v1/health/cases").json() == []
+
+
+@pytest.mark.django_db
+def test_demo_arrivals_start_their_cases_on_their_own_day(admin):
+    from smartkampung.checkpoints.demo import seed_demo_arrivals
+
+    assert seed_demo_arrivals(user=admin, count=40) == 40
+    cases = list(MonitoringCase.objects.select_related("arrival"))
+    assert cases, "some demonstration travellers are put under monitoring"
+    for case in cases:
+        assert case.planned_end == case.arrival.monitoring_until
+        assert case.start_date == case.planned_end - dt.timedelta(days=14)
+    assert any(case.start_date < timezone.localdate() for case in cases)
