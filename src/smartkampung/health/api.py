@@ -50,10 +50,7 @@ def _refused(exc) -> Status:
 def list_cases(request: HttpRequest, show: str = "open", village: str = "", limit: int = 100, offset: int = 0):
     today = timezone.localdate()
     cases = selectors.with_flags(selectors.cases_visible_to(request.user), today)
-    if show == "open":
-        cases = cases.filter(outcome="")
-    elif show == "overdue":
-        cases = cases.filter(selectors.overdue_q(today))
+    cases = selectors.shown_cases(cases, show, today)
     if village:
         cases = cases.filter(village_id=village)
     found = list(cases.order_by("-overdue", "pk")[max(0, offset) : max(0, offset) + max(1, min(limit, 500))])

@@ -12,12 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartkampung.audit import services as audit
-from smartkampung.checkpoints.models import MONITORED, Arrival, EntryRule
+from smartkampung.checkpoints.models import MONITORED, Arrival, EntryRule, IsolationPlace
 from smartkampung.checkpoints.rules import DEFAULT_REFERRAL_SYMPTOMS
 from smartkampung.checkpoints.selectors import rule_in_force
 from smartkampung.checkpoints.validation import Checked
+from smartkampung.core.errors import Refused
 from smartkampung.health import selectors
-from smartkampung.health.models import CaseOutcome, CasePlace, CaseSource, FollowUp, FollowUpStatus, MonitoringCase
+from smartkampung.health.models import CaseOutcome, CaseSource, FollowUp, FollowUpStatus, MonitoringCase
 from smartkampung.health.validation import check_case, check_closing, check_follow_up
 from smartkampung.notifications.models import Notification
 from smartkampung.notifications.services import notify
@@ -26,12 +27,8 @@ from smartkampung.population.models import Resident
 logger = logging.getLogger(__name__)
 
 
-class CaseError(Exception):
-    """Refused, with (field, message) pairs in the user's language; `status` is the HTTP answer."""
-
-    def __init__(self, errors: list[tuple[str, str]], status: int = 422):
-        super().__init__("; ".join(m for _f, m in errors))
-        self.errors, self.status = errors, status
+class CaseError(Refused):
+    """A case or follow-up refused."""
 
 
 def _raise_if_invalid(checked: Checked) -> None:
@@ -54,7 +51,7 @@ def _place_of(arrival: Arrival) -> tuple[str, int | None]:
         else None
     )
     if held:
-        return CasePlace.HOUSE, held
+        return IsolationPlace.HOUSE, held
     return arrival.isolation_place, None
 
 
@@ -129,7 +126,7 @@ def open_case(*, user, values: dict[str, Any]) -> MonitoringCase:
         from smartkampung.isolation.models import IsolationHouse
 
         house = IsolationHouse.objects.filter(pk=data["house"]).first()
-        if house is None or (data["place"] == CasePlace.CENTRAL) != house.is_central:
+        if house is None or (data["place"] == IsolationPlace.CENTRAL) != house.is_central:
             raise CaseError([("house", _("Choose an isolation house of the kind chosen above."))])
     district_id, puskesmas_id = _where(data["village"])
     days = data["days"] or _rule(data["start_date"]).isolation_days

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from smartkampung.checkpoints.models import IsolationPlace
 from smartkampung.regions.models import District, Village
 
 
@@ -54,12 +55,6 @@ class CaseSource(models.TextChoices):
     MANUAL = "manual", _("opened by hand")
 
 
-class CasePlace(models.TextChoices):
-    HOME = "home", _("at home")
-    HOUSE = "house", _("a village isolation house")
-    CENTRAL = "central", _("the regency's central facility")
-
-
 class CaseOutcome(models.TextChoices):
     COMPLETED = "completed", _("completed isolation")
     REFERRED = "referred", _("referred to hospital")
@@ -90,7 +85,9 @@ class MonitoringCase(models.Model):
         Puskesmas, on_delete=models.PROTECT, related_name="cases", verbose_name=_("Puskesmas")
     )
     address = models.CharField(_("where isolating"), max_length=200, blank=True)
-    place = models.CharField(_("isolates at"), max_length=8, choices=CasePlace.choices, default=CasePlace.HOME)
+    place = models.CharField(
+        _("isolates at"), max_length=8, choices=IsolationPlace.choices, default=IsolationPlace.HOME
+    )
     house = models.ForeignKey(
         "isolation.IsolationHouse",
         on_delete=models.PROTECT,

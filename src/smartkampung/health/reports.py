@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from smartkampung.audit import services as audit
+from smartkampung.core.errors import Refused
 from smartkampung.health.models import (
     CaseOutcome,
     DailyReport,
@@ -31,6 +32,7 @@ from smartkampung.health.models import (
     Puskesmas,
     ReportPush,
 )
+from smartkampung.health.selectors import sees_all_reports
 
 # (key, label): computed from the records, in the order the report shows them.
 COMPUTED = [
@@ -56,10 +58,8 @@ ENTERED = [
 LABELS = dict(COMPUTED + ENTERED)
 
 
-class ReportError(Exception):
-    def __init__(self, errors: list[tuple[str, str]], status: int = 422):
-        super().__init__("; ".join(m for _f, m in errors))
-        self.errors, self.status = errors, status
+class ReportError(Refused):
+    """A report, or its sending, refused."""
 
 
 def compute_figures(*, puskesmas: Puskesmas, day: dt.date) -> dict[str, int]:
@@ -328,7 +328,7 @@ def push_due_reports(*, now: dt.datetime | None = None, limit: int = 20) -> int:
 
 def resend_report(*, user, report: DailyReport) -> ReportPush:
     """Queue the current version again (after a failure, or when the ministry asks): safe, values replace."""
-    if not may_report(user, report.puskesmas) and not _regency_health(user):
+    if not may_report(user, report.puskesmas) and not sees_all_reports(user):
         raise PermissionDenied(_("Only the Puskesmas or the health agency sends its reports."))
     if not settings.DHIS2_DATAVALUESETS_URL:
         raise ReportError([("push", _("No DHIS2 endpoint is configured (DHIS2_DATAVALUESETS_URL)."))], 409)
@@ -344,10 +344,3 @@ def resend_report(*, user, report: DailyReport) -> ReportPush:
             user=user,
         )
     return push
-
-
-def _regency_health(user) -> bool:
-    from smartkampung.accounts.selectors import roles_of
-    from smartkampung.checkpoints.selectors import REGENCY_WIDE
-
-    return bool(roles_of(user) & REGENCY_WIDE)

@@ -103,6 +103,17 @@ def with_flags(cases: QuerySet[MonitoringCase], today: dt.date) -> QuerySet[Moni
     )
 
 
+def shown_cases(cases: QuerySet[MonitoringCase], show: str, today: dt.date) -> QuerySet[MonitoringCase]:
+    """A case list's filter: "open" (the default), "overdue", "closed", or anything else for all."""
+    if show == "open":
+        return cases.filter(outcome="")
+    if show == "overdue":
+        return cases.filter(overdue_q(today))
+    if show == "closed":
+        return cases.exclude(outcome="")
+    return cases
+
+
 @dataclass(frozen=True)
 class WorkList:
     """A Puskesmas's day: whom to see, who was missed, whose isolation ends, who has been seen."""

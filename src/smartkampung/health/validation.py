@@ -7,9 +7,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from smartkampung.checkpoints.models import Symptom
+from smartkampung.checkpoints.models import IsolationPlace, Symptom
 from smartkampung.checkpoints.validation import Checked, _text, check_identity, check_phone
-from smartkampung.health.models import CaseOutcome, CasePlace, FollowUpStatus
+from smartkampung.health.models import CaseOutcome, FollowUpStatus
 from smartkampung.population.validation import parse_date
 from smartkampung.regions.selectors import served_village
 
@@ -71,15 +71,15 @@ def check_case(values: dict[str, Any], *, today: dt.date) -> Checked:
         out.errors.append(("village", _("Village %(code)s is not in this regency.") % {"code": village}))
     out.values["village"] = village
     out.values["address"] = _text(values, "address", 200)
-    place = _text(values, "place", 10) or CasePlace.HOME
-    if place not in CasePlace.values:
+    place = _text(values, "place", 10) or IsolationPlace.HOME
+    if place not in IsolationPlace.values:
         out.errors.append(("place", _("Choose one of the offered values.")))
-        place = CasePlace.HOME
+        place = IsolationPlace.HOME
     out.values["place"] = place
     house = _text(values, "house", 12)
-    if place != CasePlace.HOME and not house.isdigit():
+    if place != IsolationPlace.HOME and not house.isdigit():
         out.errors.append(("house", _("Choose the isolation house.")))
-    out.values["house"] = int(house) if house.isdigit() and place != CasePlace.HOME else None
+    out.values["house"] = int(house) if house.isdigit() and place != IsolationPlace.HOME else None
     _day(values, out, "start_date", today, default=today)
     days = _text(values, "days", 3)
     if days and not (days.isdigit() and 1 <= int(days) <= 60):

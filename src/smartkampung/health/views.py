@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from smartkampung.audit import services as audit
-from smartkampung.checkpoints.models import Symptom
+from smartkampung.checkpoints.models import IsolationPlace, Symptom
 from smartkampung.health import cases as case_services
 from smartkampung.health import reports, selectors
-from smartkampung.health.models import CaseOutcome, CasePlace, DailyReport, FollowUpStatus, MonitoringCase
+from smartkampung.health.models import CaseOutcome, DailyReport, FollowUpStatus, MonitoringCase
 from smartkampung.population.forms import village_choices
 from smartkampung.population.validation import parse_date
 
@@ -68,12 +68,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     today_ = timezone.localdate()
     cases = selectors.with_flags(selectors.cases_visible_to(request.user), today_)
     show = request.GET.get("show", "open")
-    if show == "open":
-        cases = cases.filter(outcome="")
-    elif show == "overdue":
-        cases = cases.filter(selectors.overdue_q(today_))
-    elif show == "closed":
-        cases = cases.exclude(outcome="")
+    cases = selectors.shown_cases(cases, show, today_)
     village = request.GET.get("village", "")
     if village:
         cases = cases.filter(village_id=village)
@@ -169,7 +164,7 @@ CASE_FIELDS = ("nik", "name", "phone", "village", "address", "place", "house", "
 def case_new(request: HttpRequest) -> HttpResponse:
     if not selectors.may_open_any_case(request.user):
         raise PermissionDenied(_("Only a village operator, a Puskesmas or the health agency opens cases."))
-    errors, values, status = [], {"place": CasePlace.HOME}, 200
+    errors, values, status = [], {"place": IsolationPlace.HOME}, 200
     if request.method == "POST":
         values = {k: request.POST.get(k, "") for k in CASE_FIELDS}
         try:
@@ -188,7 +183,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
             "errors": errors,
             "values": values,
             "villages": village_choices(selectors.case_scope(request.user)),
-            "places": CasePlace.choices,
+            "places": IsolationPlace.choices,
             "houses": houses_visible_to(request.user).order_by("-is_central", "name")[:400],
             "today": timezone.localdate(),
         },

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from smartkampung.audit import services as audit
 from smartkampung.core.codes import draw_code
+from smartkampung.core.errors import Refused
 from smartkampung.isolation.models import HOLDING, IsolationHouse, Reservation
 from smartkampung.isolation.selectors import taken_beds
 from smartkampung.notifications.models import Notification
@@ -22,12 +23,8 @@ from smartkampung.population.validation import parse_date
 from smartkampung.regions.nik import parse_kk, parse_nik
 
 
-class ReservationError(Exception):
-    """Refused, with (field, message) pairs in the user's language; `status` is the HTTP answer."""
-
-    def __init__(self, errors: list[tuple[str, str]], status: int = 422):
-        super().__init__("; ".join(m for _f, m in errors))
-        self.errors, self.status = errors, status
+class ReservationError(Refused):
+    """A reservation refused."""
 
 
 _ALREADY = gettext_lazy("This person already holds a bed. Cancel it first, or ask the Puskesmas.")
