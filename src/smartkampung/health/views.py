@@ -100,6 +100,8 @@ def _case_or_404(request: HttpRequest, pk: int) -> MonitoringCase:
 def _case_page(request: HttpRequest, case: MonitoringCase, *, errors=None, values=None, status: int = 200):
     today_ = timezone.localdate()
     follow_ups = list(case.follow_ups.select_related("recorded_by").order_by("-day"))
+    for f in follow_ups:
+        f.symptom_labels = ", ".join(str(Symptom(s).label) for s in f.symptoms if s in Symptom.values)
     _seen(request, [case], str(case.pk))
     return render(
         request,
@@ -225,6 +227,9 @@ def report(request: HttpRequest) -> HttpResponse:
         .prefetch_related("pushes")
     )
     figures = reports.compute_figures(puskesmas=puskesmas, day=day)
+    current = next((v for v in versions if v.is_current), None)
+    if current is not None and request.method == "GET":
+        values = {k: str(v) for k, v in current.entered.items()}  # a correction starts from what was sent
     return render(
         request,
         "health/report.html",
@@ -235,7 +240,12 @@ def report(request: HttpRequest) -> HttpResponse:
             "computed": [(k, label, figures[k]) for k, label in reports.COMPUTED],
             "entered": [(k, label, values.get(k, "")) for k, label in reports.ENTERED],
             "versions": versions,
-            "current": next((v for v in versions if v.is_current), None),
+            "current": current,
+            "submitted": (
+                [(label, (current.figures | current.entered).get(k, "")) for k, label in reports.LABELS.items()]
+                if current
+                else []
+            ),
             "may_submit": reports.may_report(request.user, puskesmas),
             "errors": errors,
             "values": values,
