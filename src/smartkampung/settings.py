@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "js_lib_htmx",
+    "js_lib_leaflet",
     "ninja",
     "smartkampung.core",
     "smartkampung.accounts",
@@ -211,6 +212,13 @@ PREREGISTRATION_PER_DAY = int(os.environ.get("PREREGISTRATION_PER_DAY", "20"))
 # (until midnight) a reservation holds the bed before it lapses.
 ISOLATION_MAX_DAYS_AHEAD = int(os.environ.get("ISOLATION_MAX_DAYS_AHEAD", "14"))
 ISOLATION_HOLD_HOURS = int(os.environ.get("ISOLATION_HOLD_HOURS", "12"))
+# Background of the public map of isolation houses. OpenStreetMap's own tile servers are for light use only
+# (https://operations.osmfoundation.org/policies/tiles/): a regency with much traffic sets its own. Empty: the
+# map shows the houses on a blank background.
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = os.environ.get(
+    "MAP_TILE_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+)
 
 # Notifications (README: "Notifications"): escalation, external channels, live streams.
 NOTIFY_ESCALATE_AFTER_MINUTES = int(os.environ.get("NOTIFY_ESCALATE_AFTER_MINUTES", "60"))  # 0: never

@@ -11,6 +11,8 @@ from smartkampung.core.ratelimit import Limit, allow
 from smartkampung.isolation import schemas, selectors, services
 
 public_router = Router(tags=["public"])
+# The public map asks for every house with a free bed at once: a regency has a few hundred.
+MAX_LISTED = 500
 
 
 class PlaceFilters(Schema):
@@ -52,7 +54,7 @@ def list_places(request: HttpRequest, filters: Query[PlaceFilters]):
     if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
         lat = lon = None
     sex = filters.sex if filters.sex in ("male", "female") else ""
-    found = selectors.places(latitude=lat, longitude=lon, sex=sex, limit=max(1, min(filters.limit, 100)))
+    found = selectors.places(latitude=lat, longitude=lon, sex=sex, limit=max(1, min(filters.limit, MAX_LISTED)))
     return [place_dict(p) for p in found]
 
 

@@ -1,17 +1,21 @@
 """Pages of the isolation houses: for citizens the nearest free beds and reserving one (phone first); for
 staff their houses, guests, check-in and check-out."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from smartkampung.audit import services as audit
 from smartkampung.isolation import selectors, services
-from smartkampung.isolation.api import allowed_to_reserve
+from smartkampung.isolation.api import MAX_LISTED, allowed_to_reserve
 from smartkampung.isolation.models import IsolationHouse
 from smartkampung.population.forms import village_choices
 from smartkampung.regions.selectors import served_village
@@ -42,8 +46,40 @@ def house_list(request: HttpRequest) -> HttpResponse:
             "village": village,
             "sex": sex,
             "villages": village_choices(),
+            "show_map": request.GET.get("map") == "1",
+            "map_config": _map_config(lat=lat, lon=lon, sex=sex, near=village.name if village else ""),
         },
     )
+
+
+def _map_config(*, lat: float | None, lon: float | None, sex: str, near: str) -> dict:
+    """What the map's script needs; the map itself (Leaflet and every house with a free bed, from the public
+    API) loads only when the visitor opens it, so the page stays light on a phone."""
+    query = {"sex": sex, "limit": MAX_LISTED}
+    if lat is not None:
+        query |= {"lat": f"{lat:.5f}", "lon": f"{lon:.5f}"}
+    return {
+        "css": static("js_lib_leaflet/leaflet.css"),
+        "js": static("js_lib_leaflet/leaflet.js"),
+        "houses": f"{reverse('api-v1:list_places')}?{urlencode(query)}",
+        "reserve": reverse("isolation:reserve", kwargs={"pk": 0}),
+        "tiles": settings.MAP_TILE_URL,
+        "attribution": settings.MAP_TILE_ATTRIBUTION,
+        "here": [lat, lon] if lat is not None else None,
+        # The regency's middle, for a map with no house on it.
+        "centre": [-8.35, 114.2],
+        "text": {
+            "here": near or _("You are here"),
+            "beds": _("Free beds: %(n)s"),
+            "beds_split": _("Free beds: %(m)s for men, %(f)s for women"),
+            "reserve": _("Reserve a bed"),
+            "central": _("the regency's central facility"),
+            "km": _("%(km)s km away"),
+            "failed": _("The map could not be loaded. The list below has the same houses."),
+            "show": _("Show on the map"),
+            "hide": _("Hide the map"),
+        },
+    }
 
 
 @require_http_methods(["GET", "POST"])

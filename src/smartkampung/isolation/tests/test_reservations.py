@@ -178,6 +178,23 @@ def test_the_phone_pages_list_nearest_houses_and_reserve_a_bed(client, regions):
 
 
 @pytest.mark.django_db
+def test_the_map_asks_the_api_for_every_house_with_a_free_bed_nearest_to_the_visitor(client, regions):
+    seed_demo_houses(regency_code="3510")
+    page = client.get(f"/isolation/?village={BAKUNGAN}&sex=female&map=1")
+    config = page.context["map_config"]
+    assert page.context["show_map"] and 'id="map-config"' in page.content.decode()
+    houses = client.get(config["houses"]).json()
+    with_room = [h for h in houses if (h["free_female"] if h["separated"] else h["free_any"]) > 0]
+    assert len(houses) == len(with_room) == 300 and houses[0]["distance_km"] < 1.5
+    assert config["here"] == pytest.approx([houses[0]["latitude"], houses[0]["longitude"]], abs=0.05)
+    assert client.get(config["reserve"].replace("/0/", f"/{houses[0]['id']}/")).status_code == 200
+    # Leaflet is installed as a package and served by the app itself, with no CDN.
+    for asset in (config["js"], config["css"]):
+        served = client.get(asset)
+        assert served.status_code == 200 and b"leaflet-" in b"".join(served.streaming_content)
+
+
+@pytest.mark.django_db
 def test_the_village_operator_checks_guests_in_and_out_and_the_bed_follows(client, regions, django_user_model):
     from django.core.management import call_command
 
