@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "smartkampung.notifications",
     "smartkampung.dashboards",
     "smartkampung.isolation",
+    "smartkampung.aid",
     "smartkampung.population",
     "smartkampung.audit",
 ]
@@ -111,6 +112,7 @@ TEMPLATES = [
                 "smartkampung.population.context_processors.registry",
                 "smartkampung.checkpoints.context_processors.checkpoint_menu",
                 "smartkampung.health.context_processors.health_menu",
+                "smartkampung.aid.context_processors.aid_menu",
             ],
         },
     },
@@ -212,6 +214,15 @@ PREREGISTRATION_PER_DAY = int(os.environ.get("PREREGISTRATION_PER_DAY", "20"))
 # (until midnight) a reservation holds the bed before it lapses.
 ISOLATION_MAX_DAYS_AHEAD = int(os.environ.get("ISOLATION_MAX_DAYS_AHEAD", "14"))
 ISOLATION_HOLD_HOURS = int(os.environ.get("ISOLATION_HOLD_HOURS", "12"))
+# Social aid: linking recipient lists to the register (see aid/matching.py). A NIK found on the register is an
+# exact match when the names are at least this alike (Jaro-Winkler, word order ignored), else it is reviewed.
+AID_NAME_AGREEMENT = float(os.environ.get("AID_NAME_AGREEMENT", "0.85"))
+# The model's best candidate is a match at or above the first probability, to be reviewed at or above the second.
+AID_PROBABLE_THRESHOLD = float(os.environ.get("AID_PROBABLE_THRESHOLD", "0.99"))
+AID_REVIEW_THRESHOLD = float(os.environ.get("AID_REVIEW_THRESHOLD", "0.5"))
+# Splink's backend: duckdb (embedded, one machine) or spark (a province or the nation; needs pyspark and a cluster).
+AID_LINKAGE_BACKEND = os.environ.get("AID_LINKAGE_BACKEND", "duckdb")
+
 # Background of the public map of isolation houses. OpenStreetMap's own tile servers are for light use only
 # (https://operations.osmfoundation.org/policies/tiles/): a regency with much traffic sets its own. Empty: the
 # map shows the houses on a blank background.

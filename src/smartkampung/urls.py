@@ -16,6 +16,7 @@ urlpatterns = [
     path("dashboard/", include("smartkampung.dashboards.urls")),
     path("isolation/", include("smartkampung.isolation.urls")),
     path("health/", include("smartkampung.health.urls")),
+    path("aid/", include("smartkampung.aid.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),

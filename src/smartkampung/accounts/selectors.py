@@ -118,6 +118,20 @@ def write_scope(user) -> Scope:
     return _scope(user, WRITE_EVERYTHING, WRITE_VILLAGE, frozenset())
 
 
+AID_EVERYTHING = frozenset({Role.REGENCY_ADMIN, Role.SOCIAL_AGENCY})
+
+
+def aid_read_scope(user) -> Scope:
+    """Whose social-aid listings the user sees: the social affairs agency all, a camat their kecamatan, the
+    village's operator and three pillars their village."""
+    return _scope(user, AID_EVERYTHING, READ_VILLAGE, frozenset({Role.DISTRICT_STAFF}))
+
+
+def aid_write_scope(user) -> Scope:
+    """Whose listings the user decides (matches, conflicts): the agency all, the village operator their own."""
+    return _scope(user, AID_EVERYTHING, WRITE_VILLAGE, frozenset())
+
+
 def puskesmas_of(user) -> frozenset[int]:
     """The Puskesmas whose work the user does (their own only; the administrator's come from elsewhere)."""
     return frozenset(a.puskesmas for a in _assignments(user) if a.role in READ_PUSKESMAS and a.puskesmas)

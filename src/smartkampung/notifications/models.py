@@ -26,6 +26,7 @@ class Notification(models.Model):
         ESCALATION = "escalation", _("not followed up in time")
         RESERVATION = "reservation", _("isolation bed reserved")
         SYMPTOMS = "symptoms", _("symptoms during isolation")
+        AID_CONFLICT = "aid_conflict", _("aid conflicts found")
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="+", verbose_name=_("village"))
@@ -85,6 +86,7 @@ class Notification(models.Model):
                         "escalation",
                         "reservation",
                         "symptoms",
+                        "aid_conflict",
                     ]
                 ),
                 name="notification_kind",

@@ -21,6 +21,7 @@ SUMMARY_FIELDS = (
     ("origin", _("Coming from")),
     ("checkpoint", _("Checkpoint")),
     ("destination_address", _("Destination address")),
+    ("conflicts", _("Aid conflicts found")),
 )
 ESCALATING_KINDS = (Notification.Kind.ARRIVAL, Notification.Kind.WANDERING, Notification.Kind.REFUSAL)
 

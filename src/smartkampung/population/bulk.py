@@ -205,7 +205,7 @@ def _existing(table: str, key: str, columns: tuple[str, ...], keys: list[str]) -
     return _typed(pl.DataFrame(rows, schema=schema, orient="row"))
 
 
-def _new_ids(table: str, count: int) -> list[int]:
+def new_ids(table: str, count: int) -> list[int]:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Taken from the table's own sequence: safe beside concurrent inserts.
@@ -219,7 +219,7 @@ def _new_ids(table: str, count: int) -> list[int]:
         return list(range(start, start + count))
 
 
-def _insert_frame(table: str, frame: "pl.DataFrame") -> None:
+def insert_frame(table: str, frame: "pl.DataFrame") -> None:
     if not frame.height:
         return
     columns = ", ".join(frame.columns)
@@ -293,7 +293,7 @@ def write_frame(frame: "pl.DataFrame", *, now: dt.datetime, fresh: bool = False)
         old = _existing(household_table, "kk_number", ("id", *HOUSEHOLD_DATA), households["kk_number"].to_list())
     joined = households.join(old, on="kk_number", how="left", suffix="_old")
     new = joined.filter(pl.col("id").is_null())
-    ids = pl.Series("id", _new_ids(household_table, new.height) if new.height else [], dtype=pl.Int64)
+    ids = pl.Series("id", new_ids(household_table, new.height) if new.height else [], dtype=pl.Int64)
     new = new.with_columns(ids).select(
         "id",
         "kk_number",
@@ -302,7 +302,7 @@ def write_frame(frame: "pl.DataFrame", *, now: dt.datetime, fresh: bool = False)
         created_at=pl.lit(stamp),
         updated_at=pl.lit(stamp),
     )
-    _insert_frame(household_table, new)
+    insert_frame(household_table, new)
     _apply_changes(household_table, joined.filter(pl.col("id").is_not_null()), HOUSEHOLD_DATA, now=now, key="kk_number")
     household_ids = pl.concat(
         [joined.filter(pl.col("id").is_not_null()).select("kk_number", "id"), new.select("kk_number", "id")]
@@ -320,7 +320,7 @@ def write_frame(frame: "pl.DataFrame", *, now: dt.datetime, fresh: bool = False)
         created_at=pl.lit(stamp),
         updated_at=pl.lit(stamp),
     )
-    _insert_frame(resident_table, new)
+    insert_frame(resident_table, new)
     existing = joined.filter(pl.col("id").is_not_null())
     outcome.created = new.height
     outcome.created_keys = new["nik"].to_list()

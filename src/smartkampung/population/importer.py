@@ -9,7 +9,7 @@ unchanged rows are recognised and not written.
 import csv
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,7 +41,7 @@ class Table:
     encoding: str = ""
 
 
-def _header_key(name: Any) -> str:
+def header_key(name: Any) -> str:
     text = str(name or "").strip().upper().lstrip("\ufeff")
     for ch in " .-/":
         text = text.replace(ch, "_")
@@ -56,7 +56,7 @@ _ALIASES = {alias: field for field, names in COLUMNS.items() for alias in names}
 def map_columns(header: list[Any], *, has_default_village: bool) -> dict[str, int]:
     columns: dict[str, int] = {}
     for index, name in enumerate(header):
-        field = _ALIASES.get(_header_key(name))
+        field = _ALIASES.get(header_key(name))
         if field and field not in columns:
             columns[field] = index
     missing = [COLUMNS[f][0] for f in REQUIRED_COLUMNS if f not in columns]
@@ -88,14 +88,23 @@ def detect_format(path: Path, original_name: str) -> str:
     return "csv"
 
 
-def open_table(path: Path, fmt: str, *, has_default_village: bool) -> Table:
-    """Open an import file and check its header; raises ImportFileError for a file that cannot be read."""
+Mapper = Callable[[list[Any]], dict[str, int]]
+
+
+def open_table(path: Path, fmt: str, *, has_default_village: bool = False, mapper: Mapper | None = None) -> Table:
+    """Open an import file and check its header; raises ImportFileError for a file that cannot be read.
+    `mapper` turns the header into our field -> column index (the registry's SIAK columns by default)."""
     if path.stat().st_size == 0:
         raise ImportFileError(_("The file is empty."))
-    return _open_xlsx(path, has_default_village) if fmt == "xlsx" else _open_csv(path, has_default_village)
+    if mapper is None:
+
+        def mapper(header: list[Any]) -> dict[str, int]:
+            return map_columns(header, has_default_village=has_default_village)
+
+    return _open_xlsx(path, mapper) if fmt == "xlsx" else _open_csv(path, mapper)
 
 
-def _open_csv(path: Path, has_default_village: bool) -> Table:
+def _open_csv(path: Path, mapper: Mapper) -> Table:
     with open(path, "rb") as fh:
         preview = fh.read(_PREVIEW_BYTES)
     if b"\x00" in preview:
@@ -118,7 +127,7 @@ def _open_csv(path: Path, has_default_village: bool) -> Table:
         handle.close()
         raise ImportFileError(_("The file is empty.")) from exc
     try:
-        columns = map_columns(header, has_default_village=has_default_village)
+        columns = mapper(header)
     except ImportFileError:
         handle.close()
         raise
@@ -151,7 +160,7 @@ def _open_csv(path: Path, has_default_village: bool) -> Table:
     )
 
 
-def _open_xlsx(path: Path, has_default_village: bool) -> Table:
+def _open_xlsx(path: Path, mapper: Mapper) -> Table:
     from openpyxl import load_workbook
 
     # A file object, not the path: openpyxl judges a path by its extension, and stored
@@ -177,7 +186,7 @@ def _open_xlsx(path: Path, has_default_village: bool) -> Table:
         close_all()
         raise ImportFileError(_("The file is empty."))
     try:
-        columns = map_columns(list(header), has_default_village=has_default_village)
+        columns = mapper(list(header))
     except ImportFileError:
         close_all()
         raise

@@ -10,6 +10,7 @@ import datetime as dt
 import json
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -224,6 +225,36 @@ def expect_report_overview(actor: str) -> str:
     return LOGIN if actor == "anonymous" else SHOWN if actor in RULE_SETTERS else FORBIDDEN
 
 
+# Social aid: the agency and the administrator everything; the kecamatan and the village's readers their own
+# listings; the agency and the village operator decide matches and conflicts.
+AID_READERS = {"regency_admin", "social_agency", "camat_in", "operator_in", "oversight_in"}
+AID_DESKS = AID_READERS | {"camat_out", "operator_out", "oversight_out"}
+AID_DECIDERS = {"regency_admin", "social_agency", "operator_in"}
+AID_IMPORTERS = {"regency_admin", "social_agency"}
+
+
+def expect_aid_desk(actor: str) -> str:
+    return LOGIN if actor == "anonymous" else SHOWN if actor in AID_DESKS else FORBIDDEN
+
+
+def expect_aid_list(actor: str) -> str:
+    if actor == "anonymous":
+        return LOGIN
+    return LISTED if actor in AID_READERS else HIDDEN if actor in AID_DESKS else FORBIDDEN
+
+
+def expect_aid_import(actor: str) -> str:
+    return LOGIN if actor == "anonymous" else SHOWN if actor in AID_IMPORTERS else FORBIDDEN
+
+
+def expect_aid_decision(actor: str) -> str:
+    if actor == "anonymous":
+        return LOGIN
+    if actor in AID_DECIDERS:
+        return SHOWN
+    return NOT_FOUND if actor in AID_DESKS - AID_READERS else FORBIDDEN
+
+
 def expect_dashboard(actor: str) -> str:
     return LOGIN if actor == "anonymous" else SHOWN if actor in DASHBOARD else FORBIDDEN
 
@@ -296,6 +327,19 @@ PAGES = {
     "health:reports_csv": ("get", "/health/reports/export.csv", None, expect_signed_in),
     "health:report_dhis2": ("get", "/health/reports/{report}/dhis2.json", None, expect_report),
     "health:report_push": ("post", "/health/reports/{report}/push/", {}, expect_report),
+    "aid:home": ("get", "/aid/", None, expect_aid_desk),
+    "aid:upload": ("get", "/aid/lists/new/", None, expect_aid_import),
+    "aid:list_detail": ("get", "/aid/lists/{aid_list}/", None, expect_aid_desk),
+    "aid:list_export": ("get", "/aid/lists/{aid_list}/checked.csv", None, expect_aid_list),
+    "aid:review": ("get", "/aid/review/", None, expect_aid_list),
+    "aid:decide": ("post", "/aid/review/{aid_review}/", {"choice": "none"}, expect_aid_decision),
+    "aid:conflicts": ("get", "/aid/conflicts/", None, expect_aid_list),
+    "aid:resolve": (
+        "post",
+        "/aid/conflicts/{aid_conflict}/resolve/",
+        {"resolution": "keep_first", "reason": "sudah PKH"},
+        expect_aid_decision,
+    ),  # fmt: skip
 }
 API = {
     "GET /api/v1/residents": ("get", "/api/v1/residents", None, expect_list),
@@ -539,6 +583,8 @@ def visible_villages(actor: str, endpoint: str = "") -> set[str]:
     arrival_data = arrival_data or "health" in endpoint
     if actor == "regency_admin" or (actor == "health_agency" and arrival_data):
         return {HOME, AWAY}
+    if actor == "social_agency" and endpoint.startswith(("aid:", "GET /api/v1/aid", "POST /api/v1/aid")):
+        return {HOME, AWAY}
     if actor == "checkpoint_officer" and (
         endpoint.startswith("checkpoints:") or "arrival" in endpoint or "preregistr" in endpoint
     ):
@@ -587,10 +633,40 @@ def check(
         assert status in (403, 422) or (status == 200 and not is_api), (status, body[:300])
 
 
+@pytest.fixture
+def aid_world(world, tmp_path):
+    """HOME's resident on PKH and BLT-DD (a conflict in HOME) and listed on BPNT under another name (to
+    review); AWAY's on PKH. Every row matches by NIK, so no probabilistic linkage runs here."""
+    from smartkampung.aid.demo import seed_programs
+    from smartkampung.aid.models import Conflict, Program, Recipient
+    from smartkampung.aid.services import import_list_now
+
+    seed_programs()
+    admin = get_user_model().objects.get(pk=world["admin_user"])
+    header = "NIK,NO_KK,NAMA,KODE_DESA\n"
+    lists = {
+        "PKH": f"{HOME_NIK},{HOME_KK},{HOME_NAME},{HOME}\n{AWAY_NIK},{AWAY_KK},{AWAY_NAME},{AWAY}\n",
+        "BLT-DD": f"{HOME_NIK},{HOME_KK},{HOME_NAME},{HOME}\n",
+        "BPNT": f"{HOME_NIK},,NAMA LAIN SEKALI,{HOME}\n",
+    }
+    for code, rows in lists.items():
+        path = tmp_path / f"{code}.csv"
+        path.write_text(header + rows)
+        job = import_list_now(user=admin, program=Program.objects.get(code=code), period="2020-05", path=path)
+    return {
+        **world,
+        "aid_list": job.pk,
+        "aid_review": Recipient.objects.get(status="review").pk,
+        "aid_conflict": Conflict.objects.get().pk,
+    }
+
+
 @pytest.mark.parametrize("actor", list(ACTORS))
 @pytest.mark.parametrize("endpoint", list(PAGES))
-def test_page(client, django_user_model, world, actor, endpoint):
+def test_page(client, django_user_model, world, actor, endpoint, request):
     method, url, body, expectation = PAGES[endpoint]
+    if endpoint.startswith("aid:"):
+        world = request.getfixturevalue("aid_world")
     url = url.format(**world)
     response = call(login(client, django_user_model, actor), method, url, body)
     # The address the actor asked for comes back in the page (the language switcher's "next").

@@ -1,0 +1,177 @@
+"""Finding what must not be in the current lists: one person or household in two programs that exclude each
+other, a person twice in one program, a recipient who has died or moved away.
+
+The whole regency is compared at once (a few seconds for 600,000 listed rows): conflicts are then exactly what
+the lists say now. `sync_conflicts` turns that into records: a new situation raises an alarm in its village, one
+that is gone from the lists closes by itself, and one a person has resolved stays resolved, its decision applied
+again to a re-imported list.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import polars as pl
+from django.db import connection, transaction
+from django.utils import timezone
+
+from smartkampung.aid.models import Conflict, ConflictKind, ExclusionRule, Recipient, Unit
+
+_LISTED = (
+    "SELECT r.id, r.program_id, r.resident_id, r.household_id, r.village_id, p.status "
+    "FROM aid_recipient r JOIN aid_recipientlist l ON l.id = r.source_id "
+    "JOIN population_resident p ON p.id = r.resident_id "
+    "WHERE l.current AND NOT r.withdrawn AND r.resident_id IS NOT NULL"
+)
+
+
+@dataclass(frozen=True)
+class Found:
+    key: str
+    kind: str
+    village: str
+    resident: int | None
+    household: int | None
+    first: int
+    second: int | None
+    first_program: int
+    second_program: int | None
+
+
+def listed_frame() -> pl.DataFrame:
+    """Every linked, not withdrawn row of the current lists."""
+    with connection.cursor() as cursor:
+        cursor.execute(_LISTED.replace("l.current", "l.current = %s"), [True])
+        rows = cursor.fetchall()
+    return pl.DataFrame(
+        rows,
+        schema={"id": pl.Int64, "program": pl.Int64, "resident": pl.Int64, "household": pl.Int64,
+                "village": pl.String, "status": pl.String},
+        orient="row",
+    )  # fmt: skip
+
+
+def find_conflicts(listed: pl.DataFrame, rules: list[tuple[int, int, str]]) -> dict[str, Found]:
+    found: dict[str, Found] = {}
+
+    def add(kind, key, row, *, second=None, second_program=None, household=None):
+        found[key] = Found(
+            key, kind, row["village"], row["resident"], household or row["household"], row["id"], second,
+            row["program"], second_program,
+        )  # fmt: skip
+
+    twice = (
+        listed.sort("id")
+        .group_by("program", "resident", maintain_order=True)
+        .agg(pl.col("id").first().alias("first"), pl.col("id").slice(1, 1).first().alias("second"), pl.len().alias("n"))
+        .filter(pl.col("n") > 1)
+        .join(listed.select("id", "village", "household"), left_on="first", right_on="id")
+    )
+    for row in twice.iter_rows(named=True):
+        add(ConflictKind.DUPLICATE, f"duplicate:{row['program']}:r{row['resident']}",
+            {**row, "id": row["first"]}, second=row["second"])  # fmt: skip
+    gone = listed.filter(pl.col("status").is_in(["deceased", "moved"])).unique(["program", "resident"], keep="first")
+    for row in gone.sort("id").iter_rows(named=True):
+        add(row["status"], f"{row['status']}:{row['program']}:r{row['resident']}", row)
+    for a, b, scope in rules:
+        first, second = min(a, b), max(a, b)
+        left = listed.filter(pl.col("program") == first)
+        right = listed.filter(pl.col("program") == second).select(
+            other="id", other_resident="resident", other_household="household"
+        )
+        if not left.height or not right.height:
+            continue
+        same_person = left.join(right, left_on="resident", right_on="other_resident")
+        for row in same_person.sort("id").unique("resident", keep="first", maintain_order=True).iter_rows(named=True):
+            add(ConflictKind.EXCLUSIVE, f"exclusive:{first}:{second}:r{row['resident']}", row,
+                second=row["other"], second_program=second)  # fmt: skip
+        if scope != Unit.HOUSEHOLD:
+            continue
+        split = (
+            left.join(right, left_on="household", right_on="other_household")
+            .filter(pl.col("resident") != pl.col("other_resident"))
+            .sort("id", "other")
+            .unique("household", keep="first", maintain_order=True)
+        )
+        for row in split.iter_rows(named=True):
+            add(ConflictKind.HOUSEHOLD, f"household:{first}:{second}:h{row['household']}",
+                {**row, "resident": None}, second=row["other"], second_program=second)  # fmt: skip
+    return found
+
+
+def rules_now() -> list[tuple[int, int, str]]:
+    return list(ExclusionRule.objects.values_list("program_id", "excludes_id", "scope"))
+
+
+def withdrawn_by(conflict: Conflict, *, first: int | None, second: int | None) -> list[int]:
+    """The listed rows a resolved conflict's decision takes out of the lists (its rows now, or a re-import's)."""
+    R = Conflict.Resolution
+    if conflict.resolution == R.KEEP_FIRST:
+        chosen = [second]
+    elif conflict.resolution == R.KEEP_SECOND:
+        chosen = [first]
+    elif conflict.resolution == R.WITHDRAW:
+        chosen = [second] if conflict.kind == ConflictKind.DUPLICATE else [first]
+    else:
+        chosen = []
+    return [pk for pk in chosen if pk]
+
+
+def sync_conflicts(*, actor=None) -> dict[str, int]:
+    """Compare the lists now with the conflicts on record: open the new, close the gone, apply resolved
+    decisions again; alarm each village with new conflicts (one notification per village). Returns counts."""
+    from smartkampung.aid.services import notify_conflicts, withdraw_rows
+
+    now = timezone.now()
+    with transaction.atomic():
+        _lock()
+        found = find_conflicts(listed_frame(), rules_now())
+        counts = {"found": len(found), "new": 0, "reopened": 0, "gone": 0, "reapplied": 0}
+        known = {c.key: c for c in Conflict.objects.all()}
+        new, reopened, to_update, stale = [], [], [], []
+        for key, f in found.items():
+            conflict = known.get(key)
+            if conflict is None:
+                new.append(Conflict(
+                    key=key, kind=f.kind, village_id=f.village, resident_id=f.resident, household_id=f.household,
+                    first_id=f.first, second_id=f.second, first_program_id=f.first_program,
+                    second_program_id=f.second_program,
+                ))  # fmt: skip
+                continue
+            if conflict.status == Conflict.Status.GONE:
+                conflict.status = Conflict.Status.OPEN
+                conflict.detected_at = now
+                reopened.append(conflict)
+            elif conflict.status == Conflict.Status.RESOLVED:
+                rows = withdrawn_by(conflict, first=f.first, second=f.second)
+                if rows:
+                    withdraw_rows(ids=rows, reason=conflict.reason)
+                    counts["reapplied"] += 1
+            if (conflict.first_id, conflict.second_id) != (f.first, f.second) or conflict in reopened:
+                conflict.first_id, conflict.second_id = f.first, f.second
+                to_update.append(conflict)
+        for key, conflict in known.items():
+            if conflict.status == Conflict.Status.OPEN and key not in found:
+                conflict.status = Conflict.Status.GONE
+                stale.append(conflict)
+        Conflict.objects.bulk_create(new, batch_size=2000)
+        Conflict.objects.bulk_update(
+            [*to_update, *stale], ["first", "second", "status", "detected_at"], batch_size=2000
+        )
+        counts.update(new=len(new), reopened=len(reopened), gone=len(stale))
+        by_village: dict[str, int] = defaultdict(int)
+        for conflict in [*new, *reopened]:
+            by_village[conflict.village_id] += 1
+        notify_conflicts(by_village=dict(by_village), actor=actor)
+    return counts
+
+
+def _lock() -> None:
+    """One comparison at a time: two lists finishing together would otherwise both add the same conflict."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [0x41494443])  # "AIDC"
+    # SQLite: one writer at a time already.
+
+
+def recipients_of(conflict: Conflict) -> list[Recipient]:
+    return [r for r in (conflict.first, conflict.second) if r is not None]

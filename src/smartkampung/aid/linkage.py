@@ -1,0 +1,237 @@
+"""Probable matches: the rows that neither a decision nor their NIK placed, linked to the register with
+Splink (probabilistic record linkage, Fellegi-Sunter) on its embedded DuckDB backend.
+
+The model compares name (exact with term-frequency adjustment, so "SITI AMINAH" agreeing counts for less than
+a rare name; then Jaro-Winkler levels, word order ignored), the NIK's digits (one digit wrong, two swapped,
+same kecamatan code), birth date, KK and village. Its m probabilities (how often a true match falls in each
+level) are set from how published lists go wrong; its u probabilities (how often two different people do)
+from the register's size and make-up. Both are written out below, so the weights a reviewer sees can be
+traced to a number here. The backend is a setting (AID_LINKAGE_BACKEND): the same settings run on Spark.
+"""
+
+import json
+import math
+
+import polars as pl
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from smartkampung.aid.models import MatchStatus
+
+
+def _labels() -> dict[str, list[str]]:
+    """The reviewer's words for each level (translated at the time of asking)."""
+    return {
+        "name": [
+            _("the same name"), _("the same words in another order"), _("a very similar name"),
+            _("a very similar name, words in another order"), _("a similar name"), _("a different name"),
+        ],
+        "nik": [
+            _("the same NIK"), _("NIK one digit different"), _("NIK with two digits swapped"),
+            _("NIK differs only in the serial number"), _("NIK of the same kecamatan"), _("a different NIK"),
+        ],
+        "birth_date": [_("the same birth date"), _("birth date one digit different"),
+                       _("birth date within a year"), _("a different birth date")],
+        "kk": [_("the same KK"), _("a different KK")],
+        "village": [_("the same village"), _("the same kecamatan"), _("another kecamatan")],
+    }  # fmt: skip
+
+
+def _field_labels() -> dict[str, str]:
+    return {"name": _("name"), "nik": "NIK", "birth_date": _("birth date"), "kk": "KK", "village": _("village")}
+
+
+# m: share of true matches in each level; u: share of pairs of different people (a regency's register).
+M_U = {
+    "name": ([0.70, 0.05, 0.15, 0.03, 0.05, 0.02], [0.001, 0.0001, 0.005, 0.002, 0.05, 0.9419]),
+    "nik": ([0.01, 0.55, 0.10, 0.20, 0.10, 0.04], [1e-9, 1e-7, 1e-8, 1e-7, 0.04, 0.959999798]),
+    "birth_date": ([0.90, 0.05, 0.03, 0.02], [4e-5, 5e-4, 0.03, 0.96946]),
+    "kk": ([0.85, 0.15], [2.5e-6, 0.9999975]),
+    "village": ([0.85, 0.08, 0.07], [0.0046, 0.04, 0.9554]),
+}
+
+
+def _comparisons():
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    def custom(name, null_column, levels):
+        m, u = M_U[name]
+        built = [cll.NullLevel(null_column)]
+        for index, level in enumerate(levels):
+            built.append(
+                level.configure(m_probability=m[index], u_probability=u[index], label_for_charts=f"{name}:{index}")
+            )
+        return cl.CustomComparison(output_column_name=name, comparison_levels=built)
+
+    return [
+        custom("name", "name_norm", [
+            cll.ExactMatchLevel("name_norm", term_frequency_adjustments=True),
+            cll.ExactMatchLevel("name_sorted"),
+            cll.JaroWinklerLevel("name_norm", 0.92),
+            cll.JaroWinklerLevel("name_sorted", 0.92),
+            cll.JaroWinklerLevel("name_norm", 0.80),
+            cll.ElseLevel(),
+        ]),
+        custom("nik", "nik", [
+            cll.ExactMatchLevel("nik"),
+            cll.CustomLevel("hamming(nik_l, nik_r) = 1 AND substr(nik_l, 13, 4) = substr(nik_r, 13, 4)"),
+            cll.CustomLevel("damerau_levenshtein(nik_l, nik_r) = 1 AND substr(nik_l, 13, 4) = substr(nik_r, 13, 4)"),
+            cll.CustomLevel("damerau_levenshtein(nik_l, nik_r) = 1"),
+            cll.CustomLevel("substr(nik_l, 1, 6) = substr(nik_r, 1, 6)"),
+            cll.ElseLevel(),
+        ]),
+        custom("birth_date", "birth_date", [
+            cll.ExactMatchLevel("birth_date"),
+            cll.CustomLevel("damerau_levenshtein(CAST(birth_date_l AS VARCHAR), CAST(birth_date_r AS VARCHAR)) = 1"),
+            cll.CustomLevel("abs(date_diff('day', birth_date_l, birth_date_r)) <= 366"),
+            cll.ElseLevel(),
+        ]),
+        custom("kk", "kk", [cll.ExactMatchLevel("kk"), cll.ElseLevel()]),
+        custom("village", "village", [
+            cll.ExactMatchLevel("village"),
+            cll.CustomLevel("substr(village_l, 1, 6) = substr(village_r, 1, 6)"),
+            cll.ElseLevel(),
+        ]),
+    ]  # fmt: skip
+
+
+def _blocking():
+    from splink import block_on
+
+    return [
+        block_on("substr(nik, 1, 12)"),  # a wrong digit in the serial
+        block_on("substr(nik, 7, 10)"),  # a wrong digit in the region part
+        block_on("birth_date"),
+        block_on("kk"),
+        block_on("village", "substr(name_norm, 1, 3)"),
+        block_on("name_sorted", "substr(village, 1, 6)"),  # no NIK, no birth date
+    ]
+
+
+_PREPARE = """
+CREATE TABLE {out} AS
+SELECT unique_id, nullif(nik, '') AS nik, nullif(kk, '') AS kk, nullif(name_norm, '') AS name_norm,
+       array_to_string(list_sort(string_split(name_norm, ' ')), ' ') AS name_sorted,
+       birth_date, nullif(village, '') AS village
+FROM {src}
+"""
+
+
+def link(residue: pl.DataFrame, registry: pl.DataFrame) -> pl.DataFrame:
+    """The best register candidate of each residue row, as matching.RESULT_SCHEMA rows: probable at or above
+    AID_PROBABLE_THRESHOLD (and clearly ahead of the runner-up), review at or above AID_REVIEW_THRESHOLD,
+    otherwise none."""
+    from smartkampung.aid.matching import RESULT_SCHEMA, status_only
+
+    if not residue.height or not registry.height:
+        return status_only(residue["row"], MatchStatus.NONE.value)
+    best = _predict(residue, registry)
+    probable, review = settings.AID_PROBABLE_THRESHOLD, settings.AID_REVIEW_THRESHOLD
+    # Two candidates nearly as likely (twins, a wrong digit that fits two people) are for a person to choose.
+    clear = pl.col("margin").is_null() | (pl.col("margin") >= 3)
+    scored = residue.select("row").join(best, on="row", how="left")
+    return scored.select(
+        "row",
+        status=pl.when((pl.col("probability") >= probable) & clear)
+        .then(pl.lit(MatchStatus.PROBABLE.value))
+        .when(pl.col("probability") >= review)
+        .then(pl.lit(MatchStatus.REVIEW.value))
+        .otherwise(pl.lit(MatchStatus.NONE.value)),
+        resident_id=pl.when((pl.col("probability") >= probable) & clear).then("resident_id"),
+        candidate_id=pl.when(~((pl.col("probability") >= probable) & clear) & (pl.col("probability") >= review)).then(
+            "resident_id"
+        ),
+        probability=pl.when(pl.col("probability") >= review).then("probability"),
+        explanation=pl.when(pl.col("probability") >= review).then("explanation").otherwise(pl.lit("[]")),
+    ).cast(RESULT_SCHEMA)
+
+
+def _predict(residue: pl.DataFrame, registry: pl.DataFrame) -> pl.DataFrame:
+    import duckdb
+    from splink import DuckDBAPI, Linker, SettingsCreator
+
+    con = duckdb.connect()
+    try:
+        con.execute("SET threads = 2")
+        con.execute("SET preserve_insertion_order = false")
+        con.register("registry_in", registry.select(
+            unique_id="resident_id", nik="nik", kk="kk_number", name_norm="name_key", birth_date="birth_date",
+            village="village",
+        ).to_arrow())  # fmt: skip
+        con.register("residue_in", residue.select(
+            unique_id="row", nik="nik", kk="kk_number", name_norm="name_key", birth_date="birth_date",
+            village=pl.col("village").fill_null(""),
+        ).to_arrow())  # fmt: skip
+        con.execute(_PREPARE.format(out="registry", src="registry_in"))
+        con.execute(_PREPARE.format(out="recipients", src="residue_in"))
+        con.unregister("registry_in")
+        con.unregister("residue_in")
+        api = DuckDBAPI(connection=con)
+        tables = [api.register("registry", dataset_display_name="registry"),
+                  api.register("recipients", dataset_display_name="recipients")]  # fmt: skip
+        model = SettingsCreator(
+            link_type="link_only",
+            comparisons=_comparisons(),
+            blocking_rules_to_generate_predictions=_blocking(),
+            # Nearly every listed person is on the register: one true pair among the register's size.
+            probability_two_random_records_match=min(0.5, 0.9 / registry.height),
+            retain_intermediate_calculation_columns=True,
+            retain_matching_columns=True,  # without it Splink 5 leaves out the gamma (level) columns
+            unique_id_column_name="unique_id",
+        )
+        linker = Linker(tables, model)
+        predictions = linker.inference.predict(threshold_match_probability=settings.AID_REVIEW_THRESHOLD / 10)
+        names = list(M_U)
+        weights = ", ".join(
+            f"gamma_{n}, mw_{n}" + (f", coalesce(mw_tf_adj_{n}, 0) AS tf_{n}" if n == "name" else f", 0 AS tf_{n}")
+            for n in names
+        )
+        # Read to the end (fetch_arrow_table): DuckDB 2 fails the next query on a half-read result.
+        table = con.sql(f"""
+            WITH p AS (
+              SELECT CASE WHEN source_dataset_l = 'recipients' THEN unique_id_l ELSE unique_id_r END AS row,
+                     CASE WHEN source_dataset_l = 'recipients' THEN unique_id_r ELSE unique_id_l END AS resident_id,
+                     match_probability AS probability, match_weight, {weights}
+              FROM {predictions.physical_name}
+            ), ranked AS (
+              SELECT *, row_number() OVER w AS rank, match_weight - lead(match_weight) OVER w AS margin
+              FROM p WINDOW w AS (PARTITION BY row ORDER BY match_weight DESC)
+            )
+            SELECT * EXCLUDE (rank) FROM ranked WHERE rank = 1
+        """).to_arrow_table()  # noqa: S608 - our own table and column names
+    finally:
+        con.close()
+    best = pl.from_arrow(table)
+    if not best.height:
+        return pl.DataFrame(schema={"row": pl.Int64, "resident_id": pl.Int64, "probability": pl.Float64,
+                                    "margin": pl.Float64, "explanation": pl.String})  # fmt: skip
+    labels, fields = _labels(), _field_labels()
+    columns = [f"{kind}_{name}" for name in names for kind in ("gamma", "mw", "tf")]
+    explanations = [_explain(row, names, labels, fields) for row in best.select(columns).iter_rows(named=True)]
+    return best.select(
+        pl.col("row").cast(pl.Int64), pl.col("resident_id").cast(pl.Int64), "probability", "margin"
+    ).with_columns(explanation=pl.Series(explanations, dtype=pl.String))
+
+
+def _explain(row: dict, names: list[str], labels: dict[str, list[str]], fields: dict[str, str]) -> str:
+    """Each field in words with its weight: the Bayes factor (×40 means forty times likelier for the same
+    person than for two people); a missing value weighs nothing."""
+    parts = []
+    for name in names:
+        gamma = row[f"gamma_{name}"]
+        if gamma is None or gamma < 0:
+            parts.append({"field": fields[name], "level": _("not given"), "weight": 1.0})
+            continue
+        levels = labels[name]
+        level = levels[len(levels) - 1 - gamma]
+        weight = 2 ** ((row[f"mw_{name}"] or 0) + (row[f"tf_{name}"] or 0))
+        parts.append({"field": fields[name], "level": level, "weight": _round(weight)})
+    return json.dumps(parts, ensure_ascii=False)
+
+
+def _round(weight: float) -> float:
+    if weight <= 0:
+        return 0.0
+    digits = 3 - int(math.floor(math.log10(abs(weight)))) - 1
+    return round(weight, max(digits, -12))

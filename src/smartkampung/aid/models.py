@@ -1,0 +1,295 @@
+"""Social aid (bansos): programs and the rules that keep them apart, the recipient lists they publish, each
+row's link to the register, the reviewers' decisions, and the conflicts found between lists."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Greatest, Least
+from django.utils.translation import gettext_lazy as _
+
+from smartkampung.population.models import Household, Resident
+from smartkampung.regions.models import Village
+
+
+class Level(models.TextChoices):
+    CENTRAL = "central", _("central government")
+    PROVINCE = "province", _("province")
+    REGENCY = "regency", _("regency")
+    VILLAGE = "village", _("village (Dana Desa)")
+
+
+class Unit(models.TextChoices):
+    PERSON = "person", _("person")
+    HOUSEHOLD = "household", _("household")
+
+
+class Program(models.Model):
+    """An aid program (PKH, BPNT, BST, BLT Dana Desa, …) with what it pays and to whom. Its lists are
+    imported per period; `column_mapping` remembers how its files name their columns."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    level = models.CharField(_("level"), max_length=8, choices=Level.choices)
+    funding_source = models.CharField(_("funding source"), max_length=100, blank=True)
+    unit = models.CharField(_("given to"), max_length=9, choices=Unit.choices, default=Unit.HOUSEHOLD)
+    amount = models.DecimalField(_("amount (Rp)"), max_digits=12, decimal_places=0, null=True, blank=True)
+    amount_note = models.CharField(_("paid"), max_length=60, blank=True, help_text=_("e.g. per month"))
+    period_start = models.DateField(_("runs from"), null=True, blank=True)
+    period_end = models.DateField(_("runs until"), null=True, blank=True)
+    # The regency's own program that approved "I received nothing" reports enrol households in.
+    takes_reports = models.BooleanField(_("enrols approved reports"), default=False)
+    column_mapping = models.JSONField(_("column names of its files"), default=dict, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["level", "code"]
+        verbose_name = _("aid program")
+        verbose_name_plural = _("aid programs")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(code__regex=r"^[A-Z0-9-]{2,20}$"), name="aidprogram_code_form"),
+            models.CheckConstraint(
+                condition=models.Q(level__in=["central", "province", "regency", "village"]), name="aidprogram_level"
+            ),
+            models.CheckConstraint(condition=models.Q(unit__in=["person", "household"]), name="aidprogram_unit"),
+            models.UniqueConstraint(
+                fields=["takes_reports"], condition=models.Q(takes_reports=True), name="aidprogram_one_report_program"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+
+class ExclusionRule(models.Model):
+    """Two programs a person (or a whole household) must not receive together. Symmetric: one row for
+    the pair, whichever way round it was entered."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+", verbose_name=_("program"))
+    excludes = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+", verbose_name=_("excludes"))
+    scope = models.CharField(_("who may not get both"), max_length=9, choices=Unit.choices, default=Unit.HOUSEHOLD)
+    note = models.CharField(_("basis"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("exclusion rule")
+        verbose_name_plural = _("exclusion rules")
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(program=models.F("excludes")), name="aidrule_two_programs"),
+            models.UniqueConstraint(Least("program", "excludes"), Greatest("program", "excludes"), name="aidrule_pair"),
+            models.CheckConstraint(condition=models.Q(scope__in=["person", "household"]), name="aidrule_scope"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program_id} ✕ {self.excludes_id}"
+
+
+class RecipientList(models.Model):
+    """One upload of a program's recipient list for a period, read and matched in the background. The
+    newest finished upload of a program and period is its current list; earlier ones stay for the record."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting")
+        READING = "reading", _("reading the file")
+        MATCHING = "matching", _("matching to the register")
+        CHECKING = "checking", _("looking for conflicts")
+        DONE = "done", _("finished")
+        FAILED = "failed", _("failed")
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="lists", verbose_name=_("program"))
+    period = models.CharField(_("period"), max_length=7, help_text=_("year and month, e.g. 2020-05"))
+    file = models.FileField(_("file"), upload_to="aid/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    column_mapping = models.JSONField(_("columns used"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    current = models.BooleanField(_("current list"), default=False)
+    total_rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    counts = models.JSONField(_("rows by match"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("uploaded by")
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("recipient list")
+        verbose_name_plural = _("recipient lists")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(period__regex=r"^[0-9]{4}-[0-9]{2}$"), name="aidlist_period"),
+            models.UniqueConstraint(
+                fields=["program", "period"], condition=models.Q(current=True), name="aidlist_one_current"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["queued", "reading", "matching", "checking", "done", "failed"]),
+                name="aidlist_status",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program_id} {self.period} ({self.original_name})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}
+
+    @property
+    def progress_percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(99, round(100 * self.processed_rows / self.total_rows))
+
+
+class MatchStatus(models.TextChoices):
+    EXACT = "exact", _("exact (NIK)")
+    PROBABLE = "probable", _("probable")
+    REVIEW = "review", _("to review")
+    NONE = "none", _("not in the register")
+    INVALID = "invalid", _("unreadable row")
+
+
+class Recipient(models.Model):
+    """One row of a recipient list as it was given, and who in the register it is."""
+
+    source = models.ForeignKey(
+        RecipientList, on_delete=models.CASCADE, related_name="recipients", verbose_name=_("recipient list")
+    )
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+", db_index=False)
+    row_number = models.PositiveIntegerField(_("row"))
+    nik = models.CharField(_("NIK given"), max_length=40, blank=True)
+    kk_number = models.CharField(_("KK given"), max_length=40, blank=True)
+    name = models.CharField(_("name given"), max_length=150, blank=True)
+    birth_date = models.DateField(_("birth date given"), null=True, blank=True)
+    address = models.CharField(_("address given"), max_length=255, blank=True)
+    village_given = models.CharField(_("village given"), max_length=60, blank=True)
+    # Where the row belongs for who may see it: the matched resident's village, else the one given.
+    village = models.ForeignKey(Village, on_delete=models.PROTECT, null=True, related_name="+", db_index=False)
+    status = models.CharField(_("match"), max_length=8, choices=MatchStatus.choices)
+    resident = models.ForeignKey(
+        Resident, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("resident")
+    )
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # For a row to review: the register's best candidate, and how likely the model thinks it is.
+    candidate = models.ForeignKey(Resident, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    probability = models.FloatField(_("match probability"), null=True, blank=True)
+    explanation = models.JSONField(_("why"), default=list, blank=True)
+    problems = models.JSONField(_("problems in the row"), default=list, blank=True)
+    # The row's identity across re-imports of the program, so a reviewer's decision is remembered.
+    fingerprint = models.CharField(max_length=40)
+    decided = models.BooleanField(_("decided by a reviewer"), default=False)
+    withdrawn = models.BooleanField(_("withdrawn"), default=False)
+    withdrawn_reason = models.CharField(_("why withdrawn"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["source", "row_number"]
+        verbose_name = _("recipient")
+        verbose_name_plural = _("recipients")
+        indexes = [
+            models.Index(fields=["resident", "program"], name="aidrecipient_resident"),
+            models.Index(fields=["household", "program"], name="aidrecipient_household"),
+            models.Index(fields=["village", "status"], name="aidrecipient_village_status"),
+            models.Index(fields=["program", "fingerprint"], name="aidrecipient_fingerprint"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "row_number"], name="aidrecipient_row"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["exact", "probable", "review", "none", "invalid"]),
+                name="aidrecipient_status",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["exact", "probable"], resident__isnull=False)
+                | (~models.Q(status__in=["exact", "probable"]) & models.Q(resident__isnull=True)),
+                name="aidrecipient_linked_when_matched",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id}:{self.row_number}"
+
+
+class MatchDecision(models.Model):
+    """A reviewer's answer for a row of a program's list (this resident, or nobody), kept by the row's
+    fingerprint so that a re-imported list comes back already decided."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    fingerprint = models.CharField(max_length=40)
+    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("match decision")
+        verbose_name_plural = _("match decisions")
+        constraints = [models.UniqueConstraint(fields=["program", "fingerprint"], name="aiddecision_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.program_id}:{self.fingerprint} → {self.resident_id}"
+
+
+class ConflictKind(models.TextChoices):
+    EXCLUSIVE = "exclusive", _("in two programs that exclude each other")
+    HOUSEHOLD = "household", _("household split over programs that exclude each other")
+    DUPLICATE = "duplicate", _("listed twice in one program")
+    DECEASED = "deceased", _("recipient has died")
+    MOVED = "moved", _("recipient has moved away")
+
+
+class Conflict(models.Model):
+    """Something in the current lists that must not be: found by comparing every list with the register,
+    raised as an alarm in its village, resolved by a person with a reason. `key` names the situation
+    (who, which programs), so a re-imported list that still has it does not raise it again."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        RESOLVED = "resolved", _("resolved")
+        GONE = "gone", _("no longer in the lists")
+
+    class Resolution(models.TextChoices):
+        KEEP_FIRST = "keep_first", _("the first program keeps the recipient")
+        KEEP_SECOND = "keep_second", _("the second program keeps the recipient")
+        WITHDRAW = "withdraw", _("withdraw the listing")
+        KEEP_BOTH = "keep_both", _("not a conflict: keep both")
+
+    key = models.CharField(max_length=120, unique=True)
+    kind = models.CharField(_("conflict"), max_length=9, choices=ConflictKind.choices)
+    village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="+", verbose_name=_("village"))
+    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    first = models.ForeignKey(Recipient, on_delete=models.SET_NULL, null=True, related_name="+")
+    second = models.ForeignKey(Recipient, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    first_program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
+    second_program = models.ForeignKey(Program, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.OPEN)
+    detected_at = models.DateTimeField(_("found at"), auto_now_add=True)
+    resolution = models.CharField(_("resolution"), max_length=11, choices=Resolution.choices, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-detected_at", "-id"]
+        verbose_name = _("aid conflict")
+        verbose_name_plural = _("aid conflicts")
+        indexes = [models.Index(fields=["village", "status"], name="aidconflict_village_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["exclusive", "household", "duplicate", "deceased", "moved"]),
+                name="aidconflict_kind",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["open", "resolved", "gone"]), name="aidconflict_status"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="resolved")
+                | (~models.Q(resolution="") & models.Q(resolved_by__isnull=False)),
+                name="aidconflict_resolved_with_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,0 +1,322 @@
+"""Writes of the social-aid module: importing a program's list (read, matched, checked for conflicts), a
+reviewer's match decision, resolving a conflict. Each owns its transaction, audit entry and notifications."""
+
+import json
+import logging
+import tempfile
+from pathlib import Path
+
+import polars as pl
+from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from smartkampung.aid import selectors
+from smartkampung.aid.importer import name_key_expr, read_list
+from smartkampung.aid.matching import match_rows, registry_frame
+from smartkampung.aid.models import Conflict, MatchDecision, MatchStatus, Program, Recipient, RecipientList
+from smartkampung.audit import services as audit
+from smartkampung.core.errors import Refused
+from smartkampung.population.bulk import insert_frame
+from smartkampung.population.importer import ImportFileError, detect_format
+from smartkampung.population.models import Resident
+from smartkampung.regions.selectors import served_village
+
+logger = logging.getLogger(__name__)
+WRITE_BATCH = 20_000
+
+
+class AidForbidden(PermissionDenied):
+    """The user may not do this with social-aid data."""
+
+
+class AidError(Refused):
+    """A social-aid write refused, with its reasons in words."""
+
+
+# ---------------------------------------------------------------- importing a list
+
+
+def start_list_import(
+    *, user, program: Program, period: str, path: Path, original_name: str, mapping: dict[str, str] | None = None,
+    enqueue: bool = True,
+) -> RecipientList:  # fmt: skip
+    """Check the file's shape now (a wrong file gets its error on the spot), keep a copy and queue the work.
+    Raises AidError for a period or a file that cannot be taken."""
+    from smartkampung.aid.tasks import import_recipient_list
+
+    if user is not None and not selectors.may_import(user):
+        raise AidForbidden(_("Only the social affairs agency imports recipient lists."))
+    if not _valid_period(period):
+        raise AidError([("period", _("Give the period as year and month, e.g. 2020-05."))])
+    try:
+        fmt = detect_format(path, original_name)
+        used, total, rows = read_list(path, fmt, mapping=mapping or program.column_mapping)
+        rows.close()
+    except ImportFileError as exc:
+        raise AidError([("file", str(exc))]) from exc
+    with transaction.atomic():
+        job = RecipientList(
+            program=program, period=period, original_name=original_name[:255], column_mapping=used, total_rows=total,
+            created_by=user,
+        )  # fmt: skip
+        with open(path, "rb") as fh:
+            job.file.save(Path(original_name).name or f"list.{fmt}", File(fh), save=False)
+        job.save()
+        if enqueue:
+            import_recipient_list.enqueue(job.pk)
+    return job
+
+
+def _valid_period(period: str) -> bool:
+    return (
+        len(period) == 7
+        and period[4] == "-"
+        and period[:4].isdigit()
+        and period[5:].isdigit()
+        and 1 <= int(period[5:]) <= 12
+    )
+
+
+def start_list_upload(*, user, program: Program, period: str, upload, mapping=None) -> RecipientList:
+    from smartkampung.population.services import copy_upload
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = copy_upload(upload, Path(tmp) / "upload")
+        return start_list_import(
+            user=user, program=program, period=period, path=path, original_name=upload.name or "list", mapping=mapping
+        )
+
+
+def import_list_now(*, user, program: Program, period: str, path: Path, mapping=None, registry=None) -> RecipientList:
+    """Queue-free import for the command line and the benchmark: the same steps, run here."""
+    job = start_list_import(
+        user=user, program=program, period=period, path=path, original_name=path.name, mapping=mapping, enqueue=False
+    )
+    return run_list_import(list_id=job.pk, registry=registry)
+
+
+def _stage(job: RecipientList, status: str, **fields) -> None:
+    RecipientList.objects.filter(pk=job.pk).update(status=status, **fields)
+
+
+def run_list_import(*, list_id: int, registry: pl.DataFrame | None = None) -> RecipientList:
+    """Read, match and store a queued list, make it the program's current list for its period, then compare
+    every current list for conflicts. Safe to run again: the list's rows are written anew."""
+    job = RecipientList.objects.select_related("program").get(pk=list_id)
+    _stage(job, RecipientList.Status.READING, started_at=timezone.now(), processed_rows=0, error="", counts={})
+    try:
+        frame = _read(job)
+        _stage(job, RecipientList.Status.MATCHING, processed_rows=0)
+        registry = registry if registry is not None else registry_frame()
+        decisions = dict(MatchDecision.objects.filter(program=job.program).values_list("fingerprint", "resident_id"))
+        matched = match_rows(frame, registry, decisions=decisions)
+        counts = _store(job, frame, matched, registry)
+        _stage(job, RecipientList.Status.CHECKING, counts=counts)
+        with transaction.atomic():
+            RecipientList.objects.filter(program=job.program, period=job.period, current=True).update(current=False)
+            RecipientList.objects.filter(pk=job.pk).update(current=True)
+            Program.objects.filter(pk=job.program_id).update(column_mapping=_remembered(job))
+            audit.record(
+                action="import", object_type="aid_list", subject=f"{job.program.code} {job.period}",
+                object_ids=[str(job.pk)], detail={"file": job.original_name, **counts}, user=job.created_by,
+            )  # fmt: skip
+        from smartkampung.aid.conflicts import sync_conflicts
+
+        found = sync_conflicts(actor=job.created_by)
+        _stage(job, RecipientList.Status.DONE, finished_at=timezone.now(), counts={**counts, "conflicts": found})
+    except ImportFileError as exc:
+        _stage(job, RecipientList.Status.FAILED, finished_at=timezone.now(), error=str(exc))
+    except Exception as exc:
+        logger.exception("aid list %s failed", job.pk)
+        _stage(
+            job,
+            RecipientList.Status.FAILED,
+            finished_at=timezone.now(),
+            error=_("The list stopped because of an internal error (%(error)s). Upload it again.") % {"error": exc},
+        )
+        raise
+    job.refresh_from_db()
+    return job
+
+
+def _remembered(job: RecipientList) -> dict[str, str]:
+    return {**job.program.column_mapping, **job.column_mapping}
+
+
+_ROW_SCHEMA = {
+    "row": pl.Int64, "nik": pl.String, "kk_number": pl.String, "name": pl.String, "birth_date": pl.Date,
+    "address": pl.String, "village_given": pl.String, "problems": pl.String, "fingerprint": pl.String,
+    "readable": pl.Boolean,
+}  # fmt: skip
+
+
+def _read(job: RecipientList) -> pl.DataFrame:
+    fmt = detect_format(Path(job.file.path), job.original_name)
+    _used, _total, rows = read_list(Path(job.file.path), fmt, mapping=job.column_mapping)
+    records = []
+    for row in rows:
+        records.append((
+            row.number, row.nik, row.kk_number, row.name, row.birth_date, row.address, row.village,
+            json.dumps(row.problems) if row.problems else "[]", row.fingerprint(), row.readable,
+        ))  # fmt: skip
+        if len(records) % 50_000 == 0:
+            _stage(job, RecipientList.Status.READING, processed_rows=len(records))
+    frame = pl.DataFrame(records, schema=_ROW_SCHEMA, orient="row")
+    villages = _village_codes()
+    return frame.with_columns(
+        name_key=name_key_expr(pl.col("name")),
+        village=pl.col("village_given").str.to_uppercase().str.strip_chars().replace_strict(villages, default=None),
+    )
+
+
+def _village_codes() -> dict[str, str]:
+    """What lists write for a village (its code, or its name where the name is unique in the regency) -> code."""
+    from smartkampung.regions.selectors import _villages
+
+    served = [v for code, v in _villages().items() if served_village(code)]
+    by_name: dict[str, list[str]] = {}
+    for v in served:
+        by_name.setdefault(v.name.upper(), []).append(v.code)
+    codes = {v.code: v.code for v in served} | {
+        f"{v.code[:2]}.{v.code[2:4]}.{v.code[4:6]}.{v.code[6:]}": v.code for v in served
+    }
+    return codes | {name: found[0] for name, found in by_name.items() if len(found) == 1}
+
+
+def _store(job: RecipientList, frame: pl.DataFrame, matched: pl.DataFrame, registry: pl.DataFrame) -> dict[str, int]:
+    """Write the list's rows with their matches (anew: a re-run replaces them), in batches with progress."""
+    linked = registry.select(
+        pl.col("resident_id").alias("link"),
+        pl.col("household_id").alias("household_id"),
+        pl.col("village").alias("home"),
+    )
+    rows = (
+        frame.join(matched, on="row", how="left")
+        .join(linked, left_on="resident_id", right_on="link", how="left")
+        .select(
+            source_id=pl.lit(job.pk, pl.Int64),
+            program_id=pl.lit(job.program_id, pl.Int64),
+            row_number="row",
+            nik="nik",
+            kk_number="kk_number",
+            name="name",
+            birth_date="birth_date",
+            address="address",
+            village_given="village_given",
+            village_id=pl.coalesce("home", "village"),
+            status=pl.col("status").fill_null(MatchStatus.NONE.value),
+            resident_id="resident_id",
+            household_id="household_id",
+            candidate_id="candidate_id",
+            probability="probability",
+            explanation=pl.col("explanation").fill_null("[]"),
+            problems="problems",
+            fingerprint="fingerprint",
+            decided=pl.col("explanation").fill_null("").str.contains('"decision"', literal=True),
+            withdrawn=pl.lit(False),
+            withdrawn_reason=pl.lit(""),
+        )
+    )
+    Recipient.objects.filter(source=job).delete()
+    table = Recipient._meta.db_table
+    for start in range(0, rows.height, WRITE_BATCH):
+        with transaction.atomic():
+            insert_frame(table, rows.slice(start, WRITE_BATCH))
+            _stage(job, RecipientList.Status.MATCHING, processed_rows=min(rows.height, start + WRITE_BATCH))
+    counts = dict.fromkeys(MatchStatus.values, 0)
+    for status, n in rows.group_by("status").len().iter_rows():
+        counts[status] = n
+    return counts
+
+
+# ---------------------------------------------------------------- decisions and conflicts
+
+
+def withdraw_rows(*, ids: list[int], reason: str) -> int:
+    return Recipient.objects.filter(pk__in=ids, withdrawn=False).update(withdrawn=True, withdrawn_reason=reason[:300])
+
+
+def notify_conflicts(*, by_village: dict[str, int], actor=None) -> None:
+    """The alarm: one notification per village that has new conflicts (inside the caller's transaction)."""
+    from smartkampung.notifications.models import Notification
+    from smartkampung.notifications.services import notify
+
+    for village, count in sorted(by_village.items()):
+        notify(
+            kind=Notification.Kind.AID_CONFLICT,
+            village_code=village,
+            subject_type="aid_conflicts",
+            subject_id=count,
+            summary={"conflicts": count, "url": f"/aid/conflicts/?village={village}"},
+            actor=actor,
+        )
+
+
+def decide_match(*, user, recipient: Recipient, resident: Resident | None) -> Recipient:
+    """A reviewer's answer for a row: this resident (the model's candidate or another), or nobody. Remembered
+    for the program's later lists by the row's fingerprint; audited; the lists are compared again."""
+    from smartkampung.aid.conflicts import sync_conflicts
+
+    if not selectors.may_decide(user, recipient):
+        raise AidForbidden(_("You may not decide matches of this village."))
+    if resident is not None and not selectors.residents_for_review(user).filter(pk=resident.pk).exists():
+        raise AidError([("resident", _("That resident is not in a village you work for."))], status=404)
+    old = {"status": recipient.status, "resident": recipient.resident_id}
+    with transaction.atomic():
+        MatchDecision.objects.update_or_create(
+            program_id=recipient.program_id, fingerprint=recipient.fingerprint,
+            defaults={"resident": resident, "decided_by": user},
+        )  # fmt: skip
+        recipient.status = MatchStatus.PROBABLE if resident else MatchStatus.NONE
+        recipient.resident = resident
+        recipient.household_id = resident.household_id if resident else None
+        recipient.village_id = resident.village_id if resident else recipient.village_id
+        recipient.decided = True
+        recipient.probability = 1.0 if resident else None
+        recipient.save(update_fields=["status", "resident", "household", "village", "decided", "probability"])
+        audit.record(
+            action="update", object_type="aid_recipient", subject=recipient.name, object_ids=[str(recipient.pk)],
+            changes={"status": [old["status"], recipient.status], "resident": [old["resident"], recipient.resident_id]},
+            user=user,
+        )  # fmt: skip
+    sync_conflicts(actor=user)
+    return recipient
+
+
+def resolve_conflict(*, user, conflict: Conflict, resolution: str, reason: str) -> Conflict:
+    """Settle a conflict: which program keeps the recipient (or withdraw the listing, or not a conflict), with
+    the reason. The listing given up is withdrawn; a re-imported list gets the same decision again."""
+    if not selectors.may_resolve(user, conflict):
+        raise AidForbidden(_("You may not resolve conflicts of this village."))
+    reason = (reason or "").strip()
+    errors = []
+    if conflict.status != Conflict.Status.OPEN:
+        errors.append(("resolution", _("This conflict is no longer open.")))
+    allowed = selectors.resolutions_for(conflict)
+    if resolution not in allowed:
+        errors.append(("resolution", _("Choose what happens to the listing.")))
+    if len(reason) < 5:
+        errors.append(("reason", _("Give the reason (at least a few words).")))
+    if errors:
+        raise AidError(errors, status=409 if conflict.status != Conflict.Status.OPEN else 422)
+    from smartkampung.aid.conflicts import withdrawn_by
+
+    with transaction.atomic():
+        conflict = Conflict.objects.select_for_update().get(pk=conflict.pk)
+        if conflict.status != Conflict.Status.OPEN:
+            raise AidError([("resolution", _("This conflict is no longer open."))], status=409)
+        conflict.status = Conflict.Status.RESOLVED
+        conflict.resolution, conflict.reason = resolution, reason
+        conflict.resolved_by, conflict.resolved_at = user, timezone.now()
+        conflict.save(update_fields=["status", "resolution", "reason", "resolved_by", "resolved_at"])
+        withdrawn = withdrawn_by(conflict, first=conflict.first_id, second=conflict.second_id)
+        withdraw_rows(ids=withdrawn, reason=reason)
+        audit.record(
+            action="update", object_type="aid_conflict", subject=conflict.key, object_ids=[str(conflict.pk)],
+            changes={"status": ["open", "resolved"], "resolution": ["", resolution]},
+            detail={"reason": reason, "withdrawn": withdrawn}, user=user,
+        )  # fmt: skip
+    return conflict

@@ -1,0 +1,3 @@
+"""The social-aid fixtures (shared with other apps' tests through fixtures.py)."""
+
+from smartkampung.aid.tests.fixtures import *  # noqa: F403

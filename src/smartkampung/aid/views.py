@@ -1,0 +1,213 @@
+"""Pages of social aid: lists and their upload (the agency), the review queue and the conflicts (villages,
+kecamatan and agency, each their own), and the checked list as a file."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from smartkampung.accounts.selectors import aid_read_scope
+from smartkampung.aid import exports, selectors, services
+from smartkampung.aid.forms import DecisionForm, ListUploadForm, ResolveForm
+from smartkampung.aid.models import Conflict, MatchStatus, Program, RecipientList
+from smartkampung.audit import services as audit
+from smartkampung.core.http import is_htmx
+from smartkampung.population.forms import village_choices
+
+
+def _require_aid(request: HttpRequest) -> None:
+    if not selectors.sees_aid(request.user):
+        raise PermissionDenied(_("Social aid is for the social affairs agency, the kecamatan and the villages."))
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    _require_aid(request)
+    lists = list(selectors.lists_visible_to(request.user)[:30])
+    conflicts = selectors.conflicts_visible_to(request.user).filter(status=Conflict.Status.OPEN)
+    return render(
+        request,
+        "aid/home.html",
+        {
+            "lists": lists,
+            "programs": Program.objects.filter(active=True),
+            "open_conflicts": conflicts.count(),
+            "to_review": selectors.review_queue(request.user).count(),
+            "may_import": selectors.may_import(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest) -> HttpResponse:
+    if not selectors.may_import(request.user):
+        raise PermissionDenied(_("Only the social affairs agency imports recipient lists."))
+    form = ListUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.start_list_upload(
+                user=request.user, program=form.cleaned_data["program"], period=form.cleaned_data["period"],
+                upload=form.cleaned_data["file"], mapping=form.mapping(),
+            )  # fmt: skip
+        except services.AidError as exc:
+            for field, message in exc.errors:
+                form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("The list is uploaded; it is read and matched in the background."))
+            return redirect("aid:list_detail", pk=job.pk)
+    return render(request, "aid/upload.html", {"form": form}, status=422 if form.errors else 200)
+
+
+def _list_or_404(request: HttpRequest, pk: int) -> RecipientList:
+    job = selectors.lists_visible_to(request.user).filter(pk=pk).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+@login_required
+@require_GET
+def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_aid(request)
+    job = _list_or_404(request, pk)
+    template = "aid/_list_progress.html" if is_htmx(request) else "aid/list_detail.html"
+    response = render(request, template, {"job": job, "statuses": MatchStatus.choices})
+    if job.is_finished and is_htmx(request):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_GET
+def list_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    _require_aid(request)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    job = _list_or_404(request, pk)
+    rows = selectors.recipients_visible_to(request.user).filter(source=job)
+    audit.record(action="export", object_type="aid_list", subject=f"{job.program.code} {job.period}",
+                 object_ids=[str(job.pk)], detail={"format": fmt})  # fmt: skip
+    name = f"{job.program.code}-{job.period}-checked"
+    if fmt == "xlsx":
+        response = HttpResponse(
+            exports.xlsx_bytes(rows), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    response = StreamingHttpResponse(exports.csv_lines(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+@login_required
+@require_GET
+def review(request: HttpRequest) -> HttpResponse:
+    _require_aid(request)
+    village = request.GET.get("village", "")
+    queue = selectors.review_queue(request.user)
+    if village:
+        queue = queue.filter(village_id=village)
+    page = Paginator(queue, 20).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    for row in rows:
+        row.may_decide = selectors.may_decide(request.user, row)
+    if rows:
+        audit.record(action="view", object_type="aid_review", object_ids=[str(r.pk) for r in rows])
+    return render(
+        request,
+        "aid/review.html",
+        {"page": page, "rows": rows, "village": village, "villages": village_choices(aid_read_scope(request.user))},
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_aid(request)
+    recipient = selectors.recipients_visible_to(request.user).filter(pk=pk).select_related("candidate").first()
+    if recipient is None:
+        raise Http404
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(" ".join(e) for e in form.errors.values()))
+        return redirect(f"{_review_url()}#row-{pk}")
+    choice = form.cleaned_data["choice"]
+    if choice == "candidate":
+        resident = recipient.candidate
+    elif choice == "other":
+        resident = selectors.residents_for_review(request.user).filter(nik=form.cleaned_data["nik"]).first()
+        if resident is None:
+            messages.error(request, _("No resident with that NIK in a village you work for."))
+            return redirect(f"{_review_url()}#row-{pk}")
+    else:
+        resident = None
+    try:
+        services.decide_match(user=request.user, recipient=recipient, resident=resident)
+    except services.AidForbidden as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except services.AidError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Decided: %(name)s.") % {"name": recipient.name})
+    return redirect(_review_url())
+
+
+def _review_url() -> str:
+    return reverse("aid:review")
+
+
+@login_required
+@require_GET
+def conflict_list(request: HttpRequest) -> HttpResponse:
+    _require_aid(request)
+    status = request.GET.get("status", "open")
+    village = request.GET.get("village", "")
+    qs = selectors.conflicts_visible_to(request.user)
+    if status in Conflict.Status.values:
+        qs = qs.filter(status=status)
+    if village:
+        qs = qs.filter(village_id=village)
+    page = Paginator(qs.order_by("-detected_at", "-id"), 20).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    for row in rows:
+        row.may_resolve = selectors.may_resolve(request.user, row)
+        row.choices = [(v, Conflict.Resolution(v).label) for v in selectors.resolutions_for(row)]
+    if rows:
+        audit.record(action="view", object_type="aid_conflict", object_ids=[str(c.pk) for c in rows])
+    return render(
+        request,
+        "aid/conflicts.html",
+        {"page": page, "rows": rows, "status": status, "village": village, "statuses": Conflict.Status.choices,
+         "villages": village_choices(aid_read_scope(request.user))},
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_aid(request)
+    conflict = selectors.conflicts_visible_to(request.user).filter(pk=pk).first()
+    if conflict is None:
+        raise Http404
+    form = ResolveForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.AidError([("reason", _("Choose what happens to the listing and give the reason."))])
+        services.resolve_conflict(
+            user=request.user, conflict=conflict, resolution=form.cleaned_data["resolution"],
+            reason=form.cleaned_data["reason"],
+        )  # fmt: skip
+    except services.AidForbidden as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except services.AidError as exc:
+        messages.error(request, str(exc))
+        return redirect(f"{reverse('aid:conflicts')}?status=open#conflict-{pk}")
+    messages.success(request, _("The conflict is resolved."))
+    return redirect("aid:conflicts")
