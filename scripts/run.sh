@@ -10,4 +10,5 @@ $sk demo --residents "${DEMO_RESIDENTS:-3000}" --seed "${DEMO_SEED:-1}" --if-emp
 $sk demo_logins
 $sk demo_arrivals --count "${DEMO_ARRIVALS:-60}"
 $sk demo_houses
+$sk demo_aid
 exec $sk run --host "${HOST:-127.0.0.1}" --port "${PORT:-8000}"

@@ -270,7 +270,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "axes": {"level": "WARNING"},
+        # Splink reports every blocking and prediction step at INFO.
+        "splink": {"level": "WARNING"},
+    },
 }
 
 # The Puskesmas daily report to the ministry (README: "Daily reports and DHIS2"): the dataValueSets endpoint

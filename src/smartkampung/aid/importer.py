@@ -73,7 +73,8 @@ class Row:
 
     @property
     def readable(self) -> bool:
-        return bool(self.name) and bool(self.nik or self.kk_number or self.birth_date)
+        # A name alone is not enough to find anyone; with a village the model may still place it.
+        return bool(self.name) and bool(self.nik or self.kk_number or self.birth_date or self.village)
 
     def fingerprint(self) -> str:
         """The row's identity for remembered decisions: what it says, not where it stands in the file."""

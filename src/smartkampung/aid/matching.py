@@ -11,11 +11,11 @@ Everything is columnar (polars; DuckDB for string similarity): a list of 600,000
 """
 
 import io
+import json
 
 import polars as pl
 from django.conf import settings
 from django.db import connection
-from django.utils.translation import gettext as _
 
 from smartkampung.aid.importer import name_key_expr
 from smartkampung.aid.models import MatchStatus
@@ -82,7 +82,7 @@ RESULT_SCHEMA = {
     "resident_id": pl.Int64,
     "candidate_id": pl.Int64,
     "probability": pl.Float64,
-    "explanation": pl.String,  # JSON: [{"field", "level", "weight"}], in the reviewer's words
+    "explanation": pl.String,  # JSON: [{"field", "level", "weight"}] as codes (aid.explain puts them in words)
 }
 
 
@@ -105,14 +105,8 @@ def status_only(rows: pl.Series, status: str) -> pl.DataFrame:
 def _explain_exact(given: str, registered: str, similarity: float) -> str:
     if given is None:  # polars may call with an empty row
         return "[]"
-    import json
-
-    level = _("name %(given)s on the list, %(registered)s on the register (%(pct)d%% alike)") % {
-        "given": given,
-        "registered": registered,
-        "pct": round(100 * (similarity or 0)),
-    }
-    return json.dumps([{"field": "nik", "level": _("NIK found on the register")}, {"field": "name", "level": level}])
+    differs = {"field": "name", "level": "differs", "given": given, "registered": registered}
+    return json.dumps([{"field": "nik", "level": "found"}, differs | {"pct": round(100 * (similarity or 0))}])
 
 
 def match_rows(rows: pl.DataFrame, registry: pl.DataFrame, *, decisions: dict[str, int | None]) -> pl.DataFrame:
@@ -133,8 +127,7 @@ def match_rows(rows: pl.DataFrame, registry: pl.DataFrame, *, decisions: dict[st
                     "resident_id": ids,
                     "candidate_id": [None] * decided.height,
                     "probability": [1.0 if i else None for i in ids],
-                    "explanation": [json.dumps([{"field": "decision", "level": _("decided by a reviewer")}])]
-                    * decided.height,
+                    "explanation": [json.dumps([{"field": "decision", "level": "decided"}])] * decided.height,
                 },
                 schema=RESULT_SCHEMA,
             )
@@ -151,9 +144,7 @@ def match_rows(rows: pl.DataFrame, registry: pl.DataFrame, *, decisions: dict[st
     if by_nik.height:
         import json
 
-        same_name = json.dumps(
-            [{"field": "nik", "level": _("NIK found on the register")}, {"field": "name", "level": _("the same name")}]
-        )
+        same_name = json.dumps([{"field": "nik", "level": "found"}, {"field": "name", "level": "same"}])
         scored = by_nik.with_columns(name_similarity(by_nik["name_key"], by_nik["registry_name"]))
         agree = pl.col("similarity") >= settings.AID_NAME_AGREEMENT
         results.append(

@@ -106,6 +106,7 @@ def run_list_import(*, list_id: int, registry: pl.DataFrame | None = None) -> Re
     """Read, match and store a queued list, make it the program's current list for its period, then compare
     every current list for conflicts. Safe to run again: the list's rows are written anew."""
     job = RecipientList.objects.select_related("program").get(pk=list_id)
+    read_here = registry is None
     _stage(job, RecipientList.Status.READING, started_at=timezone.now(), processed_rows=0, error="", counts={})
     try:
         frame = _read(job)
@@ -125,7 +126,7 @@ def run_list_import(*, list_id: int, registry: pl.DataFrame | None = None) -> Re
             )  # fmt: skip
         from smartkampung.aid.conflicts import sync_conflicts
 
-        found = sync_conflicts(actor=job.created_by)
+        found = sync_conflicts(program=job.program_id, actor=job.created_by)
         _stage(job, RecipientList.Status.DONE, finished_at=timezone.now(), counts={**counts, "conflicts": found})
     except ImportFileError as exc:
         _stage(job, RecipientList.Status.FAILED, finished_at=timezone.now(), error=str(exc))
@@ -138,6 +139,11 @@ def run_list_import(*, list_id: int, registry: pl.DataFrame | None = None) -> Re
             error=_("The list stopped because of an internal error (%(error)s). Upload it again.") % {"error": exc},
         )
         raise
+    finally:
+        if read_here:
+            from smartkampung.aid import linkage
+
+            linkage.release()
     job.refresh_from_db()
     return job
 
@@ -282,7 +288,7 @@ def decide_match(*, user, recipient: Recipient, resident: Resident | None) -> Re
             changes={"status": [old["status"], recipient.status], "resident": [old["resident"], recipient.resident_id]},
             user=user,
         )  # fmt: skip
-    sync_conflicts(actor=user)
+    sync_conflicts(program=recipient.program_id, actor=user)
     return recipient
 
 

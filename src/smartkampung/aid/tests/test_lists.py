@@ -5,7 +5,9 @@ import csv
 import io
 
 import pytest
+from django.utils import translation
 
+from smartkampung.aid.explain import words
 from smartkampung.aid.models import MatchDecision, Program, Recipient, RecipientList
 from smartkampung.aid.tests.fixtures import family, listed, operator_of, upload_list
 from smartkampung.population.models import Resident
@@ -42,9 +44,12 @@ def test_a_dirty_list_is_matched_row_by_row_with_reasons(client, register, progr
     }  # fmt: skip
     assert got[2].resident == people[0] and got[3].resident == people[1] and got[4].resident == people[2]
     assert got[5].resident is None and got[5].candidate == people[3]
-    levels = {part["field"]: part["level"] for part in got[4].explanation}
+    with translation.override("en"):
+        levels = {field: level for field, level, _weight in words(got[4].explanation)}
     assert levels["NIK"] == "NIK one digit different" and got[4].probability >= 0.99
-    assert "has 5 digits, not 16" in " ".join(got[7].problems)
+    with translation.override("id"):
+        assert ("NIK", "NIK beda satu digit") in {(f, level) for f, level, _w in words(got[4].explanation)}
+    assert len(got[7].problems) == 2 and "5" in got[7].problems[0] and "16" in got[7].problems[0]  # NIK, name
     assert job.counts["exact"] == 1 and job.counts["probable"] == 2 and job.counts["review"] == 1
 
     exported = client.get(f"/aid/lists/{job.pk}/checked.csv")

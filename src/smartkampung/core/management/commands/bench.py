@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-BENCHMARKS = ("population", "checkpoint", "isolation")
+BENCHMARKS = ("population", "checkpoint", "isolation", "aid")
 
 
 class Command(BaseCommand):
@@ -53,6 +53,13 @@ class Command(BaseCommand):
                 seed=seed,
             )
             self.stdout.write(json.dumps(result))
+            return
+        if name == "aid":
+            from smartkampung.bench import aid
+
+            if residents < 1:
+                raise CommandError("--residents must be positive.")
+            self.stdout.write(json.dumps(aid.run(residents=residents, seed=seed)))
             return
         if min(residents, import_rows, samples) < 1:
             raise CommandError("--residents, --import-rows and --samples must be positive.")

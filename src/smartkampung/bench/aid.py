@@ -1,0 +1,120 @@
+"""`smartkampung bench aid`: recipient lists at a regency's scale, imported, matched and checked.
+
+Fills a scratch database to `--residents` (the population benchmark's import), writes the 2020 programs'
+lists from the register as published lists go wrong (aid.synthetic: ≥ 600,000 rows at 1.74 M residents, with
+the truth kept aside), then imports every list through the import service (read, exact NIK pass, Splink on
+the residue, rows stored, conflicts compared and raised) and measures:
+- import_and_match_s: all lists, end to end, the register read once;
+- exact_matched, probable_matched, review: rows by outcome;
+- precision and recall of the row-to-resident links against the generator's truth;
+- conflicts_found and conflicts_expected: the conflicts in the lists by the system's links, and those the
+  truth holds (every expected one must be found: conflicts_missed = 0);
+- peak_rss_mb: the process's peak memory.
+Earlier aid data in the database is removed first. Run it against a scratch PostgreSQL database.
+"""
+
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+import polars as pl
+
+from smartkampung.aid.conflicts import find_conflicts, rules_now
+from smartkampung.aid.demo import seed_programs
+from smartkampung.aid.matching import registry_frame
+from smartkampung.aid.models import Conflict, MatchDecision, Program, Recipient, RecipientList
+from smartkampung.aid.services import import_list_now
+from smartkampung.aid.synthetic import make_lists, write_csv
+from smartkampung.bench.population import _bench_user, _fill, _log
+from smartkampung.notifications.models import Notification
+
+PERIOD = "2020-05"
+
+
+def _clear() -> None:
+    Conflict.objects.all().delete()
+    Recipient.objects.all().delete()
+    RecipientList.objects.all().delete()
+    MatchDecision.objects.all().delete()
+    Notification.objects.filter(kind=Notification.Kind.AID_CONFLICT).delete()
+
+
+def _expected_conflicts(lists: dict[str, pl.DataFrame], registry: pl.DataFrame, programs: dict[str, int]) -> set[str]:
+    """The conflicts the truth holds: the rows' true residents run through the same rules."""
+    people = registry.select(
+        pl.col("resident_id").alias("resident"), pl.col("household_id").alias("household"), "village", "status"
+    )
+    frames = []
+    for code, frame in lists.items():
+        frames.append(
+            frame.select(pl.col("_truth").alias("resident")).with_columns(program=pl.lit(programs[code], pl.Int64))
+        )
+    listed = pl.concat(frames).join(people, on="resident").with_row_index("id", offset=1)
+    listed = listed.with_columns(pl.col("id").cast(pl.Int64))
+    return set(
+        find_conflicts(listed.select("id", "program", "resident", "household", "village", "status"), rules_now())
+    )
+
+
+def run(*, residents: int, seed: int) -> dict:
+    result: dict = {"benchmark": "aid"}
+    user = _bench_user()
+    _fill(user, residents, seed, result)
+    seed_programs()
+    _clear()
+    programs = dict(Program.objects.values_list("code", "pk"))
+    _log("writing the lists ...")
+    registry = registry_frame()
+    lists = make_lists(registry, seed=seed)
+    result["residents"] = registry.height
+    result["recipient_rows"] = sum(frame.height for frame in lists.values())
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = {}
+        for code, frame in lists.items():
+            paths[code] = Path(tmp) / f"{code}-{PERIOD}.csv"
+            write_csv(frame, paths[code])
+        del registry
+        _log(f"importing {result['recipient_rows']:,} rows in {len(paths)} lists ...")
+        started = time.perf_counter()
+        registry = registry_frame()
+        result["register_read_s"] = round(time.perf_counter() - started, 1)
+        for code, path in paths.items():
+            begun = time.perf_counter()
+            job = import_list_now(
+                user=user, program=Program.objects.get(code=code), period=PERIOD, path=path, registry=registry
+            )
+            _log(f"  {code}: {job.total_rows:,} rows in {time.perf_counter() - begun:.1f} s {job.counts}")
+        result["import_and_match_s"] = round(time.perf_counter() - started, 1)
+    counts = {}
+    for status in ("exact", "probable", "review", "none", "invalid"):
+        counts[status] = Recipient.objects.filter(status=status).count()
+    result.update(
+        exact_matched=counts["exact"], probable_matched=counts["probable"], review=counts["review"],
+        not_matched=counts["none"], invalid=counts["invalid"],
+    )  # fmt: skip
+    linked = correct = 0
+    for code, frame in lists.items():
+        truth = frame.select(pl.int_range(2, frame.height + 2).alias("row_number"), "_truth")
+        got = pl.DataFrame(
+            list(
+                Recipient.objects.filter(program__code=code, source__current=True).values_list(
+                    "row_number", "resident_id"
+                )
+            ),
+            schema={"row_number": pl.Int64, "resident_id": pl.Int64},
+            orient="row",
+        )
+        joined = got.join(truth, on="row_number")
+        linked += joined.filter(pl.col("resident_id").is_not_null()).height
+        correct += joined.filter(pl.col("resident_id") == pl.col("_truth")).height
+    result["precision"] = round(correct / linked, 4) if linked else None
+    result["recall"] = round(correct / result["recipient_rows"], 4)
+    expected = _expected_conflicts(lists, registry, programs)
+    found = set(Conflict.objects.filter(status=Conflict.Status.OPEN).values_list("key", flat=True))
+    result.update(
+        conflicts_found=len(found), conflicts_expected=len(expected), conflicts_missed=len(expected - found),
+        conflicts_extra=len(found - expected),
+    )  # fmt: skip
+    result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    return result
