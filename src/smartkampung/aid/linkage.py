@@ -20,7 +20,10 @@ from smartkampung.aid.models import MatchStatus
 # m: share of true matches in each level; u: share of pairs of different people (a regency's register).
 M_U = {
     "name": ([0.70, 0.05, 0.15, 0.03, 0.05, 0.02], [0.001, 0.0001, 0.005, 0.002, 0.05, 0.9419]),
-    "nik": ([0.01, 0.55, 0.10, 0.20, 0.10, 0.04], [1e-9, 1e-7, 1e-8, 1e-7, 0.04, 0.959999798]),
+    # The NIK holds the kecamatan, birth date and sex, and serials are small (0001, 0002 …): a NIK one digit
+    # away is often a real neighbour's, born a day or a month apart. So "one digit different" is weighed at the
+    # tens of thousands, not millions, and the birth date and name must carry the rest.
+    "nik": ([0.01, 0.55, 0.10, 0.20, 0.10, 0.04], [1e-7, 2e-5, 5e-6, 2e-6, 0.04, 0.959973]),
     "birth_date": ([0.90, 0.05, 0.03, 0.02], [4e-5, 5e-4, 0.03, 0.96946]),
     "kk": ([0.85, 0.15], [2.5e-6, 0.9999975]),
     "village": ([0.85, 0.08, 0.07], [0.0046, 0.04, 0.9554]),
@@ -105,8 +108,11 @@ def link(residue: pl.DataFrame, registry: pl.DataFrame) -> pl.DataFrame:
     best = _predict(residue, registry)
     probable, review = settings.AID_PROBABLE_THRESHOLD, settings.AID_REVIEW_THRESHOLD
     # Two candidates nearly as likely (twins, a wrong digit that fits two people) are for a person to choose.
-    clear = pl.col("margin").is_null() | (pl.col("margin") >= 3)
-    scored = residue.select("row").join(best, on="row", how="left")
+    # Taken without a person only when clearly ahead of the runner-up (8 times likelier) and when the row has
+    # more than a name and a village to go by (a NIK, a KK or a birth date).
+    clear = (pl.col("margin").is_null() | (pl.col("margin") >= 3)) & pl.col("identified")
+    identified = (pl.col("nik") != "") | (pl.col("kk_number") != "") | pl.col("birth_date").is_not_null()
+    scored = residue.select("row", identified=identified).join(best, on="row", how="left")
     return scored.select(
         "row",
         status=pl.when((pl.col("probability") >= probable) & clear)

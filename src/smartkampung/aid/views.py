@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -123,7 +124,8 @@ def review(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "aid/review.html",
-        {"page": page, "rows": rows, "village": village, "villages": village_choices(aid_read_scope(request.user))},
+        {"page": page, "rows": rows, "village": village, "villages": village_choices(aid_read_scope(request.user)),
+         "query": urlencode({"village": village}) + "&"},
     )  # fmt: skip
 
 
@@ -185,6 +187,7 @@ def conflict_list(request: HttpRequest) -> HttpResponse:
         request,
         "aid/conflicts.html",
         {"page": page, "rows": rows, "status": status, "village": village, "statuses": Conflict.Status.choices,
+         "query": urlencode({"status": status, "village": village}) + "&",
          "villages": village_choices(aid_read_scope(request.user))},
     )  # fmt: skip
 

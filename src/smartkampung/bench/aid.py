@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import polars as pl
+from django.db import connection
 
 from smartkampung.aid.conflicts import find_conflicts, rules_now
 from smartkampung.aid.demo import seed_programs
@@ -33,10 +34,14 @@ PERIOD = "2020-05"
 
 
 def _clear() -> None:
-    Conflict.objects.all().delete()
-    Recipient.objects.all().delete()
-    RecipientList.objects.all().delete()
-    MatchDecision.objects.all().delete()
+    """Earlier runs' aid data out (TRUNCATE: deleting 700,000 rows through the ORM takes minutes)."""
+    tables = [m._meta.db_table for m in (Conflict, Recipient, MatchDecision, RecipientList)]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {', '.join(tables)}")
+    else:
+        for model in (Conflict, Recipient, MatchDecision, RecipientList):
+            model.objects.all()._raw_delete(model.objects.db)
     Notification.objects.filter(kind=Notification.Kind.AID_CONFLICT).delete()
 
 

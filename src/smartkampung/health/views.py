@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -83,6 +84,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "show": show,
             "village": village,
+            "query": urlencode({"show": show, "village": village}) + "&",
             "villages": village_choices(selectors.case_scope(request.user)),
             "may_open": selectors.may_open_any_case(request.user),
             "today": today_,

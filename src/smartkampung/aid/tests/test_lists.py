@@ -9,7 +9,7 @@ from django.utils import translation
 
 from smartkampung.aid.explain import words
 from smartkampung.aid.models import MatchDecision, Program, Recipient, RecipientList
-from smartkampung.aid.tests.fixtures import family, listed, operator_of, upload_list
+from smartkampung.aid.tests.fixtures import family, list_file, listed, operator_of, run_queue, upload_list
 from smartkampung.population.models import Resident
 
 
@@ -121,3 +121,21 @@ def test_operator_cannot_decide_a_row_of_another_village(client, register, progr
     assert client.post(f"/aid/review/{row.pk}/", {"choice": "none"}).status_code == 404
     row.refresh_from_db()
     assert not row.decided
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_upload_runs_in_the_background_queue(client, register, programs, agency):
+    # transaction=True: the worker commits and closes its connections as it does in production.
+    person = Resident.objects.order_by("id").first()
+    client.force_login(agency)
+    page = client.post(
+        "/aid/lists/new/", {"program": programs["PKH"].pk, "period": "2020-05", "file": list_file([listed(person)])}
+    )
+    job = RecipientList.objects.get()
+    assert page["Location"] == f"/aid/lists/{job.pk}/" and job.status == "queued"
+    progress = client.get(f"/aid/lists/{job.pk}/", HTTP_HX_REQUEST="true")
+    assert progress.status_code == 200 and "HX-Refresh" not in progress
+    run_queue()
+    job.refresh_from_db()
+    assert job.status == "done" and job.counts["exact"] == 1 and job.progress_percent == 100
+    assert client.get(f"/aid/lists/{job.pk}/", HTTP_HX_REQUEST="true")["HX-Refresh"] == "true"
