@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from smartkampung.accounts.api_auth import STAFF_AUTH
+from smartkampung.aid.public_api import router as aid_public_router
 from smartkampung.checkpoints.api import public_router as checkpoints_public_router
 from smartkampung.checkpoints.api import router as checkpoints_router
 from smartkampung.health.api import router as health_router
@@ -30,6 +31,7 @@ api.add_router("/nik", nik_router)
 api.add_router("/public", public_router)
 api.add_router("/public", checkpoints_public_router)
 api.add_router("/public", isolation_public_router)
+api.add_router("/public", aid_public_router)
 api.add_router("/", population_router, auth=STAFF_AUTH)
 api.add_router("/", checkpoints_router, auth=STAFF_AUTH)
 api.add_router("/notifications", notifications_router, auth=STAFF_AUTH)

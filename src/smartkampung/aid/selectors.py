@@ -63,3 +63,34 @@ def resolutions_for(conflict: Conflict) -> list[str]:
     if conflict.kind in (ConflictKind.EXCLUSIVE, ConflictKind.HOUSEHOLD):
         return [R.KEEP_FIRST, R.KEEP_SECOND, R.KEEP_BOTH]
     return [R.WITHDRAW, R.KEEP_BOTH]
+
+
+# ---------------------------------------------------------------- citizens (public, masked)
+
+
+def aid_listings_for(*, nik: str, kk_number: str):
+    """A citizen's own check: (the resident, or None when NIK and KK number do not belong together; one answer
+    for both), and the current listings of them or their household, as (program, period, listed member, is_self)."""
+    resident = (
+        Resident.objects.select_related("village", "village__district")
+        .filter(nik=nik, household__kk_number=kk_number)
+        .first()
+    )
+    if resident is None:
+        return None, []
+    rows = (
+        Recipient.objects.filter(source__current=True, withdrawn=False, household_id=resident.household_id)
+        .select_related("program", "source", "resident")
+        .order_by("program__level", "program__code", "source__period")
+    )
+    listed = [(r.program, r.source.period, r.resident, r.resident_id == resident.pk) for r in rows]
+    return resident, listed
+
+
+def public_village_recipients(village_code: str):
+    """Who a village's current lists name, for the public list: program and a masked name only."""
+    return (
+        Recipient.objects.filter(village_id=village_code, source__current=True, withdrawn=False, resident__isnull=False)
+        .select_related("program", "resident")
+        .order_by("program__level", "program__code", "resident__name_search", "pk")
+    )

@@ -214,3 +214,39 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(f"{reverse('aid:conflicts')}?status=open#conflict-{pk}")
     messages.success(request, _("The conflict is resolved."))
     return redirect("aid:conflicts")
+
+
+# ---------------------------------------------------------------- citizens
+
+
+@require_http_methods(["GET", "POST"])
+def citizen_check(request: HttpRequest) -> HttpResponse:
+    """A citizen checks which programs list them or their household (NIK + KK number, masked answer)."""
+    from smartkampung.aid.public_api import CheckRefused, check
+
+    values, result, error, status = {}, None, "", 200
+    if request.method == "POST":
+        values = {"nik": request.POST.get("nik", "")[:40], "kk_number": request.POST.get("kk_number", "")[:40]}
+        response = HttpResponse()
+        try:
+            result = check(request, response, **values)
+        except CheckRefused as refused:
+            error, status = refused.detail, refused.status
+    answer = render(request, "aid/check.html", {"values": values, "result": result, "error": error}, status=status)
+    if status == 429:
+        answer["Retry-After"] = response["Retry-After"]
+    return answer
+
+
+@require_GET
+def village_list(request: HttpRequest, code: str) -> HttpResponse:
+    """The public list of a village's recipients now: program and masked name, nothing else."""
+    from smartkampung.population.public_api import mask_name
+    from smartkampung.regions.selectors import served_village
+
+    village = served_village(code)
+    if village is None:
+        raise Http404
+    page = Paginator(selectors.public_village_recipients(code), 100).get_page(request.GET.get("page"))
+    rows = [(r.program, mask_name(r.resident.name)) for r in page.object_list]
+    return render(request, "aid/village_list.html", {"village": village, "page": page, "rows": rows, "query": ""})

@@ -121,5 +121,25 @@ def run(*, residents: int, seed: int) -> dict:
         conflicts_found=len(found), conflicts_expected=len(expected), conflicts_missed=len(expected - found),
         conflicts_extra=len(found - expected),
     )  # fmt: skip
+    result["citizen_check_p99_ms"] = _citizen_check(registry, samples=2000, seed=seed)
     result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     return result
+
+
+def _citizen_check(registry: pl.DataFrame, *, samples: int, seed: int) -> float:
+    """The citizens' check (selector and masking, as the page and the API run it) for random residents."""
+    import random
+
+    from smartkampung.aid.selectors import aid_listings_for
+    from smartkampung.bench.population import _percentile
+    from smartkampung.population.public_api import mask_name
+
+    people = registry.select("nik", "kk_number").sample(n=min(samples, registry.height), seed=seed).rows()
+    random.Random(seed).shuffle(people)  # noqa: S311
+    times = []
+    for nik, kk in people:
+        started = time.perf_counter()
+        resident, listed = aid_listings_for(nik=nik, kk_number=kk)
+        [mask_name(member.name) for _program, _period, member, _you in listed]
+        times.append((time.perf_counter() - started) * 1000)
+    return round(_percentile(times, 99), 2)

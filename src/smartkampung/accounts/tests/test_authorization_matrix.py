@@ -451,6 +451,10 @@ PUBLIC_PAGES = {
     # one answer for both failures; tested in isolation/tests).
     "isolation:house_list",
     "isolation:reserve",
+    # A citizen's own aid check (NIK + KK number, masked, rate-limited) and a village's public list of
+    # recipients (program and masked name only); tested in aid/tests/test_citizens.py.
+    "aid:check",
+    "aid:village_list",
 }
 # /api/v1/public/: citizens' endpoints (second factor, masked answers, rate limits), tested in
 # population/tests/test_public_check.py.

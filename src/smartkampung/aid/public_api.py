@@ -1,0 +1,94 @@
+"""Citizens' aid endpoints: no sign-in, so the population check's pattern (NIK with the KK number as second
+factor, one answer for both failures, masked names, a per-client rate limit held in the database)."""
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+
+from smartkampung.aid import selectors
+from smartkampung.core.ratelimit import Limit, allow
+from smartkampung.population.public_api import CheckIn, Message, mask_name
+from smartkampung.regions.nik import parse_kk, parse_nik
+from smartkampung.regions.selectors import served_village
+
+router = Router(tags=["public"])
+CHECK_LIMITS = (
+    Limit(requests=settings.PUBLIC_CHECK_PER_MINUTE, seconds=60),
+    Limit(requests=settings.PUBLIC_CHECK_PER_DAY, seconds=86400),
+)
+
+
+class ListingOut(Schema):
+    program: str
+    program_name: str
+    level: str
+    period: str
+    listed: str = Field(..., description="Masked name of the household member the list names")
+    is_you: bool
+
+
+class AidCheckOut(Schema):
+    name: str = Field(..., description="Masked")
+    village: str
+    listings: list[ListingOut]
+
+
+class VillageListingOut(Schema):
+    program: str
+    name: str = Field(..., description="Masked")
+
+
+class CheckRefused(Exception):
+    def __init__(self, status: int, detail: str):
+        super().__init__(detail)
+        self.status, self.detail = status, detail
+
+
+def check(request: HttpRequest, response: HttpResponse, *, nik: str, kk_number: str) -> dict:
+    """The check behind the page and the API; raises CheckRefused (429, 422 or 404) with the answer in words."""
+    if not allow(request, response, scope="aid-check", limits=CHECK_LIMITS):
+        raise CheckRefused(429, _("Too many checks from this address. Try again later."))
+    parsed_nik, parsed_kk = parse_nik(nik), parse_kk(kk_number)
+    if not parsed_nik.valid or not parsed_kk.valid:
+        raise CheckRefused(422, "; ".join(e.message for e in (*parsed_nik.errors, *parsed_kk.errors)))
+    resident, listed = selectors.aid_listings_for(nik=parsed_nik.nik, kk_number=parsed_kk.kk)
+    if resident is None:
+        raise CheckRefused(
+            404, _("No record matches this NIK and KK number. Check both numbers, or ask your village office.")
+        )
+    return {
+        "name": mask_name(resident.name),
+        "village": resident.village.name,
+        "listings": [
+            {"program": program.code, "program_name": program.name, "level": program.get_level_display(),
+             "period": period, "listed": mask_name(member.name), "is_you": is_you}
+            for program, period, member, is_you in listed
+        ],
+    }  # fmt: skip
+
+
+@router.post(
+    "/aid/check",
+    response={200: AidCheckOut, 404: Message, 422: Message, 429: Message},
+    summary="Which aid programs list me or my household? (NIK + KK number; masked answer)",
+    auth=None,
+)
+def aid_check(request: HttpRequest, payload: CheckIn, response: HttpResponse):
+    try:
+        return Status(200, check(request, response, nik=payload.nik, kk_number=payload.kk_number))
+    except CheckRefused as refused:
+        return Status(refused.status, {"detail": refused.detail})
+
+
+@router.get(
+    "/aid/villages/{code}/recipients",
+    response={200: list[VillageListingOut], 404: Message},
+    summary="A village's aid recipients now (program and masked name; no NIK, no address)",
+    auth=None,
+)
+def village_recipients(request: HttpRequest, code: str, offset: int = 0, limit: int = 200):
+    if served_village(code) is None:
+        return Status(404, {"detail": _("No such village in this regency.")})
+    rows = selectors.public_village_recipients(code)[max(0, offset) : max(0, offset) + max(1, min(limit, 500))]
+    return Status(200, [{"program": r.program.code, "name": mask_name(r.resident.name)} for r in rows])
