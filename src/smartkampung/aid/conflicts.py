@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from smartkampung.aid.models import Conflict, ConflictKind, ExclusionRule, Recipient, Unit
+from smartkampung.aid.models import Conflict, ConflictKind, ExclusionRule, Unit
 
 _CURRENT = (
     "FROM aid_recipient r JOIN aid_recipientlist l ON l.id = r.source_id "
@@ -213,7 +213,3 @@ def _lock() -> None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [0x41494443])  # "AIDC"
     # SQLite: one writer at a time already.
-
-
-def recipients_of(conflict: Conflict) -> list[Recipient]:
-    return [r for r in (conflict.first, conflict.second) if r is not None]

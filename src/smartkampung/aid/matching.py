@@ -111,8 +111,6 @@ def _explain_exact(given: str, registered: str, similarity: float) -> str:
 
 def match_rows(rows: pl.DataFrame, registry: pl.DataFrame, *, decisions: dict[str, int | None]) -> pl.DataFrame:
     """rows: row, nik, kk_number, name_key, birth_date, village, fingerprint, readable. Returns RESULT_SCHEMA."""
-    import json
-
     from smartkampung.aid import linkage
 
     results = []
@@ -142,8 +140,6 @@ def match_rows(rows: pl.DataFrame, registry: pl.DataFrame, *, decisions: dict[st
         registry.select("nik", "resident_id", registry_name=pl.col("name_key")), on="nik", how="inner"
     )
     if by_nik.height:
-        import json
-
         same_name = json.dumps([{"field": "nik", "level": "found"}, {"field": "name", "level": "same"}])
         scored = by_nik.with_columns(name_similarity(by_nik["name_key"], by_nik["registry_name"]))
         agree = pl.col("similarity") >= settings.AID_NAME_AGREEMENT

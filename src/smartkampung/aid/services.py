@@ -22,7 +22,7 @@ from smartkampung.core.errors import Refused
 from smartkampung.population.bulk import insert_frame
 from smartkampung.population.importer import ImportFileError, detect_format
 from smartkampung.population.models import Resident
-from smartkampung.regions.selectors import served_village
+from smartkampung.regions.selectors import served_villages
 
 logger = logging.getLogger(__name__)
 WRITE_BATCH = 20_000
@@ -180,9 +180,7 @@ def _read(job: RecipientList) -> pl.DataFrame:
 
 def _village_codes() -> dict[str, str]:
     """What lists write for a village (its code, or its name where the name is unique in the regency) -> code."""
-    from smartkampung.regions.selectors import _villages
-
-    served = [v for code, v in _villages().items() if served_village(code)]
+    served = served_villages()
     by_name: dict[str, list[str]] = {}
     for v in served:
         by_name.setdefault(v.name.upper(), []).append(v.code)

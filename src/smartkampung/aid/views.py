@@ -16,9 +16,12 @@ from smartkampung.accounts.selectors import aid_read_scope
 from smartkampung.aid import exports, selectors, services
 from smartkampung.aid.forms import DecisionForm, ListUploadForm, ResolveForm
 from smartkampung.aid.models import Conflict, MatchStatus, Program, RecipientList
+from smartkampung.aid.public_api import CheckRefused, check
 from smartkampung.audit import services as audit
 from smartkampung.core.http import is_htmx
 from smartkampung.population.forms import village_choices
+from smartkampung.population.public_api import mask_name
+from smartkampung.regions.selectors import served_village
 
 
 def _require_aid(request: HttpRequest) -> None:
@@ -222,8 +225,6 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def citizen_check(request: HttpRequest) -> HttpResponse:
     """A citizen checks which programs list them or their household (NIK + KK number, masked answer)."""
-    from smartkampung.aid.public_api import CheckRefused, check
-
     values, result, error, status = {}, None, "", 200
     if request.method == "POST":
         values = {"nik": request.POST.get("nik", "")[:40], "kk_number": request.POST.get("kk_number", "")[:40]}
@@ -241,9 +242,6 @@ def citizen_check(request: HttpRequest) -> HttpResponse:
 @require_GET
 def village_list(request: HttpRequest, code: str) -> HttpResponse:
     """The public list of a village's recipients now: program and masked name, nothing else."""
-    from smartkampung.population.public_api import mask_name
-    from smartkampung.regions.selectors import served_village
-
     village = served_village(code)
     if village is None:
         raise Http404

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import polars as pl
 from django.db import connection
+from django.db.models import Count
 
 from smartkampung.aid.conflicts import find_conflicts, rules_now
 from smartkampung.aid.demo import seed_programs
@@ -91,9 +92,8 @@ def run(*, residents: int, seed: int) -> dict:
             )
             _log(f"  {code}: {job.total_rows:,} rows in {time.perf_counter() - begun:.1f} s {job.counts}")
         result["import_and_match_s"] = round(time.perf_counter() - started, 1)
-    counts = {}
-    for status in ("exact", "probable", "review", "none", "invalid"):
-        counts[status] = Recipient.objects.filter(status=status).count()
+    counts = dict.fromkeys(("exact", "probable", "review", "none", "invalid"), 0)
+    counts |= dict(Recipient.objects.order_by().values_list("status").annotate(n=Count("id")))
     result.update(
         exact_matched=counts["exact"], probable_matched=counts["probable"], review=counts["review"],
         not_matched=counts["none"], invalid=counts["invalid"],

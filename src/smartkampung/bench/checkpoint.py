@@ -10,6 +10,7 @@ DATABASE_URL=postgres://…/smartkampung_bench smartkampung bench checkpoint.
 """
 
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -63,6 +64,25 @@ def _accounts(villages: list[str], posts) -> tuple[dict[str, str], dict[str, str
         RoleAssignment.objects.get_or_create(user=user, role=Role.CHECKPOINT_OFFICER, checkpoint=post)
         officers[post.code] = create_api_token(user=user, name="bench")[1]
     return operators, officers
+
+
+@contextlib.contextmanager
+def served(*, port: int, workers: int, env: dict[str, str]):
+    """A real `smartkampung run` server for the duration of the block, healthy before the block starts and
+    stopped (its whole process group) after it."""
+    command = [sys.executable, "-m", "smartkampung", "run", "--host", HOST, "--port", str(port)]
+    command += ["--workers", str(workers)]
+    _log(f"starting: {' '.join(command[2:])} (database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})")
+    server = subprocess.Popen(command, env=env, start_new_session=True)  # noqa: S603 - our own command
+    try:
+        _wait_healthy(port, server)
+        yield server
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
 
 
 def _wait_healthy(port: int, server: subprocess.Popen, timeout: float = 60) -> None:
@@ -222,12 +242,7 @@ def run(*, registrations: int, clients: int, port: int, workers: int, seed: int,
     connection.close()  # the server processes take over the database
 
     env = {**os.environ, "NOTIFY_STREAM_MAX_SECONDS": "3600", "SMARTKAMPUNG_ACCESS_LOG": "0"}
-    command = [sys.executable, "-m", "smartkampung", "run", "--host", HOST, "--port", str(port)]
-    command += ["--workers", str(workers)]
-    _log(f"starting: {' '.join(command[2:])} (database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})")
-    server = subprocess.Popen(command, env=env, start_new_session=True)  # noqa: S603 - our own command
-    try:
-        _wait_healthy(port, server)
+    with served(port=port, workers=workers, env=env):
         result = asyncio.run(
             _drive(
                 port=port,
@@ -239,12 +254,6 @@ def run(*, registrations: int, clients: int, port: int, workers: int, seed: int,
                 wait=wait,
             )  # fmt: skip
         )
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
     return {
         "benchmark": "checkpoint",
         **result,

@@ -15,9 +15,6 @@ import asyncio
 import datetime as dt
 import os
 import random
-import signal
-import subprocess
-import sys
 import time
 
 from django.conf import settings
@@ -27,7 +24,7 @@ from django.test import Client
 from django.utils import timezone
 
 from smartkampung.accounts.models import Role, RoleAssignment
-from smartkampung.bench.checkpoint import HOST, _log, _percentile, _wait_healthy
+from smartkampung.bench.checkpoint import HOST, _log, _percentile, served
 from smartkampung.bench.http import Connection
 from smartkampung.health.models import CaseOutcome, CaseSource, MonitoringCase, ServiceArea
 from smartkampung.health.tallies import refresh_tallies
@@ -169,17 +166,8 @@ def run(*, residents: int, cases: int, reservations: int, clients: int, samples:
     env["PREREGISTRATION_PER_DAY"] = "1000000"
     # Most requests are meant to find no bed: Django would log each 409 as a warning. Errors still show.
     env["LOG_LEVEL"] = "ERROR"
-    command = [sys.executable, "-m", "smartkampung", "run", "--host", HOST, "--port", str(port), "--workers", "2"]
-    server = subprocess.Popen(command, env=env, start_new_session=True)  # noqa: S603 - our own command
-    try:
-        _wait_healthy(port, server)
+    with served(port=port, workers=2, env=env):
         statuses, seconds = asyncio.run(_reserve(port, bodies, clients))
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
     created = Reservation.objects.filter(status=Reservation.Status.HELD, house__in=targets).count()
     result.update(
         {

@@ -86,12 +86,11 @@ def check_origin(values: dict, out: Checked) -> None:
     out.values["origin_address"] = _text(values, "origin_address", 200)
 
 
-def check_health(values: dict, out: Checked) -> None:
+def check_temperature(values: dict, out: Checked, *, required: bool) -> None:
+    """A body temperature in °C (a comma as decimal mark too); shared with the Puskesmas's follow-ups."""
     raw = str(values.get("temperature") or "").strip().replace(",", ".")
     temperature = None
-    if not raw:
-        out.errors.append(("temperature", _("Measure and enter the temperature.")))
-    else:
+    if raw:
         try:
             temperature = Decimal(raw).quantize(Decimal("0.1"))
         except InvalidOperation:
@@ -101,7 +100,13 @@ def check_health(values: dict, out: Checked) -> None:
                 ("temperature", _("“%(value)s” is not a body temperature (34–43 °C).") % {"value": raw[:10]})
             )
             temperature = None
+    elif required:
+        out.errors.append(("temperature", _("Measure and enter the temperature.")))
     out.values["temperature"] = temperature
+
+
+def check_health(values: dict, out: Checked) -> None:
+    check_temperature(values, out, required=True)
     symptoms = values.get("symptoms") or []
     if isinstance(symptoms, str):
         symptoms = [symptoms]

@@ -2,13 +2,12 @@
 and API alike. Messages are in words, in the user's language."""
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from smartkampung.checkpoints.models import IsolationPlace, Symptom
-from smartkampung.checkpoints.validation import Checked, _text, check_identity, check_phone
+from smartkampung.checkpoints.validation import Checked, _text, check_identity, check_phone, check_temperature
 from smartkampung.health.models import CaseOutcome, FollowUpStatus
 from smartkampung.population.validation import parse_date
 from smartkampung.regions.selectors import served_village
@@ -27,24 +26,6 @@ def _day(values: dict, out: Checked, name: str, today: dt.date, *, default: dt.d
         day = None
     out.values[name] = day
     return day
-
-
-def check_temperature(values: dict, out: Checked, *, required: bool) -> None:
-    raw = str(values.get("temperature") or "").strip().replace(",", ".")
-    temperature = None
-    if raw:
-        try:
-            temperature = Decimal(raw).quantize(Decimal("0.1"))
-        except InvalidOperation:
-            temperature = None
-        if temperature is None or not Decimal("34") <= temperature <= Decimal("43"):
-            out.errors.append(
-                ("temperature", _("“%(value)s” is not a body temperature (34–43 °C).") % {"value": raw[:10]})
-            )
-            temperature = None
-    elif required:
-        out.errors.append(("temperature", _("Measure and enter the temperature.")))
-    out.values["temperature"] = temperature
 
 
 def check_symptoms(values: dict, out: Checked) -> None:

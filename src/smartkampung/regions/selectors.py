@@ -21,5 +21,10 @@ def served_village(code: str) -> Village | None:
     return village
 
 
+def served_villages() -> list[Village]:
+    """Every village of the served regency (from the same cache)."""
+    return [v for code, v in _villages().items() if code.startswith(settings.SMARTKAMPUNG_REGENCY)]
+
+
 def clear_cache() -> None:
     _villages.cache_clear()
