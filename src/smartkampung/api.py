@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from smartkampung.accounts.api_auth import STAFF_AUTH
+from smartkampung.aid.api import router as aid_router
 from smartkampung.aid.public_api import router as aid_public_router
 from smartkampung.checkpoints.api import public_router as checkpoints_public_router
 from smartkampung.checkpoints.api import router as checkpoints_router
@@ -37,6 +38,7 @@ api.add_router("/", checkpoints_router, auth=STAFF_AUTH)
 api.add_router("/notifications", notifications_router, auth=STAFF_AUTH)
 api.add_router("/isolation", isolation_router, auth=STAFF_AUTH)
 api.add_router("/health", health_router, auth=STAFF_AUTH)
+api.add_router("/aid", aid_router, auth=STAFF_AUTH)
 
 
 @api.exception_handler(ValidationError)

@@ -222,6 +222,8 @@ AID_PROBABLE_THRESHOLD = float(os.environ.get("AID_PROBABLE_THRESHOLD", "0.99"))
 AID_REVIEW_THRESHOLD = float(os.environ.get("AID_REVIEW_THRESHOLD", "0.5"))
 # Splink's backend: duckdb (embedded, one machine) or spark (a province or the nation; needs pyspark and a cluster).
 AID_LINKAGE_BACKEND = os.environ.get("AID_LINKAGE_BACKEND", "duckdb")
+# An affected-workers list is read while the agency waits: split larger ones.
+AID_AFFECTED_IMPORT_MAX_ROWS = int(os.environ.get("AID_AFFECTED_IMPORT_MAX_ROWS", "20000"))
 
 # Background of the public map of isolation houses. OpenStreetMap's own tile servers are for light use only
 # (https://operations.osmfoundation.org/policies/tiles/): a regency with much traffic sets its own. Empty: the

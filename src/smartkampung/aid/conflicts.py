@@ -160,7 +160,7 @@ def sync_conflicts(*, program: int | None = None, actor=None) -> dict[str, int]:
 
     now = timezone.now()
     with transaction.atomic():
-        _lock()
+        lock_lists()
         rules = rules_now()
         partners = sorted({p for rule in rules if program in rule[:2] for p in rule[:2]} - {program})
         found = find_conflicts(listed_frame(program, partners), rules, program=program)
@@ -207,8 +207,9 @@ def sync_conflicts(*, program: int | None = None, actor=None) -> dict[str, int]:
     return counts
 
 
-def _lock() -> None:
-    """One comparison at a time: two lists finishing together would otherwise both add the same conflict."""
+def lock_lists() -> None:
+    """One comparison (or enrolment) at a time: two lists finishing together would otherwise both add the same
+    conflict, and an enrolment checked while a list is compared could miss it."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [0x41494443])  # "AIDC"

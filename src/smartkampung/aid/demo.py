@@ -4,7 +4,7 @@ on BLT Dana Desa must not be on PKH, BPNT/Sembako, BST or Kartu Prakerja; PKH wi
 import datetime as dt
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import models, transaction
 
 from smartkampung.aid.models import ExclusionRule, Level, Program, Unit
 
@@ -61,3 +61,33 @@ def seed_programs() -> int:
         if not ExclusionRule.objects.filter(program__in=[a, b], excludes__in=[a, b]).exists():
             ExclusionRule.objects.create(program=a, excludes=b, scope=Unit.HOUSEHOLD, note=note)
     return created
+
+
+def seed_affected(*, limit: int = 3500) -> int:
+    """The register of affected residents from what the population register already says of people's work
+    (tourism workers, lost jobs, informal income lost), as the tourism agency's and the villages' lists would.
+    Only when the register of affected residents is empty; returns how many were entered."""
+    from smartkampung.aid.models import AffectedResident, Impact, Sector
+    from smartkampung.population.models import Resident, ResidentStatus
+
+    if AffectedResident.objects.exists():
+        return 0
+    flagged = (
+        Resident.objects.filter(status=ResidentStatus.LIVING)
+        .filter(models.Q(tourism_worker=True) | models.Q(lost_job=True) | models.Q(informal_income_loss=True))
+        .order_by("id")
+        .values_list("id", "household_id", "village_id", "tourism_worker", "lost_job")[:limit]
+    )
+    entries = []
+    for number, (pk, household, village, tourism, lost_job) in enumerate(flagged):
+        entries.append(AffectedResident(
+            resident_id=pk, household_id=household, village_id=village,
+            sector=Sector.TOURISM if tourism else (Sector.TRADE, Sector.TRANSPORT, Sector.FOOD)[number % 3],
+            impact=Impact.LAID_OFF if lost_job else (Impact.FURLOUGHED, Impact.INCOME_LOST)[number % 2],
+            since=dt.date(2020, 3 + number % 4, 1 + number % 28),
+            income_lost=Decimal(500_000 + (number * 137_000) % 3_000_000),
+            source=AffectedResident.Source.IMPORT if tourism else AffectedResident.Source.VILLAGE,
+            source_name="dinas-pariwisata-2020.xlsx" if tourism else "",
+        ))  # fmt: skip
+    AffectedResident.objects.bulk_create(entries, batch_size=2000)
+    return len(entries)

@@ -25,7 +25,7 @@ def _levels() -> dict[str, list[str]]:
 def _fields() -> dict[str, str]:
     return {
         "name": _("name"), "nik": "NIK", "birth_date": _("birth date"), "kk": "KK", "village": _("village"),
-        "decision": _("decision"),
+        "decision": _("decision"), "report": _("report"),
     }  # fmt: skip
 
 
@@ -47,6 +47,8 @@ def words(parts: list[dict]) -> list[tuple[str, str, float | None]]:
             text = _("name %(given)s on the list, %(registered)s on the register (%(pct)d%% alike)") % {
                 "given": part.get("given", ""), "registered": part.get("registered", ""), "pct": part.get("pct", 0),
             }  # fmt: skip
+        elif level == "report":
+            text = _("enrolled from the citizen's report %(code)s") % {"code": part.get("code", "")}
         elif level == "decided":
             text = _("decided by a reviewer")
         else:

@@ -1,9 +1,10 @@
-"""The checked list as a file: for every input row what it said, how it matched and the conflicts it is in."""
+"""Files for the agency's spreadsheets: the checked list (for every input row what it said, how it matched and
+the conflicts it is in) and the priority ranking of affected residents with its reasons."""
 
 import csv
 import io
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from django.db.models import Q, QuerySet
 
@@ -44,18 +45,37 @@ class _Echo:
         return value
 
 
-def csv_lines(rows: QuerySet[Recipient]) -> Iterator[str]:
+RANKING_HEADER = [
+    "rank", "score", "nik", "name", "village", "sector", "impact", "since", "income_lost_per_month", "employer",
+    "source", "reasons",
+]  # fmt: skip
+
+
+def ranking_rows(ranked) -> Iterator[list]:
+    """The ranking (aid.priority.rank) as rows, each with its reasons as "factor: value = points"."""
+    yield RANKING_HEADER
+    for item in ranked:
+        p = item.person
+        yield [
+            item.rank, item.score, p.resident.nik, p.resident.name, p.village.name, p.get_sector_display(),
+            p.get_impact_display(), p.since.isoformat(), "" if p.income_lost is None else int(p.income_lost),
+            p.employer, p.get_source_display(),
+            "; ".join(f"{factor}: {value} = {points:g}" for _code, factor, value, points in item.reasons),
+        ]  # fmt: skip
+
+
+def csv_lines(lines: Iterable[list]) -> Iterator[str]:
     writer = csv.writer(_Echo())
-    for row in rows_of(rows):
+    for row in lines:
         yield writer.writerow(row)
 
 
-def xlsx_bytes(rows: QuerySet[Recipient]) -> bytes:
+def xlsx_bytes(lines: Iterable[list], sheet_name: str) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet("checked")
-    for row in rows_of(rows):
+    sheet = book.create_sheet(sheet_name)
+    for row in lines:
         sheet.append(row)
     out = io.BytesIO()
     book.save(out)

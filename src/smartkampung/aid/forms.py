@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from smartkampung.aid.importer import COLUMNS
-from smartkampung.aid.models import Conflict, Program
+from smartkampung.aid.models import Conflict, Impact, Program, Sector, Situation
 
 _COLUMN_LABELS = {
     "nik": _("NIK column"),
@@ -62,3 +62,75 @@ class DecisionForm(forms.Form):
 class ResolveForm(forms.Form):
     resolution = forms.ChoiceField(choices=Conflict.Resolution.choices, widget=forms.RadioSelect)
     reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+_NUMBER = {"inputmode": "numeric", "autocomplete": "off"}
+
+
+class ReportForm(forms.Form):
+    """A citizen's "I received no aid" (the service checks the values: errors come back in its words)."""
+
+    nik = forms.CharField(label="NIK", max_length=40, required=False, widget=forms.TextInput(attrs=_NUMBER))
+    kk_number = forms.CharField(
+        label=_("KK number (family card)"), max_length=40, required=False, widget=forms.TextInput(attrs=_NUMBER)
+    )
+    phone = forms.CharField(
+        label=_("Phone (the village will call you)"), max_length=30, required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )  # fmt: skip
+    situation = forms.ChoiceField(
+        label=_("What happened?"), choices=Situation.choices, required=False, widget=forms.RadioSelect
+    )
+    description = forms.CharField(
+        label=_("Tell us more (optional)"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReportDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("approve", _("approve: enrol the household")), ("reject", _("do not approve"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AffectedForm(forms.Form):
+    nik = forms.RegexField(label="NIK", regex=r"^\d{16}$", max_length=16,
+                           error_messages={"invalid": _("A NIK has 16 digits.")},
+                           widget=forms.TextInput(attrs=_NUMBER))  # fmt: skip
+    sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices)
+    impact = forms.ChoiceField(label=_("How the work was hit"), choices=Impact.choices)
+    since = forms.CharField(
+        label=_("Since (DD-MM-YYYY)"), max_length=10,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "01-04-2020"}),
+    )  # fmt: skip
+    income_lost = forms.CharField(label=_("Income lost per month (Rp)"), max_length=20, required=False,
+                                  widget=forms.TextInput(attrs={"inputmode": "numeric"}))  # fmt: skip
+    employer = forms.CharField(label=_("Employer or workplace"), max_length=150, required=False)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class AffectedImportForm(forms.Form):
+    file = forms.FileField(label=_("List (CSV or XLSX)"))
+    sector = forms.ChoiceField(label=_("Sector, for rows that do not say"), choices=[("", "—"), *Sector.choices],
+                               required=False)  # fmt: skip
+    impact = forms.ChoiceField(label=_("Impact, for rows that do not say"), choices=[("", "—"), *Impact.choices],
+                               required=False)  # fmt: skip
+    since = forms.DateField(label=_("Since, for rows that do not say (DD-MM-YYYY)"), required=False,
+                            input_formats=["%d-%m-%Y", "%Y-%m-%d"])  # fmt: skip
+
+
+class EndAffectedForm(forms.Form):
+    reason = forms.CharField(label=_("Why no longer affected"), max_length=300)
+
+
+def weights_form(current: dict):
+    """One field per factor of the ranking, filled with the weight in force."""
+    from smartkampung.aid.priority import FACTORS
+
+    fields = {
+        f.code: forms.DecimalField(label=f.label, initial=current[f.code], min_value=-100, max_value=100,
+                                   max_digits=6, decimal_places=1, help_text=f.unit or _("yes or no"))
+        for f in FACTORS
+    }  # fmt: skip
+    return type("WeightsForm", (forms.Form,), fields)

@@ -83,8 +83,14 @@ class ExclusionRule(models.Model):
 
 
 class RecipientList(models.Model):
-    """One upload of a program's recipient list for a period, read and matched in the background. The
-    newest finished upload of a program and period is its current list; earlier ones stay for the record."""
+    """One upload of a program's recipient list for a period, read and matched in the background. A
+    program's current list is the newest finished upload of its latest period (who receives it now);
+    earlier ones stay for the record. The program that takes citizens' reports also has one list of the
+    households enrolled from approved reports, which uploads do not replace."""
+
+    class Origin(models.TextChoices):
+        FILE = "file", _("uploaded file")
+        REPORTS = "reports", _("enrolled from citizens' reports")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("waiting")
@@ -96,7 +102,8 @@ class RecipientList(models.Model):
 
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="lists", verbose_name=_("program"))
     period = models.CharField(_("period"), max_length=7, help_text=_("year and month, e.g. 2020-05"))
-    file = models.FileField(_("file"), upload_to="aid/%Y/%m/")
+    origin = models.CharField(_("origin"), max_length=7, choices=Origin.choices, default=Origin.FILE)
+    file = models.FileField(_("file"), upload_to="aid/%Y/%m/", blank=True)
     original_name = models.CharField(_("file name"), max_length=255)
     column_mapping = models.JSONField(_("columns used"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
@@ -119,8 +126,9 @@ class RecipientList(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(period__regex=r"^[0-9]{4}-[0-9]{2}$"), name="aidlist_period"),
             models.UniqueConstraint(
-                fields=["program", "period"], condition=models.Q(current=True), name="aidlist_one_current"
+                fields=["program", "origin"], condition=models.Q(current=True), name="aidlist_one_current"
             ),
+            models.CheckConstraint(condition=models.Q(origin__in=["file", "reports"]), name="aidlist_origin"),
             models.CheckConstraint(
                 condition=models.Q(status__in=["queued", "reading", "matching", "checking", "done", "failed"]),
                 name="aidlist_status",
@@ -293,3 +301,159 @@ class Conflict(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class Situation(models.TextChoices):
+    LOST_JOB = "lost_job", _("I lost my job")
+    NO_INCOME = "no_income", _("I work informally and earn nothing now")
+    BUSINESS_CLOSED = "business_closed", _("my small business has closed")
+    SICK = "sick", _("sickness or isolation keeps me from working")
+    NO_SUPPORT = "no_support", _("elderly or disabled, nobody supports me")
+    OTHER = "other", _("something else")
+
+
+class AidReport(models.Model):
+    """A citizen's "I received no aid": NIK and KK number verified against the register when it is made, then
+    verified by the village. Approved, it enrols the household in the program that takes reports (after the
+    same conflict checks as a list row). `code` lets the citizen follow it without signing in."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for the village's verification")
+        APPROVED = "approved", _("approved: enrolled")
+        REJECTED = "rejected", _("not approved")
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="+", verbose_name=_("reported by"))
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="+", verbose_name=_("village"))
+    phone = models.CharField(_("phone"), max_length=16)
+    situation = models.CharField(_("situation"), max_length=16, choices=Situation.choices)
+    description = models.TextField(_("in their words"), max_length=1000, blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("decided by"),
+    )  # fmt: skip
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True)
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("enrolled in")
+    )
+    enrolment = models.ForeignKey(Recipient, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("aid report")
+        verbose_name_plural = _("aid reports")
+        indexes = [models.Index(fields=["village", "status", "created_at"], name="aidreport_village_queue")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "approved", "rejected"]), name="aidreport_status"
+            ),
+            models.CheckConstraint(condition=models.Q(situation__in=Situation.values), name="aidreport_situation"),
+            # A household has one report waiting at a time: a second would be verified twice.
+            models.UniqueConstraint(
+                fields=["household"], condition=models.Q(status="pending"), name="aidreport_one_pending"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="pending", decided_by__isnull=True)
+                | (~models.Q(status="pending") & models.Q(decided_by__isnull=False) & ~models.Q(decision_reason="")),
+                name="aidreport_decided_with_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Sector(models.TextChoices):
+    TOURISM = "tourism", _("tourism (hotels, homestays, guides, attractions)")
+    FOOD = "food", _("food and drink (cafés, restaurants, warungs)")
+    TRADE = "trade", _("trade and markets")
+    TRANSPORT = "transport", _("transport")
+    MANUFACTURING = "manufacturing", _("factories and crafts")
+    CONSTRUCTION = "construction", _("construction")
+    FARMING = "farming", _("farming and fishing")
+    SERVICES = "services", _("other services")
+    MIGRANT = "migrant", _("migrant worker who returned")
+    OTHER = "other", _("other")
+
+
+class Impact(models.TextChoices):
+    LAID_OFF = "laid_off", _("laid off")
+    FURLOUGHED = "furloughed", _("sent home without pay")
+    HOURS_CUT = "hours_cut", _("hours or pay cut")
+    BUSINESS_CLOSED = "business_closed", _("own business closed")
+    INCOME_LOST = "income_lost", _("informal work, income lost")
+
+
+class AffectedResident(models.Model):
+    """A resident whose work the pandemic hit, entered by the village, imported from an agency's list (e.g. the
+    tourism agency's workers) or taken from an approved report; ranked for recovery programs."""
+
+    class Source(models.TextChoices):
+        VILLAGE = "village", _("entered by the village")
+        IMPORT = "import", _("imported list")
+        REPORT = "report", _("citizen's report")
+
+    resident = models.OneToOneField(Resident, on_delete=models.PROTECT, related_name="+", verbose_name=_("resident"))
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="+", verbose_name=_("village"))
+    sector = models.CharField(_("sector"), max_length=13, choices=Sector.choices)
+    impact = models.CharField(_("impact"), max_length=15, choices=Impact.choices)
+    since = models.DateField(_("affected since"))
+    income_lost = models.DecimalField(
+        _("income lost per month (Rp)"), max_digits=12, decimal_places=0, null=True, blank=True
+    )
+    employer = models.CharField(_("employer or workplace"), max_length=150, blank=True)
+    source = models.CharField(_("source"), max_length=7, choices=Source.choices, default=Source.VILLAGE)
+    source_name = models.CharField(_("from"), max_length=255, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    active = models.BooleanField(_("still affected"), default=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["village", "resident"]
+        verbose_name = _("affected resident")
+        verbose_name_plural = _("affected residents")
+        indexes = [models.Index(fields=["village", "active"], name="aidaffected_village")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(sector__in=Sector.values), name="aidaffected_sector"),
+            models.CheckConstraint(condition=models.Q(impact__in=Impact.values), name="aidaffected_impact"),
+            models.CheckConstraint(
+                condition=models.Q(source__in=["village", "import", "report"]), name="aidaffected_source"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(income_lost__isnull=True) | models.Q(income_lost__gte=0),
+                name="aidaffected_income_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resident_id} ({self.sector}, {self.impact})"
+
+
+class PriorityWeight(models.Model):
+    """How much one factor of the priority ranking counts (points per unit of the factor). The factors are
+    defined in `aid/priority.py`; the weights are the regency's choice, changed by the agency and audited."""
+
+    factor = models.CharField(_("factor"), max_length=20, unique=True)
+    weight = models.DecimalField(_("points per unit"), max_digits=6, decimal_places=1)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        ordering = ["factor"]
+        verbose_name = _("priority weight")
+        verbose_name_plural = _("priority weights")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(weight__gte=-100, weight__lte=100), name="aidpriority_weight_range"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.factor}: {self.weight}"

@@ -1,14 +1,18 @@
 """Citizens' aid endpoints: no sign-in, so the population check's pattern (NIK with the KK number as second
 factor, one answer for both failures, masked names, a per-client rate limit held in the database)."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from smartkampung.aid import selectors
+from smartkampung.aid import selectors, services
+from smartkampung.aid.models import AidReport, Situation
 from smartkampung.core.ratelimit import Limit, allow
 from smartkampung.population.public_api import CheckIn, Message, mask_name
+from smartkampung.population.schemas import ErrorOut
 from smartkampung.regions.nik import parse_kk, parse_nik
 from smartkampung.regions.selectors import served_village
 
@@ -92,3 +96,77 @@ def village_recipients(request: HttpRequest, code: str, offset: int = 0, limit: 
         return Status(404, {"detail": _("No such village in this regency.")})
     rows = selectors.public_village_recipients(code)[max(0, offset) : max(0, offset) + max(1, min(limit, 500))]
     return Status(200, [{"program": r.program.code, "name": mask_name(r.resident.name)} for r in rows])
+
+
+# ---------------------------------------------------------------- "I received no aid"
+
+REPORT_LIMITS = (
+    Limit(requests=settings.PUBLIC_CHECK_PER_MINUTE, seconds=60),
+    Limit(requests=settings.PUBLIC_CHECK_PER_DAY, seconds=86400),
+)
+
+
+class ReportIn(Schema):
+    nik: str = Field(..., max_length=40, examples=["3510011708850001"])
+    kk_number: str = Field(..., max_length=40, examples=["3510010101100001"])
+    phone: str = Field(..., max_length=30, description="A number the village can call", examples=["081234567890"])
+    situation: str = Field(..., description="One of: " + ", ".join(Situation.values), examples=["lost_job"])
+    description: str = Field("", max_length=1000, description="What happened, in the citizen's words")
+
+
+class ReportOut(Schema):
+    code: str = Field(..., description="Keep it to follow the report")
+    status: str = Field(..., description="pending, approved or rejected")
+    status_label: str
+    name: str = Field(..., description="Masked")
+    village: str
+    situation: str
+    reported_at: dt.datetime
+    decided_at: dt.datetime | None = None
+    reason: str = Field("", description="The village's reason, once decided")
+    program: str = Field("", description="The program the household was enrolled in, when approved")
+
+
+def report_out(report: AidReport) -> dict:
+    return {
+        "code": report.code, "status": report.status, "status_label": report.get_status_display(),
+        "name": mask_name(report.resident.name), "village": report.village.name,
+        "situation": report.get_situation_display(), "reported_at": report.created_at, "decided_at": report.decided_at,
+        "reason": report.decision_reason, "program": report.program.name if report.program else "",
+    }  # fmt: skip
+
+
+def errors_out(exc: services.AidError) -> dict:
+    return {"detail": str(exc), "errors": [{"field": f, "message": m} for f, m in exc.errors]}
+
+
+@router.post(
+    "/aid/reports",
+    response={201: ReportOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    summary="Report that my household receives no aid (NIK + KK number); answers with a code to follow it",
+    auth=None,
+)
+def report_no_aid(request: HttpRequest, payload: ReportIn, response: HttpResponse):
+    if not allow(request, response, scope="aid-report", limits=REPORT_LIMITS):
+        return Status(429, {"detail": _("Too many reports from this address. Try again later.")})
+    try:
+        report = services.submit_report(values=payload.dict())
+    except services.AidError as exc:
+        return Status(exc.status, errors_out(exc))
+    return Status(201, report_out(selectors.report_by_code(report.code)))
+
+
+@router.get(
+    "/aid/reports/{code}",
+    response={200: ReportOut, 404: Message, 429: Message},
+    summary="Where my report stands (by its code)",
+    auth=None,
+)
+def report_status(request: HttpRequest, code: str, response: HttpResponse):
+    # Counted like a check: codes must not be guessed by trying many.
+    if not allow(request, response, scope="aid-report-status", limits=CHECK_LIMITS):
+        return Status(429, {"detail": _("Too many checks from this address. Try again later.")})
+    report = selectors.report_by_code(code)
+    if report is None:
+        return Status(404, {"detail": _("No report has this code. Check it and try again.")})
+    return Status(200, report_out(report))

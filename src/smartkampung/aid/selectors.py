@@ -1,11 +1,21 @@
 """Reads of social aid and who may see and decide which listings (the rule itself: accounts.selectors)."""
 
-from django.db.models import QuerySet
+import polars as pl
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from smartkampung.accounts.models import Role
 from smartkampung.accounts.selectors import aid_read_scope, aid_write_scope, roles_of
-from smartkampung.aid.models import Conflict, ConflictKind, Recipient, RecipientList
-from smartkampung.population.models import Resident
+from smartkampung.aid.models import (
+    AffectedResident,
+    AidReport,
+    Conflict,
+    ConflictKind,
+    Program,
+    Recipient,
+    RecipientList,
+)
+from smartkampung.population.models import Resident, ResidentStatus
 
 
 def may_import(user) -> bool:
@@ -94,3 +104,105 @@ def public_village_recipients(village_code: str):
         .select_related("program", "resident")
         .order_by("program__level", "program__code", "resident__name_search", "pk")
     )
+
+
+# ---------------------------------------------------------------- citizens' reports ("I received nothing")
+
+
+def report_program() -> Program | None:
+    """The regency's own program that approved reports enrol households in."""
+    return Program.objects.filter(takes_reports=True, active=True).first()
+
+
+def reports_visible_to(user) -> QuerySet[AidReport]:
+    return AidReport.objects.filter(aid_read_scope(user).q("village")).select_related(
+        "resident", "household", "village", "program", "decided_by"
+    )
+
+
+def report_by_code(code: str) -> AidReport | None:
+    """A citizen following their report: the code is the only key (rate-limited by the caller)."""
+    code = (code or "").strip().upper().replace("-", "").replace(" ", "")
+    if not code.isalnum() or len(code) > 10:
+        return None
+    return AidReport.objects.select_related("resident", "village", "program").filter(code=code).first()
+
+
+def may_decide_report(user, report: AidReport) -> bool:
+    return aid_write_scope(user).covers(report.village_id)
+
+
+def household_listings(household_ids: list[int]) -> dict[int, list[Recipient]]:
+    """The current, not withdrawn listings of these households, by household."""
+    out: dict[int, list[Recipient]] = {pk: [] for pk in household_ids}
+    rows = (
+        Recipient.objects.filter(household_id__in=household_ids, source__current=True, withdrawn=False)
+        .select_related("program", "resident", "source")
+        .order_by("program__level", "program__code")
+    )
+    for row in rows:
+        out[row.household_id].append(row)
+    return out
+
+
+def enrolment_obstacles(report: AidReport, program: Program | None = None) -> list[str]:
+    """Why the reporting household cannot be enrolled in the reports program now, in words (none: it can).
+    The same comparison as the lists' (aid.conflicts.find_conflicts), run on the household's listings with
+    the enrolment added as if it were made."""
+    from smartkampung.aid.conflicts import find_conflicts, rules_now
+
+    program = program or report_program()
+    if program is None:
+        return [_("No program takes reports: the social affairs agency must choose one.")]
+    rules = rules_now()
+    partners = {p for rule in rules if program.pk in rule[:2] for p in rule[:2]} | {program.pk}
+    rows = list(
+        Recipient.objects.filter(source__current=True, withdrawn=False, program_id__in=partners)
+        .filter(Q(household_id=report.household_id) | Q(resident_id=report.resident_id))
+        .select_related("program", "resident")
+    )
+    problems = [
+        _("%(name)s (same household) is already on %(program)s.") % {"name": r.resident.name, "program": program.code}
+        for r in rows
+        if r.program_id == program.pk
+    ]
+    resident = report.resident
+    planned = {"id": 0, "program": program.pk, "resident": resident.pk, "household": report.household_id,
+               "village": report.village_id, "status": resident.status}  # fmt: skip
+    listed = pl.DataFrame(
+        [planned] + [
+            {"id": r.pk, "program": r.program_id, "resident": r.resident_id, "household": r.household_id,
+             "village": r.village_id, "status": r.resident.status}
+            for r in rows
+        ],  # fmt: skip
+        schema={"id": pl.Int64, "program": pl.Int64, "resident": pl.Int64, "household": pl.Int64,
+                "village": pl.String, "status": pl.String},
+    )  # fmt: skip
+    by_id = {r.pk: r for r in rows}
+    for found in find_conflicts(listed, rules, program=program.pk).values():
+        other = by_id.get(found.second if found.first == 0 else found.first)
+        if found.kind in (ConflictKind.DECEASED, ConflictKind.MOVED):
+            status = ResidentStatus(resident.status).label
+            problems.append(
+                _("The register records %(name)s as %(status)s.") % {"name": resident.name, "status": status}
+            )
+        elif other is not None and found.kind in (ConflictKind.EXCLUSIVE, ConflictKind.HOUSEHOLD):
+            problems.append(
+                _("%(name)s is on %(other)s, which may not be received together with %(program)s.")
+                % {"name": other.resident.name, "other": other.program.code, "program": program.code}
+            )
+    return list(dict.fromkeys(problems))
+
+
+# ---------------------------------------------------------------- affected residents
+
+
+def affected_visible_to(user) -> QuerySet[AffectedResident]:
+    return AffectedResident.objects.filter(aid_read_scope(user).q("village")).select_related(
+        "resident", "village", "village__district"
+    )
+
+
+def may_record_affected(user) -> bool:
+    """Villages enter their own people; the agency anyone."""
+    return not aid_write_scope(user).nothing

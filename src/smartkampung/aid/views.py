@@ -24,7 +24,7 @@ from smartkampung.population.public_api import mask_name
 from smartkampung.regions.selectors import served_village
 
 
-def _require_aid(request: HttpRequest) -> None:
+def require_aid(request: HttpRequest) -> None:
     if not selectors.sees_aid(request.user):
         raise PermissionDenied(_("Social aid is for the social affairs agency, the kecamatan and the villages."))
 
@@ -32,7 +32,7 @@ def _require_aid(request: HttpRequest) -> None:
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    _require_aid(request)
+    require_aid(request)
     lists = list(selectors.lists_visible_to(request.user)[:30])
     conflicts = selectors.conflicts_visible_to(request.user).filter(status=Conflict.Status.OPEN)
     return render(
@@ -43,6 +43,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "programs": Program.objects.filter(active=True),
             "open_conflicts": conflicts.count(),
             "to_review": selectors.review_queue(request.user).count(),
+            "reports_waiting": selectors.reports_visible_to(request.user).filter(status="pending").count(),
+            "affected": selectors.affected_visible_to(request.user).filter(active=True).count(),
             "may_import": selectors.may_import(request.user),
         },
     )
@@ -79,7 +81,7 @@ def _list_or_404(request: HttpRequest, pk: int) -> RecipientList:
 @login_required
 @require_GET
 def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_aid(request)
+    require_aid(request)
     job = _list_or_404(request, pk)
     template = "aid/_list_progress.html" if is_htmx(request) else "aid/list_detail.html"
     response = render(request, template, {"job": job, "statuses": MatchStatus.choices})
@@ -91,29 +93,33 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def list_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    _require_aid(request)
+    require_aid(request)
     if fmt not in ("csv", "xlsx"):
         raise Http404
     job = _list_or_404(request, pk)
     rows = selectors.recipients_visible_to(request.user).filter(source=job)
     audit.record(action="export", object_type="aid_list", subject=f"{job.program.code} {job.period}",
                  object_ids=[str(job.pk)], detail={"format": fmt})  # fmt: skip
-    name = f"{job.program.code}-{job.period}-checked"
+    return file_response(exports.rows_of(rows), f"{job.program.code}-{job.period}-checked", fmt, sheet="checked")
+
+
+def file_response(lines, name: str, fmt: str, *, sheet: str) -> HttpResponse:
+    """Rows as a CSV download (streamed) or an XLSX workbook."""
     if fmt == "xlsx":
         response = HttpResponse(
-            exports.xlsx_bytes(rows), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            exports.xlsx_bytes(lines, sheet),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
-    response = StreamingHttpResponse(exports.csv_lines(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    else:
+        response = StreamingHttpResponse(exports.csv_lines(lines), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
 
 
 @login_required
 @require_GET
 def review(request: HttpRequest) -> HttpResponse:
-    _require_aid(request)
+    require_aid(request)
     village = request.GET.get("village", "")
     queue = selectors.review_queue(request.user)
     if village:
@@ -135,7 +141,7 @@ def review(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_aid(request)
+    require_aid(request)
     recipient = selectors.recipients_visible_to(request.user).filter(pk=pk).select_related("candidate").first()
     if recipient is None:
         raise Http404
@@ -171,34 +177,39 @@ def _review_url() -> str:
 @login_required
 @require_GET
 def conflict_list(request: HttpRequest) -> HttpResponse:
-    _require_aid(request)
-    status = request.GET.get("status", "open")
-    village = request.GET.get("village", "")
-    qs = selectors.conflicts_visible_to(request.user)
-    if status in Conflict.Status.values:
-        qs = qs.filter(status=status)
-    if village:
-        qs = qs.filter(village_id=village)
-    page = Paginator(qs.order_by("-detected_at", "-id"), 20).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
+    require_aid(request)
+    rows, context = filtered_page(
+        request, selectors.conflicts_visible_to(request.user), statuses=Conflict.Status, default="open",
+        order=("-detected_at", "-id"),
+    )  # fmt: skip
     for row in rows:
         row.may_resolve = selectors.may_resolve(request.user, row)
         row.choices = [(v, Conflict.Resolution(v).label) for v in selectors.resolutions_for(row)]
     if rows:
         audit.record(action="view", object_type="aid_conflict", object_ids=[str(c.pk) for c in rows])
-    return render(
-        request,
-        "aid/conflicts.html",
-        {"page": page, "rows": rows, "status": status, "village": village, "statuses": Conflict.Status.choices,
-         "query": urlencode({"status": status, "village": village}) + "&",
-         "villages": village_choices(aid_read_scope(request.user))},
-    )  # fmt: skip
+    return render(request, "aid/conflicts.html", {**context, "rows": rows})
+
+
+def filtered_page(request: HttpRequest, records, *, statuses, default: str, order: tuple[str, ...]):
+    """A staff list filtered by ?status= and ?village=, a page of it, and what its template needs."""
+    status, village = request.GET.get("status", default), request.GET.get("village", "")
+    if status in statuses.values:
+        records = records.filter(status=status)
+    if village:
+        records = records.filter(village_id=village)
+    page = Paginator(records.order_by(*order), 20).get_page(request.GET.get("page"))
+    context = {
+        "page": page, "status": status, "village": village, "statuses": statuses.choices,
+        "villages": village_choices(aid_read_scope(request.user)),
+        "query": urlencode({"status": status, "village": village}) + "&",
+    }  # fmt: skip
+    return list(page.object_list), context
 
 
 @login_required
 @require_POST
 def resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_aid(request)
+    require_aid(request)
     conflict = selectors.conflicts_visible_to(request.user).filter(pk=pk).first()
     if conflict is None:
         raise Http404

@@ -17,10 +17,9 @@ from smartkampung.isolation.models import HOLDING, IsolationHouse, Reservation
 from smartkampung.isolation.selectors import taken_beds
 from smartkampung.notifications.models import Notification
 from smartkampung.notifications.services import notify
+from smartkampung.population.identity import NOT_MATCHED, checked_identity, find_citizen
 from smartkampung.population.models import Resident
-from smartkampung.population.normalize import PhoneError, normalize_phone
 from smartkampung.population.validation import parse_date
-from smartkampung.regions.nik import parse_kk, parse_nik
 
 
 class ReservationError(Refused):
@@ -31,15 +30,7 @@ _ALREADY = gettext_lazy("This person already holds a bed. Cancel it first, or as
 
 
 def _checked(values: dict[str, Any], today: dt.date) -> tuple[Resident, str, dt.date]:
-    nik, kk = parse_nik(str(values.get("nik") or "")), parse_kk(str(values.get("kk_number") or ""))
-    errors = [("nik", e.message) for e in nik.errors] + [("kk_number", e.message) for e in kk.errors]
-    try:
-        phone = normalize_phone(str(values.get("phone") or ""))
-        if not phone:
-            errors.append(("phone", _("Enter a phone number the Puskesmas can reach.")))
-    except PhoneError:
-        phone = ""
-        errors.append(("phone", _("“%(value)s” is not a valid Indonesian phone number.") % {"value": values["phone"]}))
+    nik, kk, phone, errors = checked_identity(values, phone_hint=_("Enter a phone number the Puskesmas can reach."))
     expected = parse_date(values.get("expected_arrival"))
     if expected is None or not today <= expected <= today + dt.timedelta(days=settings.ISOLATION_MAX_DAYS_AHEAD):
         errors.append(
@@ -51,13 +42,9 @@ def _checked(values: dict[str, Any], today: dt.date) -> tuple[Resident, str, dt.
         )
     if errors:
         raise ReservationError(errors)
-    # One query and one answer for an unknown NIK and a wrong KK: nothing is told about who is registered.
-    resident = Resident.objects.filter(nik=nik.nik, household__kk_number=kk.kk).only("pk", "sex", "nik", "name").first()
+    resident = find_citizen(nik=nik, kk_number=kk, fields=("pk", "sex", "nik", "name"))
     if resident is None:
-        raise ReservationError(
-            [("nik", _("No resident matches this NIK and KK number. Check both numbers, or ask your village office."))],
-            status=404,
-        )
+        raise ReservationError([("nik", str(NOT_MATCHED))], status=404)
     return resident, phone, expected
 
 

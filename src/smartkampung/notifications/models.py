@@ -27,6 +27,7 @@ class Notification(models.Model):
         RESERVATION = "reservation", _("isolation bed reserved")
         SYMPTOMS = "symptoms", _("symptoms during isolation")
         AID_CONFLICT = "aid_conflict", _("aid conflicts found")
+        AID_REPORT = "aid_report", _("citizen reports receiving no aid")
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="+", verbose_name=_("village"))
@@ -87,6 +88,7 @@ class Notification(models.Model):
                         "reservation",
                         "symptoms",
                         "aid_conflict",
+                        "aid_report",
                     ]
                 ),
                 name="notification_kind",

@@ -22,6 +22,8 @@ SUMMARY_FIELDS = (
     ("checkpoint", _("Checkpoint")),
     ("destination_address", _("Destination address")),
     ("conflicts", _("Aid conflicts found")),
+    ("situation", _("Situation")),
+    ("code", _("Code")),
 )
 ESCALATING_KINDS = (Notification.Kind.ARRIVAL, Notification.Kind.WANDERING, Notification.Kind.REFUSAL)
 

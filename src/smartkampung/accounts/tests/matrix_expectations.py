@@ -227,5 +227,17 @@ def expect_aid_decision(actor: str) -> str:
     return NOT_FOUND if actor in AID_DESKS - AID_READERS else FORBIDDEN
 
 
+def expect_aid_recorder(actor: str) -> str:
+    """The form for entering affected residents: every village operator (for their own village) and the agency."""
+    if actor == "anonymous":
+        return LOGIN
+    return SHOWN if actor in AID_DECIDERS | {"operator_out"} else FORBIDDEN
+
+
+def expect_aid_home_record(actor: str) -> str:
+    """Entering HOME's resident as affected: HOME's operator and the agency; anyone else is refused."""
+    return LOGIN if actor == "anonymous" else SHOWN if actor in AID_DECIDERS else FORBIDDEN
+
+
 def expect_dashboard(actor: str) -> str:
     return LOGIN if actor == "anonymous" else SHOWN if actor in DASHBOARD else FORBIDDEN

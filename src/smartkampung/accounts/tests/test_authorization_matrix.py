@@ -41,8 +41,10 @@ from smartkampung.accounts.tests.matrix_expectations import (
     expect_admin_job,
     expect_aid_decision,
     expect_aid_desk,
+    expect_aid_home_record,
     expect_aid_import,
     expect_aid_list,
+    expect_aid_recorder,
     expect_arrival,
     expect_arrival_list,
     expect_audit,
@@ -160,6 +162,19 @@ PAGES = {
     "aid:review": ("get", "/aid/review/", None, expect_aid_list),
     "aid:decide": ("post", "/aid/review/{aid_review}/", {"choice": "none"}, expect_aid_decision),
     "aid:conflicts": ("get", "/aid/conflicts/", None, expect_aid_list),
+    "aid:reports": ("get", "/aid/reports/", None, expect_aid_list),
+    "aid:affected": ("get", "/aid/affected/", None, expect_aid_list),
+    "aid:affected_export": ("get", "/aid/affected/priority.csv", None, expect_aid_list),
+    "aid:affected_new": ("get", "/aid/affected/new/", None, expect_aid_recorder),
+    "aid:affected_import": ("get", "/aid/affected/import/", None, expect_aid_import),
+    "aid:affected_end": ("post", "/aid/affected/{aid_affected}/end/", {"reason": "works again"}, expect_aid_decision),
+    "aid:priorities": ("get", "/aid/priorities/", None, expect_aid_desk),
+    "aid:decide_report": (
+        "post",
+        "/aid/reports/{aid_report}/decide/",
+        {"decision": "reject", "reason": "checked by phone"},
+        expect_aid_decision,
+    ),
     "aid:resolve": (
         "post",
         "/aid/conflicts/{aid_conflict}/resolve/",
@@ -257,6 +272,43 @@ API = {
         None,
         expect_report,
     ),
+    "GET /api/v1/aid/lists": ("get", "/api/v1/aid/lists", None, expect_aid_desk),
+    "POST /api/v1/aid/lists": (
+        "upload",
+        "/api/v1/aid/lists",
+        {"program": "PKH", "period": "2020-06"},
+        expect_aid_import,
+    ),
+    "GET /api/v1/aid/lists/{list_id}": ("get", "/api/v1/aid/lists/{aid_list}", None, expect_aid_desk),
+    "GET /api/v1/aid/lists/{list_id}/rows": ("get", "/api/v1/aid/lists/{aid_list}/rows", None, expect_aid_list),
+    "GET /api/v1/aid/review": ("get", "/api/v1/aid/review", None, expect_aid_list),
+    "POST /api/v1/aid/rows/{row_id}/decision": (
+        "post",
+        "/api/v1/aid/rows/{aid_review}/decision",
+        {"choice": "none"},
+        expect_aid_decision,
+    ),
+    "GET /api/v1/aid/conflicts": ("get", "/api/v1/aid/conflicts", None, expect_aid_list),
+    "POST /api/v1/aid/conflicts/{conflict_id}/resolve": (
+        "post",
+        "/api/v1/aid/conflicts/{aid_conflict}/resolve",
+        {"resolution": "keep_both", "reason": "checked"},
+        expect_aid_decision,
+    ),
+    "GET /api/v1/aid/reports": ("get", "/api/v1/aid/reports", None, expect_aid_list),
+    "POST /api/v1/aid/reports/{report_id}/decision": (
+        "post",
+        "/api/v1/aid/reports/{aid_report}/decision",
+        {"decision": "reject", "reason": "checked by phone"},
+        expect_aid_decision,
+    ),
+    "GET /api/v1/aid/affected": ("get", "/api/v1/aid/affected", None, expect_aid_list),
+    "POST /api/v1/aid/affected": (
+        "post",
+        "/api/v1/aid/affected",
+        {"nik": HOME_NIK, "sector": "trade", "impact": "hours_cut", "since": "01-05-2020"},
+        expect_aid_home_record,
+    ),
     "POST /api/v1/entry-rules": (
         "post",
         "/api/v1/entry-rules",
@@ -281,6 +333,11 @@ PUBLIC_PAGES = {
     # recipients (program and masked name only); tested in aid/tests/test_citizens.py.
     "aid:check",
     "aid:village_list",
+    # "I received no aid": the citizen's own report (NIK + KK number, one answer for both failures) and its
+    # status by code (masked name only, rate-limited); tested in aid/tests/test_reports.py.
+    "aid:report",
+    "aid:report_lookup",
+    "aid:report_status",
 }
 # /api/v1/public/: citizens' endpoints (second factor, masked answers, rate limits), tested in
 # population/tests/test_public_check.py.
@@ -401,7 +458,7 @@ def call(client, method: str, url: str, body):
         from django.core.files.uploadedfile import SimpleUploadedFile
 
         csv = f"NIK,NO_KK,NAMA_LGKP,TGL_LHR,JENIS_KLMIN,KODE_DESA\n{HOME_NIK},{HOME_KK},X,17-08-1985,L,{HOME}\n"
-        return client.post(url, {"file": SimpleUploadedFile("x.csv", csv.encode())})
+        return client.post(url, {"file": SimpleUploadedFile("x.csv", csv.encode()), **(body or {})})
     if url.startswith("/api/"):
         return getattr(client, method)(url, json.dumps(body), content_type="application/json")
     return client.post(url, body)
@@ -469,7 +526,7 @@ def aid_world(world, tmp_path):
     review); AWAY's on PKH. Every row matches by NIK, so no probabilistic linkage runs here."""
     from smartkampung.aid.demo import seed_programs
     from smartkampung.aid.models import Conflict, Program, Recipient
-    from smartkampung.aid.services import import_list_now
+    from smartkampung.aid.services import import_list_now, record_affected, submit_report
 
     seed_programs()
     admin = get_user_model().objects.get(pk=world["admin_user"])
@@ -483,11 +540,19 @@ def aid_world(world, tmp_path):
         path = tmp_path / f"{code}.csv"
         path.write_text(header + rows)
         job = import_list_now(user=admin, program=Program.objects.get(code=code), period="2020-05", path=path)
+    report = submit_report(
+        values={"nik": HOME_NIK, "kk_number": HOME_KK, "phone": "081234567890", "situation": "lost_job"}
+    )
+    affected = record_affected(
+        user=admin, nik=HOME_NIK, values={"sector": "tourism", "impact": "laid_off", "since": "01-04-2020"}
+    )
     return {
         **world,
+        "aid_affected": affected.pk,
         "aid_list": job.pk,
         "aid_review": Recipient.objects.get(status="review").pk,
         "aid_conflict": Conflict.objects.get().pk,
+        "aid_report": report.pk,
     }
 
 
@@ -515,8 +580,10 @@ def test_page(client, django_user_model, world, actor, endpoint, request):
 
 @pytest.mark.parametrize("actor", list(ACTORS))
 @pytest.mark.parametrize("endpoint", list(API))
-def test_api(client, django_user_model, world, actor, endpoint):
+def test_api(client, django_user_model, world, actor, endpoint, request):
     method, url, body, expectation = API[endpoint]
+    if endpoint.split(" ")[1].startswith("/api/v1/aid/"):
+        world = request.getfixturevalue("aid_world")
     response = call(login(client, django_user_model, actor), method, url.format(**world), body)
     check(response, expectation(actor), actor=actor, is_api=True, submitted=body, endpoint=endpoint)
 

@@ -8,7 +8,7 @@ import pytest
 from django.utils import translation
 
 from smartkampung.aid.explain import words
-from smartkampung.aid.models import MatchDecision, Program, Recipient, RecipientList
+from smartkampung.aid.models import Conflict, MatchDecision, Program, Recipient, RecipientList
 from smartkampung.aid.tests.fixtures import family, list_file, listed, operator_of, run_queue, upload_list
 from smartkampung.population.models import Resident
 
@@ -139,3 +139,21 @@ def test_the_upload_runs_in_the_background_queue(client, register, programs, age
     job.refresh_from_db()
     assert job.status == "done" and job.counts["exact"] == 1 and job.progress_percent == 100
     assert client.get(f"/aid/lists/{job.pk}/", HTTP_HX_REQUEST="true")["HX-Refresh"] == "true"
+
+
+@pytest.mark.django_db
+def test_the_latest_period_is_who_receives_aid_now_and_an_earlier_list_is_kept_for_the_record(
+    client, register, programs, agency
+):
+    first, second, third = family(1)[0], *Resident.objects.order_by("-id")[:2]
+    client.force_login(agency)
+    upload_list(client, programs["BST"], [listed(first)], period="2020-04")
+    upload_list(client, programs["BST"], [listed(first), listed(second)], period="2020-05")
+    upload_list(client, programs["BST"], [listed(third)], period="2020-04")  # a late correction of April
+
+    current = RecipientList.objects.get(program=programs["BST"], current=True)
+    assert current.period == "2020-05"
+    now = Recipient.objects.filter(source__current=True).values_list("resident", flat=True)
+    assert sorted(now) == sorted([first.pk, second.pk])
+    # Being on April's list and May's is not being listed twice.
+    assert not Conflict.objects.filter(kind="duplicate").exists()

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from smartkampung.aid.demo import seed_programs
+from smartkampung.aid.demo import seed_affected, seed_programs
 from smartkampung.aid.matching import registry_frame
 from smartkampung.aid.models import Program, RecipientList
 from smartkampung.aid.services import import_list_now
@@ -13,7 +13,8 @@ from smartkampung.aid.synthetic import make_lists, write_csv
 class Command(BaseCommand):
     help = (
         "Create the 2020 aid programs and their exclusion rules (those missing), and, when no list has been "
-        "imported yet, import demonstration lists written from the register as published lists go wrong."
+        "imported yet, import demonstration lists written from the register as published lists go wrong; enter "
+        "the residents the register marks as hit in their work on the register of affected residents."
     )
 
     def add_arguments(self, parser):
@@ -22,6 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args, seed: int, **options):
         created = seed_programs()
         self.stdout.write(f"Aid programs created: {created}.")
+        self.stdout.write(f"Affected residents entered: {seed_affected()}.")
         if RecipientList.objects.exists():
             return
         registry = registry_frame()

@@ -1,5 +1,5 @@
-"""Writes of the social-aid module: importing a program's list (read, matched, checked for conflicts), a
-reviewer's match decision, resolving a conflict. Each owns its transaction, audit entry and notifications."""
+"""Writes on the lists: importing a program's list (read, matched, checked for conflicts), a reviewer's match
+decision, resolving a conflict. Each owns its transaction, audit entry and notifications."""
 
 import json
 import logging
@@ -7,7 +7,6 @@ import tempfile
 from pathlib import Path
 
 import polars as pl
-from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
@@ -17,8 +16,8 @@ from smartkampung.aid import selectors
 from smartkampung.aid.importer import name_key_expr, read_list
 from smartkampung.aid.matching import match_rows, registry_frame
 from smartkampung.aid.models import Conflict, MatchDecision, MatchStatus, Program, Recipient, RecipientList
+from smartkampung.aid.services.errors import AidError, AidForbidden
 from smartkampung.audit import services as audit
-from smartkampung.core.errors import Refused
 from smartkampung.population.bulk import insert_frame
 from smartkampung.population.importer import ImportFileError, detect_format
 from smartkampung.population.models import Resident
@@ -26,14 +25,6 @@ from smartkampung.regions.selectors import served_villages
 
 logger = logging.getLogger(__name__)
 WRITE_BATCH = 20_000
-
-
-class AidForbidden(PermissionDenied):
-    """The user may not do this with social-aid data."""
-
-
-class AidError(Refused):
-    """A social-aid write refused, with its reasons in words."""
 
 
 # ---------------------------------------------------------------- importing a list
@@ -117,8 +108,7 @@ def run_list_import(*, list_id: int, registry: pl.DataFrame | None = None) -> Re
         counts = _store(job, frame, matched, registry)
         _stage(job, RecipientList.Status.CHECKING, counts=counts)
         with transaction.atomic():
-            RecipientList.objects.filter(program=job.program, period=job.period, current=True).update(current=False)
-            RecipientList.objects.filter(pk=job.pk).update(current=True)
+            _make_current(job)
             Program.objects.filter(pk=job.program_id).update(column_mapping=_remembered(job))
             audit.record(
                 action="import", object_type="aid_list", subject=f"{job.program.code} {job.period}",
@@ -146,6 +136,17 @@ def run_list_import(*, list_id: int, registry: pl.DataFrame | None = None) -> Re
             linkage.release()
     job.refresh_from_db()
     return job
+
+
+def _make_current(job: RecipientList) -> None:
+    """The program's current list is its latest period's newest upload: a list for an earlier period (a
+    correction) is kept for the record, it does not bring back who received aid then."""
+    uploads = RecipientList.objects.select_for_update().filter(program=job.program, origin=RecipientList.Origin.FILE)
+    current = uploads.filter(current=True).exclude(pk=job.pk).first()
+    if current is not None and current.period > job.period:
+        return
+    uploads.filter(current=True).update(current=False)
+    RecipientList.objects.filter(pk=job.pk).update(current=True)
 
 
 def _remembered(job: RecipientList) -> dict[str, str]:
