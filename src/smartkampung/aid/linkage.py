@@ -7,6 +7,10 @@ same kecamatan code), birth date, KK and village. Its m probabilities (how often
 level) are set from how published lists go wrong; its u probabilities (how often two different people do)
 from the register's size and make-up. Both are written out below, so the weights a reviewer sees can be
 traced to a number here. The backend is a setting (AID_LINKAGE_BACKEND): the same settings run on Spark.
+
+The register is prepared once for all lists matched against it (with its name frequencies); for each list
+Splink gets only the residents that share a blocking key with one of its rows (about half the register for a
+list of 100,000), which gives the same pairs and scores at a third of the cost.
 """
 
 import json
@@ -30,6 +34,15 @@ M_U = {
 }
 
 
+# One typo (a digit changed, two swapped), as damerau_levenshtein(a, b) = 1. Between strings of one length (NIKs,
+# dates) that means at most two positions differ, which hamming counts cheaply: the edit distance, the costliest
+# part of comparing a pair, is then worked out only for the few pairs that close.
+_ONE_EDIT = (
+    "(CASE WHEN length({a}) = length({b}) THEN hamming({a}, {b}) <= 2 ELSE true END)"
+    " AND damerau_levenshtein({a}, {b}) = 1"
+)
+
+
 def _comparisons():
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl
@@ -43,6 +56,7 @@ def _comparisons():
             )
         return cl.CustomComparison(output_column_name=name, comparison_levels=built)
 
+    one_edit, same_serial = _ONE_EDIT.format(a="nik_l", b="nik_r"), "substr(nik_l, 13, 4) = substr(nik_r, 13, 4)"
     return [
         custom("name", "name_norm", [
             cll.ExactMatchLevel("name_norm", term_frequency_adjustments=True),
@@ -54,15 +68,15 @@ def _comparisons():
         ]),
         custom("nik", "nik", [
             cll.ExactMatchLevel("nik"),
-            cll.CustomLevel("hamming(nik_l, nik_r) = 1 AND substr(nik_l, 13, 4) = substr(nik_r, 13, 4)"),
-            cll.CustomLevel("damerau_levenshtein(nik_l, nik_r) = 1 AND substr(nik_l, 13, 4) = substr(nik_r, 13, 4)"),
-            cll.CustomLevel("damerau_levenshtein(nik_l, nik_r) = 1"),
+            cll.CustomLevel(f"hamming(nik_l, nik_r) = 1 AND {same_serial}"),
+            cll.CustomLevel(f"{one_edit} AND {same_serial}"),
+            cll.CustomLevel(one_edit),
             cll.CustomLevel("substr(nik_l, 1, 6) = substr(nik_r, 1, 6)"),
             cll.ElseLevel(),
         ]),
         custom("birth_date", "birth_date", [
             cll.ExactMatchLevel("birth_date"),
-            cll.CustomLevel("damerau_levenshtein(CAST(birth_date_l AS VARCHAR), CAST(birth_date_r AS VARCHAR)) = 1"),
+            cll.CustomLevel(_ONE_EDIT.format(a="CAST(birth_date_l AS VARCHAR)", b="CAST(birth_date_r AS VARCHAR)")),
             cll.CustomLevel("abs(date_diff('day', birth_date_l, birth_date_r)) <= 366"),
             cll.ElseLevel(),
         ]),
@@ -75,26 +89,55 @@ def _comparisons():
     ]  # fmt: skip
 
 
+# Pairs are only scored where the two agree on one of these (every column of a key equal on both sides). The
+# parts of values they compare are columns of their own (_PREPARE), worked out once per row, not once per pair.
+_BLOCKING_KEYS = [
+    ("nik_head",),  # a wrong digit in the serial
+    ("nik_tail",),  # a wrong digit in the region part
+    ("birth_date",),
+    ("kk",),
+    ("village", "name_start"),
+    ("name_sorted", "kecamatan"),  # no NIK, no birth date
+]
+
+
 def _blocking():
     from splink import block_on
 
-    return [
-        block_on("substr(nik, 1, 12)"),  # a wrong digit in the serial
-        block_on("substr(nik, 7, 10)"),  # a wrong digit in the region part
-        block_on("birth_date"),
-        block_on("kk"),
-        block_on("village", "substr(name_norm, 1, 3)"),
-        block_on("name_sorted", "substr(village, 1, 6)"),  # no NIK, no birth date
-    ]
+    return [block_on(*key) for key in _BLOCKING_KEYS]
 
 
 _PREPARE = """
 CREATE TABLE {out} AS
-SELECT unique_id, nullif(nik, '') AS nik, nullif(kk, '') AS kk, nullif(name_norm, '') AS name_norm,
-       array_to_string(list_sort(string_split(name_norm, ' ')), ' ') AS name_sorted,
-       birth_date, nullif(village, '') AS village
-FROM {src}
+WITH cleaned AS (
+  SELECT unique_id, nullif(nik, '') AS nik, nullif(kk, '') AS kk, nullif(name_norm, '') AS name_norm,
+         array_to_string(list_sort(string_split(name_norm, ' ')), ' ') AS name_sorted,
+         birth_date, nullif(village, '') AS village
+  FROM {src}
+)
+SELECT *, substr(nik, 1, 12) AS nik_head, substr(nik, 7, 10) AS nik_tail, substr(name_norm, 1, 3) AS name_start,
+       substr(village, 1, 6) AS kecamatan
+FROM cleaned
 """
+# The register's name frequencies, for the exact-name level: "SITI AMINAH" agreeing says less than a rare name.
+# Counted once for the register (not per list: a list's own names do not make a name common).
+_NAME_FREQUENCIES = """
+CREATE TABLE registry_tf AS
+SELECT name_norm, count(*)::DOUBLE / (SELECT count(name_norm) FROM registry) AS tf_name_norm
+FROM registry WHERE name_norm IS NOT NULL GROUP BY name_norm
+"""
+
+
+def _candidates_sql() -> str:
+    """The residents that agree with some listed row on a blocking key: all Splink's blocking could pair, so
+    handing it these instead of the whole register gives the same pairs from a fraction of the rows."""
+    agrees = " OR ".join(
+        f"{key[0]} IN (SELECT {key[0]} FROM recipients)"
+        if len(key) == 1
+        else f"EXISTS (SELECT 1 FROM recipients c WHERE {' AND '.join(f'c.{column} = r.{column}' for column in key)})"
+        for key in _BLOCKING_KEYS
+    )
+    return f"CREATE TABLE candidates AS SELECT * FROM registry r WHERE {agrees}"
 
 
 def link(residue: pl.DataFrame, registry: pl.DataFrame) -> pl.DataFrame:
@@ -149,6 +192,7 @@ def _registry_connection(registry: pl.DataFrame):
     ).to_arrow())  # fmt: skip
     con.execute(_PREPARE.format(out="registry", src="registry_in"))
     con.unregister("registry_in")
+    con.execute(_NAME_FREQUENCIES)
     _CACHED.update(frame=registry, con=con)
     return con
 
@@ -165,16 +209,18 @@ def _predict(residue: pl.DataFrame, registry: pl.DataFrame) -> pl.DataFrame:
     from splink import DuckDBAPI, Linker, SettingsCreator
 
     con = _registry_connection(registry)
-    con.execute("DROP TABLE IF EXISTS recipients")
+    for table in ("recipients", "candidates"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
     con.register("residue_in", residue.select(
         unique_id="row", nik="nik", kk="kk_number", name_norm="name_key", birth_date="birth_date",
         village=pl.col("village").fill_null(""),
     ).to_arrow())  # fmt: skip
     con.execute(_PREPARE.format(out="recipients", src="residue_in"))
     con.unregister("residue_in")
+    con.execute(_candidates_sql())
     try:
         api = DuckDBAPI(connection=con)
-        tables = [api.register("registry", dataset_display_name="registry"),
+        tables = [api.register("candidates", dataset_display_name="registry"),
                   api.register("recipients", dataset_display_name="recipients")]  # fmt: skip
         model = SettingsCreator(
             link_type="link_only",
@@ -188,6 +234,7 @@ def _predict(residue: pl.DataFrame, registry: pl.DataFrame) -> pl.DataFrame:
         )
         # log_level=None: Splink would otherwise install its own handler at INFO (our LOGGING governs it).
         linker = Linker(tables, model, log_level=None)
+        linker.table_management.register_term_frequency_lookup(api.register("registry_tf"), "name_norm")
         predictions = linker.inference.predict(threshold_match_probability=settings.AID_REVIEW_THRESHOLD / 10)
         names = list(M_U)
         weights = ", ".join(
@@ -214,7 +261,8 @@ def _predict(residue: pl.DataFrame, registry: pl.DataFrame) -> pl.DataFrame:
             "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE '__splink%'"
         ).fetchall():
             con.execute(f'DROP TABLE IF EXISTS "{name}"')
-        con.execute("DROP TABLE IF EXISTS recipients")
+        for table_name in ("recipients", "candidates"):
+            con.execute(f"DROP TABLE IF EXISTS {table_name}")
     best = pl.from_arrow(table)
     if not best.height:
         return pl.DataFrame(schema={"row": pl.Int64, "resident_id": pl.Int64, "probability": pl.Float64,

@@ -3,7 +3,7 @@
 Four passes, cheapest first, each taking only what the one before left:
 1. remembered: a row a reviewer already decided (by its fingerprint) keeps that decision;
 2. exact: a valid NIK on the register whose name agrees (a NIK whose name does not goes to review, with
-   that resident as the candidate);
+   that resident as the candidate); a row whose birth date or KK contradicts the NIK's owner goes on to 3;
 3. probable: the rest go to the probabilistic model (`aid.linkage`, Splink) against the whole register;
    a best candidate above AID_PROBABLE_THRESHOLD is a match, one above AID_REVIEW_THRESHOLD is for review;
 4. none: nobody close enough, or a row too empty to match (invalid).
@@ -137,8 +137,25 @@ def match_rows(rows: pl.DataFrame, registry: pl.DataFrame, *, decisions: dict[st
     rest = rest.filter(pl.col("readable"))
 
     by_nik = rest.filter(pl.col("nik") != "").join(
-        registry.select("nik", "resident_id", registry_name=pl.col("name_key")), on="nik", how="inner"
+        registry.select(
+            "nik", "resident_id", registry_name="name_key", registry_birth="birth_date", registry_kk="kk_number"
+        ),
+        on="nik",
+        how="inner",
     )
+    # A NIK one digit off can be a neighbour's real one (same kecamatan and birth date, the next serial), with a
+    # name close enough. Where the row's own birth date or KK says it is someone else, the model weighs the NIK
+    # with the rest (and finds the person the row was written for) instead of taking it on the NIK alone.
+    contradicted = (
+        pl.col("birth_date").is_not_null()
+        & pl.col("registry_birth").is_not_null()
+        & (pl.col("birth_date") != pl.col("registry_birth"))
+    ) | (
+        (pl.col("kk_number") != "")
+        & pl.col("registry_kk").is_not_null()
+        & (pl.col("kk_number") != pl.col("registry_kk"))
+    )
+    by_nik = by_nik.filter(~contradicted)
     if by_nik.height:
         same_name = json.dumps([{"field": "nik", "level": "found"}, {"field": "name", "level": "same"}])
         scored = by_nik.with_columns(name_similarity(by_nik["name_key"], by_nik["registry_name"]))

@@ -162,9 +162,12 @@ class MatchStatus(models.TextChoices):
 class Recipient(models.Model):
     """One row of a recipient list as it was given, and who in the register it is."""
 
+    # No single-column indexes on source, resident, household: the constraint and indexes in Meta start with
+    # them, and every index costs time on each of the hundreds of thousands of rows an import writes.
     source = models.ForeignKey(
-        RecipientList, on_delete=models.CASCADE, related_name="recipients", verbose_name=_("recipient list")
-    )
+        RecipientList, on_delete=models.CASCADE, related_name="recipients", verbose_name=_("recipient list"),
+        db_index=False,
+    )  # fmt: skip
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+", db_index=False)
     row_number = models.PositiveIntegerField(_("row"))
     nik = models.CharField(_("NIK given"), max_length=40, blank=True)
@@ -177,9 +180,12 @@ class Recipient(models.Model):
     village = models.ForeignKey(Village, on_delete=models.PROTECT, null=True, related_name="+", db_index=False)
     status = models.CharField(_("match"), max_length=8, choices=MatchStatus.choices)
     resident = models.ForeignKey(
-        Resident, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("resident")
+        Resident, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("resident"),
+        db_index=False,
+    )  # fmt: skip
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     # For a row to review: the register's best candidate, and how likely the model thinks it is.
     candidate = models.ForeignKey(Resident, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     probability = models.FloatField(_("match probability"), null=True, blank=True)

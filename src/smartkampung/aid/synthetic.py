@@ -64,7 +64,10 @@ def _draws(rng: random.Random, n: int) -> pl.Series:
 def make_lists(registry: pl.DataFrame, *, seed: int = 1) -> dict[str, pl.DataFrame]:
     """Program code -> its list (COLUMNS, plus `_truth`: the resident each row was written from)."""
     rng = random.Random(seed)  # noqa: S311 - test data
-    heads = registry.sort("resident_id").group_by("household_id", maintain_order=True).first()
+    # In resident order, and every step order-keeping: the register is read in whatever order the database
+    # gives, and the same seed must write the same lists (the benchmark's truth is compared run to run).
+    registry = registry.sort("resident_id")
+    heads = registry.group_by("household_id", maintain_order=True).first()
     pool, pick, second = (_draws(rng, heads.height) for _ in range(3))
     chosen = {
         "PKH": (pool < 0.40) & (pick < 0.50),
@@ -78,8 +81,15 @@ def make_lists(registry: pl.DataFrame, *, seed: int = 1) -> dict[str, pl.DataFra
     # Planted: households of PKH/BPNT also on BLT Dana Desa (through another member where there is one),
     # and BST households also on PKH.
     planted_a = heads.filter((pool < 0.40) & (_draws(rng, heads.height) < 0.005))
-    others = registry.join(planted_a.select("household_id", head="resident_id"), on="household_id")
-    others = others.filter(pl.col("resident_id") != pl.col("head")).group_by("household_id").first().drop("head")
+    others = registry.join(
+        planted_a.select("household_id", head="resident_id"), on="household_id", maintain_order="left"
+    )
+    others = (
+        others.filter(pl.col("resident_id") != pl.col("head"))
+        .group_by("household_id", maintain_order=True)
+        .first()
+        .drop("head")
+    )
     spouse_or_head = pl.concat(
         [others, planted_a.join(others.select("household_id"), on="household_id", how="anti")], how="diagonal_relaxed"
     ).select(registry.columns)
@@ -87,10 +97,12 @@ def make_lists(registry: pl.DataFrame, *, seed: int = 1) -> dict[str, pl.DataFra
     planted_b = heads.filter((pool >= 0.40) & (pool < 0.68) & (_draws(rng, heads.height) < 0.002))
     lists["PKH"] = pl.concat([lists["PKH"], planted_b]).select(registry.columns)
     people = registry.filter(_draws(rng, registry.height) < 0.05)
-    lists["PRAKERJA"] = people.join(lists["BLT-DD"].select("household_id"), on="household_id", how="anti")
+    lists["PRAKERJA"] = people.join(
+        lists["BLT-DD"].select("household_id"), on="household_id", how="anti", maintain_order="left"
+    )
     written = {}
     for code, rows in lists.items():
-        rows = rows.select(registry.columns)
+        rows = rows.select(registry.columns).sort("resident_id")
         twice = rows.filter(_draws(rng, rows.height) < 0.01)
         rows = pl.concat([rows, twice]).sample(fraction=1.0, shuffle=True, seed=rng.randrange(1 << 30))
         written[code] = _dirty(rows, rng)

@@ -6,9 +6,11 @@ the truth kept aside), then imports every list through the import service (read,
 the residue, rows stored, conflicts compared and raised) and measures:
 - import_and_match_s: all lists, end to end, the register read once;
 - exact_matched, probable_matched, review: rows by outcome;
-- precision and recall of the row-to-resident links against the generator's truth;
+- precision and recall of the row-to-resident links against the generator's truth (wrong_links: how many);
 - conflicts_found and conflicts_expected: the conflicts in the lists by the system's links, and those the
-  truth holds (every expected one must be found: conflicts_missed = 0);
+  truth holds (every expected one must be found: conflicts_missed = 0); conflicts_missed_among_linked: those
+  missed although every row involved was linked (a row waiting in review is seen once decided);
+  conflicts_extra_from_wrong_links: found conflicts the truth lacks that involve a wrongly linked row;
 - peak_rss_mb: the process's peak memory.
 Earlier aid data in the database is removed first. Run it against a scratch PostgreSQL database.
 """
@@ -25,7 +27,7 @@ from django.db.models import Count
 from smartkampung.aid.conflicts import find_conflicts, rules_now
 from smartkampung.aid.demo import seed_programs
 from smartkampung.aid.matching import registry_frame
-from smartkampung.aid.models import Conflict, MatchDecision, Program, Recipient, RecipientList
+from smartkampung.aid.models import AidReport, Conflict, MatchDecision, Program, Recipient, RecipientList
 from smartkampung.aid.services import import_list_now
 from smartkampung.aid.synthetic import make_lists, write_csv
 from smartkampung.bench.population import _bench_user, _fill, _log
@@ -39,9 +41,11 @@ def _clear() -> None:
     tables = [m._meta.db_table for m in (Conflict, Recipient, MatchDecision, RecipientList)]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"TRUNCATE {', '.join(tables)}")
+            # CASCADE: whatever else points at the listed rows (a citizen's report naming an enrolment) goes too;
+            # this is a scratch database.
+            cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
     else:
-        for model in (Conflict, Recipient, MatchDecision, RecipientList):
+        for model in (AidReport, Conflict, Recipient, MatchDecision, RecipientList):
             model.objects.all()._raw_delete(model.objects.db)
     Notification.objects.filter(kind=Notification.Kind.AID_CONFLICT).delete()
 
@@ -61,6 +65,28 @@ def _expected_conflicts(lists: dict[str, pl.DataFrame], registry: pl.DataFrame, 
     return set(
         find_conflicts(listed.select("id", "program", "resident", "household", "village", "status"), rules_now())
     )
+
+
+def _links(lists: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """Every stored row of the current lists (code, row_number, id, resident_id) with its true resident."""
+    got = pl.DataFrame(
+        list(
+            Recipient.objects.filter(source__current=True).values_list(
+                "program__code", "row_number", "id", "resident_id"
+            )
+        ),
+        schema={"code": pl.String, "row_number": pl.Int64, "id": pl.Int64, "resident_id": pl.Int64},
+        orient="row",
+    )
+    truth = pl.concat(
+        [
+            frame.select(
+                code=pl.lit(code), row_number=pl.int_range(2, frame.height + 2, dtype=pl.Int64), _truth="_truth"
+            )
+            for code, frame in lists.items()
+        ]
+    )
+    return got.join(truth, on=["code", "row_number"])
 
 
 def run(*, residents: int, seed: int) -> dict:
@@ -98,28 +124,34 @@ def run(*, residents: int, seed: int) -> dict:
         exact_matched=counts["exact"], probable_matched=counts["probable"], review=counts["review"],
         not_matched=counts["none"], invalid=counts["invalid"],
     )  # fmt: skip
-    linked = correct = 0
-    for code, frame in lists.items():
-        truth = frame.select(pl.int_range(2, frame.height + 2).alias("row_number"), "_truth")
-        got = pl.DataFrame(
-            list(
-                Recipient.objects.filter(program__code=code, source__current=True).values_list(
-                    "row_number", "resident_id"
-                )
-            ),
-            schema={"row_number": pl.Int64, "resident_id": pl.Int64},
-            orient="row",
-        )
-        joined = got.join(truth, on="row_number")
-        linked += joined.filter(pl.col("resident_id").is_not_null()).height
-        correct += joined.filter(pl.col("resident_id") == pl.col("_truth")).height
-    result["precision"] = round(correct / linked, 4) if linked else None
-    result["recall"] = round(correct / result["recipient_rows"], 4)
+    links = _links(lists)
+    linked = links.filter(pl.col("resident_id").is_not_null())
+    wrong = linked.filter(pl.col("resident_id") != pl.col("_truth"))
+    result["precision"] = round(1 - wrong.height / linked.height, 4) if linked.height else None
+    result["recall"] = round((linked.height - wrong.height) / result["recipient_rows"], 4)
+    result["wrong_links"] = wrong.height
     expected = _expected_conflicts(lists, registry, programs)
-    found = set(Conflict.objects.filter(status=Conflict.Status.OPEN).values_list("key", flat=True))
+    # The truth's conflicts among the rows the system linked (rightly or not): a conflict with a row in review
+    # or unmatched shows once a reviewer decides, so a miss here is one the comparison itself let through.
+    linked_rows = {
+        code: frame.with_columns(row_number=pl.int_range(2, frame.height + 2)).join(
+            linked.filter(pl.col("code") == code).select("row_number"), on="row_number", how="semi"
+        )
+        for code, frame in lists.items()
+    }
+    expected_linked = _expected_conflicts(linked_rows, registry, programs)
+    found = {
+        key: {first, second}
+        for key, first, second in Conflict.objects.filter(status=Conflict.Status.OPEN).values_list(
+            "key", "first_id", "second_id"
+        )
+    }
+    wrong_ids = set(wrong["id"])
+    extra = [key for key in found if key not in expected]
     result.update(
-        conflicts_found=len(found), conflicts_expected=len(expected), conflicts_missed=len(expected - found),
-        conflicts_extra=len(found - expected),
+        conflicts_found=len(found), conflicts_expected=len(expected), conflicts_missed=len(expected - set(found)),
+        conflicts_missed_among_linked=len(expected_linked - set(found)), conflicts_extra=len(extra),
+        conflicts_extra_from_wrong_links=sum(1 for key in extra if found[key] & wrong_ids),
     )  # fmt: skip
     result["citizen_check_p99_ms"] = _citizen_check(registry, samples=2000, seed=seed)
     result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)

@@ -157,3 +157,21 @@ def test_the_latest_period_is_who_receives_aid_now_and_an_earlier_list_is_kept_f
     assert sorted(now) == sorted([first.pk, second.pk])
     # Being on April's list and May's is not being listed twice.
     assert not Conflict.objects.filter(kind="duplicate").exists()
+
+
+@pytest.mark.django_db
+def test_a_neighbours_nik_is_not_taken_when_the_rows_kk_says_otherwise(client, regions, programs, agency):
+    from smartkampung.population.tests.factories import make_household, make_resident
+
+    make_household(kk_number="3510010101100001")
+    make_household(kk_number="3510010101100002")
+    rudi = make_resident(nik="3510011708850001", kk_number="3510010101100001", name="RUDI YULIANTO")
+    neighbour = make_resident(nik="3510011708850002", kk_number="3510010101100002", name="RUDI SULISTYO")
+    client.force_login(agency)
+
+    # The list wrote Rudi with his neighbour's NIK (the last digit wrong), but his own KK and birth date.
+    upload_list(client, programs["BPNT"], [listed(rudi, NIK=neighbour.nik)])
+
+    row = Recipient.objects.get()
+    assert row.resident != neighbour and row.status != "exact"
+    assert (row.resident or row.candidate) == rudi
