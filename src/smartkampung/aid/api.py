@@ -7,9 +7,11 @@ from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from smartkampung.aid import explain, schemas, selectors, services
+from smartkampung.aid.conflicts import rules_now
 from smartkampung.aid.models import AidReport, Conflict, Program, Recipient, RecipientList, Sector
 from smartkampung.aid.priority import rank
 from smartkampung.audit import services as audit
+from smartkampung.core.paging import window
 
 router = Router(tags=["aid"])
 ERRORS = {403: schemas.ErrorOut, 404: schemas.ErrorOut, 409: schemas.ErrorOut, 422: schemas.ErrorOut}
@@ -21,10 +23,6 @@ def _refused(exc: services.AidError) -> Status:
 
 def _not_found() -> Status:
     return Status(404, {"detail": _("Not found, or not in your area.")})
-
-
-def _window(offset: int, limit: int) -> slice:
-    return slice(max(0, offset), max(0, offset) + max(1, min(limit, 500)))
 
 
 def _require_aid(request: HttpRequest) -> None:
@@ -60,7 +58,7 @@ def lists(request: HttpRequest, program: str = "", current: bool | None = None, 
         found = found.filter(program__code=program)
     if current is not None:
         found = found.filter(current=current)
-    return [list_dict(job) for job in found[_window(offset, limit)]]
+    return [list_dict(job) for job in found[window(offset, limit)]]
 
 
 @router.post(
@@ -88,7 +86,7 @@ def get_list(request: HttpRequest, list_id: int):
 
 
 def _rows(request: HttpRequest, rows, offset: int, limit: int) -> list[dict]:
-    found = list(rows.select_related("resident", "candidate")[_window(offset, limit)])
+    found = list(rows.select_related("resident", "candidate")[window(offset, limit)])
     if found:
         audit.record(action="view", object_type="aid_recipient", subject="api", object_ids=[str(r.pk) for r in found])
     return [row_dict(r) for r in found]
@@ -166,7 +164,7 @@ def conflicts(request: HttpRequest, status: str = "open", village: str = "", off
         found = found.filter(status=status)
     if village:
         found = found.filter(village_id=village)
-    page = list(found.order_by("-detected_at", "-id")[_window(offset, limit)])
+    page = list(found.order_by("-detected_at", "-id")[window(offset, limit)])
     if page:
         audit.record(action="view", object_type="aid_conflict", subject="api", object_ids=[str(c.pk) for c in page])
     return [conflict_dict(c) for c in page]
@@ -206,10 +204,13 @@ def reports(request: HttpRequest, status: str = "pending", village: str = "", of
         found = found.filter(status=status)
     if village:
         found = found.filter(village_id=village)
-    page = list(found.order_by("created_at", "id")[_window(offset, min(limit, 100))])
+    page = list(found.order_by("created_at", "id")[window(offset, limit, most=100)])
     if page:
         audit.record(action="view", object_type="aid_report", subject="api", object_ids=[str(r.pk) for r in page])
-    return [report_dict(r, selectors.enrolment_obstacles(r) if r.status == "pending" else []) for r in page]
+    program, rules = selectors.report_program(), rules_now()
+    return [
+        report_dict(r, selectors.enrolment_obstacles(r, program, rules) if r.status == "pending" else []) for r in page
+    ]
 
 
 @router.post("/reports/{report_id}/decision", response={200: schemas.ReportOut, **ERRORS},
@@ -249,7 +250,7 @@ def affected(request: HttpRequest, village: str = "", sector: str = "", offset: 
         people = people.filter(village_id=village)
     if sector in Sector.values:
         people = people.filter(sector=sector)
-    page = rank(list(people))[_window(offset, limit)]
+    page = rank(list(people))[window(offset, limit)]
     if page:
         audit.record(action="view", object_type="aid_affected", subject="api",
                      object_ids=[str(r.person.pk) for r in page])  # fmt: skip
@@ -259,6 +260,7 @@ def affected(request: HttpRequest, village: str = "", sector: str = "", offset: 
 @router.post("/affected", response={201: schemas.RankedOut, **ERRORS},
              summary="Enter (or correct) an affected resident of the caller's villages")  # fmt: skip
 def record_affected(request: HttpRequest, payload: schemas.AffectedIn):
+    _require_aid(request)
     values = payload.dict()
     try:
         entry = services.record_affected(user=request.user, nik=values.pop("nik"), values=values)

@@ -65,6 +65,15 @@ FACTORS = [
 FACTOR_CODES = [f.code for f in FACTORS]
 
 
+def _years_before(day: dt.date, years: int) -> dt.date:
+    """The same day `years` earlier (28 February for a 29 February that year lacks): born after it, one is
+    younger than `years`."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
 def weights() -> dict[str, Decimal]:
     """The weights in force: the regency's where set, the defaults otherwise."""
     chosen = dict(PriorityWeight.objects.values_list("factor", "weight"))
@@ -91,21 +100,25 @@ def rank(people: list[AffectedResident], *, today: dt.date | None = None) -> lis
     """Score and order `people` (highest first; ties by the longest affected, then the name). Two queries for
     the facts of the whole lot, whatever its size."""
     today = today or timezone.localdate()
-    households = {p.household_id for p in people}
-    listed = set(
-        Recipient.objects.filter(household_id__in=households, source__current=True, withdrawn=False)
-        .values_list("household_id", flat=True)
-        .distinct()
-    )
-    young = dt.date(today.year - 18, today.month, min(today.day, 28))
-    old = dt.date(today.year - 60, today.month, min(today.day, 28))
-    dependants = dict(
-        Resident.objects.filter(household_id__in=households, status=ResidentStatus.LIVING)
-        .filter(Q(birth_date__gt=young) | Q(birth_date__lte=old))
-        .values("household_id")
-        .annotate(n=Count("id"))
-        .values_list("household_id", "n")
-    )
+    households = sorted({p.household_id for p in people})
+    young, old = _years_before(today, 18), _years_before(today, 60)
+    listed: set[int] = set()
+    dependants: dict[int, int] = {}
+    # In chunks: SQLite takes at most 32,766 values in one IN (...).
+    for start in range(0, len(households), 10_000):
+        chunk = households[start : start + 10_000]
+        listed.update(
+            Recipient.objects.filter(household_id__in=chunk, source__current=True, withdrawn=False)
+            .values_list("household_id", flat=True)
+            .distinct()
+        )
+        dependants.update(
+            Resident.objects.filter(household_id__in=chunk, status=ResidentStatus.LIVING)
+            .filter(Q(birth_date__gt=young) | Q(birth_date__lte=old))
+            .values("household_id")
+            .annotate(n=Count("id"))
+            .values_list("household_id", "n")
+        )
     chosen = weights()
     ranked = []
     for person in people:

@@ -10,6 +10,7 @@ from ninja import Field, Router, Schema, Status
 
 from smartkampung.aid import selectors, services
 from smartkampung.aid.models import AidReport, Situation
+from smartkampung.core.paging import window
 from smartkampung.core.ratelimit import Limit, allow
 from smartkampung.population.public_api import CheckIn, Message, mask_name
 from smartkampung.population.schemas import ErrorOut
@@ -94,7 +95,7 @@ def aid_check(request: HttpRequest, payload: CheckIn, response: HttpResponse):
 def village_recipients(request: HttpRequest, code: str, offset: int = 0, limit: int = 200):
     if served_village(code) is None:
         return Status(404, {"detail": _("No such village in this regency.")})
-    rows = selectors.public_village_recipients(code)[max(0, offset) : max(0, offset) + max(1, min(limit, 500))]
+    rows = selectors.public_village_recipients(code)[window(offset, limit)]
     return Status(200, [{"program": r.program.code, "name": mask_name(r.resident.name)} for r in rows])
 
 

@@ -145,7 +145,9 @@ def household_listings(household_ids: list[int]) -> dict[int, list[Recipient]]:
     return out
 
 
-def enrolment_obstacles(report: AidReport, program: Program | None = None) -> list[str]:
+def enrolment_obstacles(
+    report: AidReport, program: Program | None = None, rules: list[tuple[int, int, str]] | None = None
+) -> list[str]:
     """Why the reporting household cannot be enrolled in the reports program now, in words (none: it can).
     The same comparison as the lists' (aid.conflicts.find_conflicts), run on the household's listings with
     the enrolment added as if it were made."""
@@ -154,7 +156,7 @@ def enrolment_obstacles(report: AidReport, program: Program | None = None) -> li
     program = program or report_program()
     if program is None:
         return [_("No program takes reports: the social affairs agency must choose one.")]
-    rules = rules_now()
+    rules = rules_now() if rules is None else rules
     partners = {p for rule in rules if program.pk in rule[:2] for p in rule[:2]} | {program.pk}
     rows = list(
         Recipient.objects.filter(source__current=True, withdrawn=False, program_id__in=partners)
@@ -181,7 +183,7 @@ def enrolment_obstacles(report: AidReport, program: Program | None = None) -> li
     by_id = {r.pk: r for r in rows}
     for found in find_conflicts(listed, rules, program=program.pk).values():
         other = by_id.get(found.second if found.first == 0 else found.first)
-        if found.kind in (ConflictKind.DECEASED, ConflictKind.MOVED):
+        if found.kind in (ConflictKind.DECEASED, ConflictKind.MOVED) and found.first == 0:
             status = ResidentStatus(resident.status).label
             problems.append(
                 _("The register records %(name)s as %(status)s.") % {"name": resident.name, "status": status}

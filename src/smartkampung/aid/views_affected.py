@@ -59,9 +59,10 @@ def affected_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404
     village, _sector, ranked = _ranked(request)
-    audit.record(action="export", object_type="aid_affected", subject=village or "all",
+    audit.record(action="export", object_type="aid_affected", subject=village[:20] or "all",
                  detail={"format": fmt, "rows": len(ranked)})  # fmt: skip
-    return file_response(exports.ranking_rows(ranked), f"priority-{village or 'all'}", fmt, sheet="priority")
+    name = f"priority-{village}" if village.isdigit() and len(village) == 10 else "priority"
+    return file_response(exports.ranking_rows(ranked), name, fmt, sheet="priority")
 
 
 @login_required

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from smartkampung.aid import selectors, services
+from smartkampung.aid.conflicts import rules_now
 from smartkampung.aid.forms import ReportDecisionForm, ReportForm
 from smartkampung.aid.models import AidReport
 from smartkampung.aid.public_api import CHECK_LIMITS, REPORT_LIMITS, report_out
@@ -80,13 +81,14 @@ def report_queue(request: HttpRequest) -> HttpResponse:
         order=("created_at", "id"),
     )  # fmt: skip
     listings = selectors.household_listings([r.household_id for r in rows])
+    program, rules = selectors.report_program(), rules_now()
     for row in rows:
         row.listings = listings[row.household_id]
         row.may_decide = row.status == AidReport.Status.PENDING and selectors.may_decide_report(request.user, row)
-        row.obstacles = selectors.enrolment_obstacles(row) if row.may_decide else []
+        row.obstacles = selectors.enrolment_obstacles(row, program, rules) if row.may_decide else []
     if rows:
         audit.record(action="view", object_type="aid_report", object_ids=[str(r.pk) for r in rows])
-    return render(request, "aid/reports.html", {**context, "rows": rows, "program": selectors.report_program()})
+    return render(request, "aid/reports.html", {**context, "rows": rows, "program": program})
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from smartkampung.audit import services as audit
+from smartkampung.core.paging import window
 from smartkampung.health import cases as case_services
 from smartkampung.health import reports, schemas, selectors
 from smartkampung.health.models import MonitoringCase
@@ -53,7 +54,7 @@ def list_cases(request: HttpRequest, show: str = "open", village: str = "", limi
     cases = selectors.shown_cases(cases, show, today)
     if village:
         cases = cases.filter(village_id=village)
-    found = list(cases.order_by("-overdue", "pk")[max(0, offset) : max(0, offset) + max(1, min(limit, 500))])
+    found = list(cases.order_by("-overdue", "pk")[window(offset, limit)])
     if found:
         audit.record(
             action="view", object_type="isolation_case", subject="api", object_ids=[c.nik for c in found if c.nik]

@@ -235,8 +235,11 @@ def expect_aid_recorder(actor: str) -> str:
 
 
 def expect_aid_home_record(actor: str) -> str:
-    """Entering HOME's resident as affected: HOME's operator and the agency; anyone else is refused."""
-    return LOGIN if actor == "anonymous" else SHOWN if actor in AID_DECIDERS else FORBIDDEN
+    """Entering HOME's resident as affected: HOME's operator and the agency. Another village's operator is told
+    no such resident in their villages (as for an unknown NIK); anyone else may not record at all."""
+    if actor == "anonymous":
+        return LOGIN
+    return SHOWN if actor in AID_DECIDERS else NOT_FOUND if actor == "operator_out" else FORBIDDEN
 
 
 def expect_dashboard(actor: str) -> str:

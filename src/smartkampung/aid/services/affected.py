@@ -71,18 +71,21 @@ def choice_from_words(value: Any, choices, words: dict) -> str | None:
 
 
 def parse_rupiah(value: Any) -> Decimal | None:
-    """“Rp 2.500.000”, “2500000”, 2500000.0 -> 2500000; None for an empty cell; ValueError otherwise."""
+    """“Rp 2.500.000”, “2500000”, “2.500.000,00”, a number cell -> 2500000; None for an empty cell; ValueError for
+    anything else (“2,500,000.00” is refused, not read as 250 million)."""
     if value in (None, ""):
         return None
+    if isinstance(value, bool):
+        raise ValueError(value)
     if isinstance(value, int | float | Decimal):
         amount = Decimal(str(value))
     else:
         text = re.sub(r"^rp\.?\s*", "", str(value).strip().lower()).replace(" ", "")
-        text = re.sub(r",00?$", "", text).replace(".", "").replace(",", "")
-        if not text.isdigit():
-            raise ValueError(text)
-        amount = Decimal(text)
-    if amount < 0 or amount >= Decimal(10) ** 12:
+        found = re.fullmatch(r"(\d{1,3}(?:\.\d{3})+|\d+)(?:,\d{1,2})?", text, flags=re.ASCII)
+        if found is None:
+            raise ValueError(value)
+        amount = Decimal(found.group(1).replace(".", ""))
+    if not amount.is_finite() or amount < 0 or amount >= Decimal(10) ** 12:
         raise ValueError(value)
     return amount.quantize(Decimal(1))
 
@@ -114,14 +117,17 @@ def _checked(values: dict[str, Any], *, defaults: dict[str, Any] | None = None) 
 
 def record_affected(*, user, nik: str, values: dict[str, Any]) -> AffectedResident:
     """A village enters (or corrects) a resident of theirs on the register of affected residents."""
+    scope = aid_write_scope(user)
+    if scope.nothing:
+        raise AidForbidden(_("The village operator or the social affairs agency records affected residents."))
     parsed = parse_nik(nik or "")
     if not parsed.valid:
         raise AidError([("nik", e.message) for e in parsed.errors])
-    resident = Resident.objects.filter(nik=parsed.nik).first()
+    # Looked up within the user's villages only, with one answer for "no such NIK" and "not yours": the form
+    # must not tell who is registered elsewhere in the regency.
+    resident = Resident.objects.filter(scope.q("village"), nik=parsed.nik).first()
     if resident is None:
-        raise AidError([("nik", _("No resident with this NIK on the register."))], status=404)
-    if not aid_write_scope(user).covers(resident.village_id):
-        raise AidForbidden(_("You may record only residents of the villages you work for."))
+        raise AidError([("nik", _("No resident with this NIK in the villages you work for."))], status=404)
     if resident.status != ResidentStatus.LIVING:
         raise AidError([("nik", _("The register records this person as moved away or deceased."))], status=409)
     data, errors = _checked(values)
@@ -177,15 +183,16 @@ def import_affected(*, user, path: Path, original_name: str, defaults: dict[str,
 
     if not selectors.may_import(user):
         raise AidForbidden(_("Only the social affairs agency imports lists."))
+    most = settings.AID_AFFECTED_IMPORT_MAX_ROWS
+    rows = []
     try:
         table = open_table(path, detect_format(path, original_name), mapper=_mapper)
+        for number, cells in table.rows:  # read lazily: a broken line further down fails here too
+            if len(rows) == most:
+                raise AidError([("file", _("The list has more than %(n)s rows: split it.") % {"n": most})])
+            rows.append((number, {f: cells[i] if i < len(cells) else None for f, i in table.columns.items()}))
     except ImportFileError as exc:
         raise AidError([("file", str(exc))]) from exc
-    rows = [(number, {f: cells[i] if i < len(cells) else None for f, i in table.columns.items()})
-            for number, cells in table.rows]  # fmt: skip
-    if len(rows) > settings.AID_AFFECTED_IMPORT_MAX_ROWS:
-        raise AidError([("file", _("The list has more than %(n)s rows: split it.")
-                         % {"n": settings.AID_AFFECTED_IMPORT_MAX_ROWS})])  # fmt: skip
     niks = {parse_nik(str(v.get("nik") or "")).nik for _n, v in rows}
     residents = {r.nik: r for r in Resident.objects.filter(nik__in=[n for n in niks if n])}
     errors, ready = [], []

@@ -141,6 +141,9 @@ def run_list_import(*, list_id: int, registry: pl.DataFrame | None = None) -> Re
 def _make_current(job: RecipientList) -> None:
     """The program's current list is its latest period's newest upload: a list for an earlier period (a
     correction) is kept for the record, it does not bring back who received aid then."""
+    from smartkampung.aid.conflicts import lock_lists
+
+    lock_lists()  # two lists of one program finishing together: one decides after the other
     uploads = RecipientList.objects.select_for_update().filter(program=job.program, origin=RecipientList.Origin.FILE)
     current = uploads.filter(current=True).exclude(pk=job.pk).first()
     if current is not None and current.period > job.period:

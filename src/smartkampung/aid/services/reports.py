@@ -74,8 +74,10 @@ def submit_report(*, values: dict[str, Any]) -> AidReport:
                 notify(
                     kind=Notification.Kind.AID_REPORT, village_code=resident.village_id, subject_type="aid_report",
                     subject_id=report.pk,
-                    summary={"name": resident.name, "nik": resident.nik, "phone": phone, "code": report.code,
-                             "situation": str(Situation(situation).label), "url": f"/aid/reports/#report-{report.pk}"},
+                    # No name, NIK or phone: notifications reach people who do not work with aid (the village's
+                    # Puskesmas); the report itself is read in the aid queue, under aid's own access rule.
+                    summary={"code": report.code, "situation": str(Situation(situation).label),
+                             "url": f"/aid/reports/#report-{report.pk}"},
                 )  # fmt: skip
             return report
         except IntegrityError:
@@ -159,12 +161,18 @@ def _enrol(*, program: Program, report: AidReport) -> Recipient:
 
 
 def _register_affected(*, report: AidReport, user) -> None:
+    """A report of lost work puts the reporter on the register of affected residents (back on it, when an earlier
+    entry had ended); an entry that is still active keeps what the village recorded."""
     impact = _AFFECTED_BY.get(report.situation)
     if impact is None:
         return
-    AffectedResident.objects.get_or_create(
-        resident_id=report.resident_id,
-        defaults={"household_id": report.household_id, "village_id": report.village_id, "sector": Sector.OTHER,
-                  "impact": impact, "since": timezone.localdate(report.created_at),
-                  "source": AffectedResident.Source.REPORT, "source_name": report.code, "recorded_by": user},
-    )  # fmt: skip
+    fields = {"household_id": report.household_id, "village_id": report.village_id, "sector": Sector.OTHER,
+              "impact": impact, "since": timezone.localdate(report.created_at), "active": True,
+              "source": AffectedResident.Source.REPORT, "source_name": report.code, "recorded_by": user}  # fmt: skip
+    entry = AffectedResident.objects.filter(resident_id=report.resident_id).first()
+    if entry is None:
+        AffectedResident.objects.create(resident_id=report.resident_id, **fields)
+    elif not entry.active:
+        for name, value in fields.items():
+            setattr(entry, name, value)
+        entry.save(update_fields=[*fields, "updated_at"])

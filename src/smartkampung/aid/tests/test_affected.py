@@ -46,6 +46,15 @@ def test_an_operator_records_people_of_their_village_only(client, two_in_one_vil
     assert refused.status_code == 422 and not AffectedResident.objects.filter(resident=outsider).exists()
     bad = client.post("/aid/affected/new/", entry(first, since="31-02-2020", income_lost="banyak"))
     assert bad.status_code == 422 and {"since", "income_lost"} <= set(bad.context["form"].errors)
+    # "2,500,000.00" is refused, not read as 250 million; the Indonesian "2.500.000,00" is 2.5 million.
+    assert client.post("/aid/affected/new/", entry(first, income_lost="2,500,000.00")).status_code == 422
+    client.post("/aid/affected/new/", entry(first, income_lost="Rp 2.500.000,00"))
+    assert AffectedResident.objects.get().income_lost == 2_500_000
+    # Another village's resident and an unknown NIK get the same answer: the form tells nobody who is registered.
+    elsewhere = client.post("/api/v1/aid/affected", entry(outsider), content_type="application/json")
+    unknown = client.post("/api/v1/aid/affected", entry(outsider, nik="3510011708859999"),
+                          content_type="application/json")  # fmt: skip
+    assert elsewhere.status_code == unknown.status_code == 404 and elsewhere.json() == unknown.json()
 
 
 @pytest.mark.django_db
@@ -150,3 +159,26 @@ def test_someone_working_again_leaves_the_ranking(client, two_in_one_village, dj
     saved.refresh_from_db()
     assert not saved.active and not client.get("/aid/affected/").context["page"].object_list
     assert family()  # the register itself is untouched
+
+
+@pytest.mark.django_db
+def test_children_and_elderly_are_counted_to_the_day(client, two_in_one_village, agency):
+    from smartkampung.aid.priority import rank
+    from smartkampung.population.tests.factories import make_resident
+
+    _village, first, _second = two_in_one_village
+    client.force_login(agency)
+    client.post("/aid/affected/new/", entry(first))
+    kk = first.household.kk_number
+    Resident.objects.filter(household=first.household).exclude(pk=first.pk).delete()
+    Resident.objects.filter(pk=first.pk).update(birth_date=dt.date(1990, 1, 1))
+    for nik, born in (("3510013003060001", "2006-03-30"), ("3510010104060002", "2006-04-01"),
+                      ("3510010104640004", "1964-04-01")):  # fmt: skip
+        make_resident(nik=nik, kk_number=kk, birth_date=born)
+
+    [ranked] = rank(list(AffectedResident.objects.select_related("resident")), today=dt.date(2024, 3, 31))
+
+    # On 31 March 2024 the one born 30-03-2006 is 18 (no longer a child), the one born 01-04-2006 is 17 (a child)
+    # and the one born 01-04-1964 is 59 (not yet elderly).
+    dependants = {code: value for code, _label, value, _points in ranked.reasons}["dependants"]
+    assert dependants == "1"

@@ -31,6 +31,7 @@ def test_the_agency_uploads_a_list_and_reads_its_rows_with_reasons(client, regis
     rows = client.get(f"/api/v1/aid/lists/{job['id']}/rows").json()
     assert [r["match_status"] for r in rows] == ["exact", "probable"]
     assert rows[1]["matched_nik"] == spouse.nik and rows[1]["explanation"]
+    assert client.get(f"/api/v1/aid/lists/{job['id']}/rows?offset=100000000000000000000").json() == []
     refused = client.post("/api/v1/aid/lists", {"program": "NOPE", "period": "2020-05", "file": list_file([])})
     assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "program"
 
