@@ -312,10 +312,10 @@ class Conflict(models.Model):
 class Situation(models.TextChoices):
     LOST_JOB = "lost_job", _("I lost my job")
     NO_INCOME = "no_income", _("I work informally and earn nothing now")
-    BUSINESS_CLOSED = "business_closed", _("my small business has closed")
-    SICK = "sick", _("sickness or isolation keeps me from working")
-    NO_SUPPORT = "no_support", _("elderly or disabled, nobody supports me")
-    OTHER = "other", _("something else")
+    BUSINESS_CLOSED = "business_closed", _("My small business has closed")
+    SICK = "sick", _("Sickness or isolation keeps me from working")
+    NO_SUPPORT = "no_support", _("Elderly or disabled, nobody supports me")
+    OTHER = "other", _("Something else")
 
 
 class AidReport(models.Model):
