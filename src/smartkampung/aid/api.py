@@ -31,6 +31,18 @@ def _require_aid(request: HttpRequest) -> None:
     require_aid(request)
 
 
+def _viewed(records, *, status: str, village: str, order: tuple[str, ...], window: slice, object_type: str) -> list:
+    """A window of a staff list filtered by status and village; the reading is audited."""
+    if status:
+        records = records.filter(status=status)
+    if village:
+        records = records.filter(village_id=village)
+    page = list(records.order_by(*order)[window])
+    if page:
+        audit.record(action="view", object_type=object_type, subject="api", object_ids=[str(x.pk) for x in page])
+    return page
+
+
 def list_dict(job: RecipientList) -> dict:
     return {
         "id": job.pk, "program": job.program.code, "period": job.period, "origin": job.origin, "status": job.status,
@@ -159,14 +171,8 @@ def conflict_dict(c: Conflict) -> dict:
 @router.get("/conflicts", response=list[schemas.ConflictOut], summary="Conflicts in the caller's area")
 def conflicts(request: HttpRequest, status: str = "open", village: str = "", offset: int = 0, limit: int = 100):
     _require_aid(request)
-    found = selectors.conflicts_visible_to(request.user)
-    if status:
-        found = found.filter(status=status)
-    if village:
-        found = found.filter(village_id=village)
-    page = list(found.order_by("-detected_at", "-id")[window(offset, limit)])
-    if page:
-        audit.record(action="view", object_type="aid_conflict", subject="api", object_ids=[str(c.pk) for c in page])
+    page = _viewed(selectors.conflicts_visible_to(request.user), status=status, village=village,
+                   order=("-detected_at", "-id"), window=window(offset, limit), object_type="aid_conflict")  # fmt: skip
     return [conflict_dict(c) for c in page]
 
 
@@ -199,14 +205,10 @@ def report_dict(r: AidReport, obstacles: list[str]) -> dict:
 @router.get("/reports", response=list[schemas.ReportOut], summary='Citizens\' "I received no aid" reports')
 def reports(request: HttpRequest, status: str = "pending", village: str = "", offset: int = 0, limit: int = 100):
     _require_aid(request)
-    found = selectors.reports_visible_to(request.user)
-    if status:
-        found = found.filter(status=status)
-    if village:
-        found = found.filter(village_id=village)
-    page = list(found.order_by("created_at", "id")[window(offset, limit, most=100)])
-    if page:
-        audit.record(action="view", object_type="aid_report", subject="api", object_ids=[str(r.pk) for r in page])
+    page = _viewed(
+        selectors.reports_visible_to(request.user), status=status, village=village, order=("created_at", "id"),
+        window=window(offset, limit, most=100), object_type="aid_report",
+    )  # fmt: skip
     program, rules = selectors.report_program(), rules_now()
     return [
         report_dict(r, selectors.enrolment_obstacles(r, program, rules) if r.status == "pending" else []) for r in page
