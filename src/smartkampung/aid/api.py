@@ -10,6 +10,7 @@ from smartkampung.aid import explain, schemas, selectors, services
 from smartkampung.aid.conflicts import rules_now
 from smartkampung.aid.models import AidReport, Conflict, Program, Recipient, RecipientList, Sector
 from smartkampung.aid.priority import rank
+from smartkampung.aid.public_api import errors_out
 from smartkampung.audit import services as audit
 from smartkampung.core.paging import window
 
@@ -18,7 +19,7 @@ ERRORS = {403: schemas.ErrorOut, 404: schemas.ErrorOut, 409: schemas.ErrorOut, 4
 
 
 def _refused(exc: services.AidError) -> Status:
-    return Status(exc.status, {"detail": str(exc), "errors": [{"field": f, "message": m} for f, m in exc.errors]})
+    return Status(exc.status, errors_out(exc))
 
 
 def _not_found() -> Status:

@@ -3,7 +3,6 @@ factor, one answer for both failures, masked names, a per-client rate limit held
 
 import datetime as dt
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
@@ -11,17 +10,13 @@ from ninja import Field, Router, Schema, Status
 from smartkampung.aid import selectors, services
 from smartkampung.aid.models import AidReport, Situation
 from smartkampung.core.paging import window
-from smartkampung.core.ratelimit import Limit, allow
-from smartkampung.population.public_api import CheckIn, Message, mask_name
+from smartkampung.core.ratelimit import allow
+from smartkampung.population.public_api import CHECK_LIMITS, CheckIn, Message, mask_name
 from smartkampung.population.schemas import ErrorOut
 from smartkampung.regions.nik import parse_kk, parse_nik
 from smartkampung.regions.selectors import served_village
 
 router = Router(tags=["public"])
-CHECK_LIMITS = (
-    Limit(requests=settings.PUBLIC_CHECK_PER_MINUTE, seconds=60),
-    Limit(requests=settings.PUBLIC_CHECK_PER_DAY, seconds=86400),
-)
 
 
 class ListingOut(Schema):
@@ -101,15 +96,11 @@ def village_recipients(request: HttpRequest, code: str, offset: int = 0, limit: 
 
 # ---------------------------------------------------------------- "I received no aid"
 
-REPORT_LIMITS = (
-    Limit(requests=settings.PUBLIC_CHECK_PER_MINUTE, seconds=60),
-    Limit(requests=settings.PUBLIC_CHECK_PER_DAY, seconds=86400),
-)
+# The registry check's limits, counted under the report's own names ("aid-report", "aid-report-status").
+REPORT_LIMITS = CHECK_LIMITS
 
 
-class ReportIn(Schema):
-    nik: str = Field(..., max_length=40, examples=["3510011708850001"])
-    kk_number: str = Field(..., max_length=40, examples=["3510010101100001"])
+class ReportIn(CheckIn):
     phone: str = Field(..., max_length=30, description="A number the village can call", examples=["081234567890"])
     situation: str = Field(..., description="One of: " + ", ".join(Situation.values), examples=["lost_job"])
     description: str = Field("", max_length=1000, description="What happened, in the citizen's words")

@@ -120,9 +120,14 @@ def reports_visible_to(user) -> QuerySet[AidReport]:
     )
 
 
+def typed_code(code: str) -> str:
+    """A report code as people type it back ("kt42-3k87 ") as it was given ("KT423K87")."""
+    return (code or "").strip().upper().replace("-", "").replace(" ", "")
+
+
 def report_by_code(code: str) -> AidReport | None:
     """A citizen following their report: the code is the only key (rate-limited by the caller)."""
-    code = (code or "").strip().upper().replace("-", "").replace(" ", "")
+    code = typed_code(code)
     if not code.isalnum() or len(code) > 10:
         return None
     return AidReport.objects.select_related("resident", "village", "program").filter(code=code).first()

@@ -55,7 +55,7 @@ def report(request: HttpRequest) -> HttpResponse:
 @require_GET
 def report_lookup(request: HttpRequest) -> HttpResponse:
     """The code typed on the report page's "follow my report" form."""
-    code = request.GET.get("code", "").strip().upper().replace("-", "").replace(" ", "")[:10]
+    code = selectors.typed_code(request.GET.get("code", ""))[:10]
     if not code.isalnum():
         messages.error(request, _("Type the code you received when you reported."))
         return redirect("aid:report")
