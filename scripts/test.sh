@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 scripts/bootstrap.sh dev
 export SMARTKAMPUNG_DATA_DIR=${SMARTKAMPUNG_DATA_DIR:-$(mktemp -d)}
 .venv/bin/ruff check --quiet src
+.venv/bin/lint-imports --no-cache --no-logo  # the layers and cycles in pyproject.toml [tool.importlinter]
 .venv/bin/smartkampung makemigrations --check --dry-run >/dev/null || {
   echo "Models and migrations differ: run 'smartkampung makemigrations'." >&2; exit 1; }
-exec .venv/bin/pytest "$@"
+# pytest-xdist: one worker per core by default (TEST_WORKERS=0 runs in this process, e.g. for a debugger).
+exec .venv/bin/pytest -n "${TEST_WORKERS:-auto}" "$@"

@@ -1,10 +1,13 @@
 """Fixtures shared by every app's tests."""
 
-import pytest
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
-from smartkampung.health.services import load_puskesmas
+import pytest
+from django.db import transaction
+
 from smartkampung.regions.models import Village
-from smartkampung.regions.services import load_regions
+from smartkampung.regions.services import load_puskesmas, load_regions
 
 
 def load_reference_data() -> None:
@@ -17,6 +20,36 @@ def django_db_setup(django_db_setup, django_db_blocker):
     # The reference data is the same for every test: load it once per test database.
     with django_db_blocker.unblock():
         load_reference_data()
+
+
+@contextmanager
+def built_once(django_db_blocker, build: Callable[[], dict]) -> Iterator[dict]:
+    """Rows that many tests of a module read, written once instead of once per test.
+
+    They are written inside a transaction left open for the module's tests: each test's own
+    transaction (pytest-django's `db`) nests in it as a savepoint and is rolled back after the test,
+    so every test starts from exactly these rows, and the module's transaction is rolled back after
+    its last test. Use it in a module-scoped fixture; the tests still ask for `db`.
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        # As in Django's TestCase: durable blocks written by the code under test stay allowed inside.
+        outer._from_testcase = True
+        outer.__enter__()
+        try:
+            if not Village.objects.exists():  # a transactional test before us flushed them
+                load_reference_data()
+            built = build()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    try:
+        yield built
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ nothing secret lives in the repository.
 """
 
 import os
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -22,10 +23,25 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def tile_source(url: str) -> str:
+    """The CSP source of a map tile URL template: its scheme and host, a `{s}` subdomain as a wildcard."""
+    if "://" not in url:
+        return ""
+    scheme, rest = url.split("://", 1)
+    host = rest.split("/", 1)[0]
+    host = re.sub(r"\{[a-z]\}", "*", host)
+    if scheme not in ("http", "https"):
+        return ""
+    return f"{scheme}://{host}" if host and re.fullmatch(r"[A-Za-z0-9.*:\[\]-]+", host) else ""
+
+
 # Where the embedded database, uploads and the generated secret key live when no
 # external service is configured. A source checkout keeps them in ./var.
 DATA_DIR = Path(os.environ.get("SMARTKAMPUNG_DATA_DIR", BASE_DIR.parent.parent / "var")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# It holds personal data: only the service's user may enter it (core/datadir.py tightens older copies at start-up).
+if not DATA_DIR.exists():
+    DATA_DIR.mkdir(parents=True, mode=0o700, exist_ok=True)
+    DATA_DIR.chmod(0o700)  # mkdir's mode is narrowed by the umask, never widened: set it as meant
 
 
 def _secret_key() -> str:
@@ -84,11 +100,14 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # No control characters in query strings and form posts (after LocaleMiddleware: it answers in words).
+    "smartkampung.core.middleware.RefuseControlCharacters",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "smartkampung.audit.context.AuditContextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Last, as its documentation asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -165,7 +184,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0")) or None
+# Reverse proxies in front (each appends to X-Forwarded-For); 0: the header is never read, whoever sends it.
+TRUSTED_PROXY_COUNT = max(0, int(os.environ.get("TRUSTED_PROXY_COUNT", "0")))
+# One answer to "which address?" for the lockout, the rate limits and the audit log.
+AXES_CLIENT_IP_CALLABLE = "smartkampung.core.http.client_address"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -187,10 +209,26 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Serve straight from the app folders when collectstatic has not run (the embedded default).
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
+# Uploads hold personal data: readable by the service's user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # Uploaded registry files can be large: stream them to disk instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The largest file any upload (page or API) may send; beyond it the upload handler stops keeping it and the
+# page or API refuses it in words (core/spreadsheets.py).
 SMARTKAMPUNG_IMPORT_MAX_BYTES = int(os.environ.get("SMARTKAMPUNG_IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "smartkampung.core.spreadsheets.CappedUploadHandler",
+]
+DATA_UPLOAD_MAX_NUMBER_FILES = 10  # every upload form sends one file
+# What an XLSX may unpack to and how many rows a CSV or XLSX may have, checked before it is parsed.
+SPREADSHEET_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("SPREADSHEET_MAX_UNCOMPRESSED_BYTES", str(2 * 1024**3)))
+SPREADSHEET_MAX_ROWS = int(os.environ.get("SPREADSHEET_MAX_ROWS", "3000000"))
+# An aid list keeps its first unreadable rows (with their problems) and counts the rest.
+AID_LIST_MAX_UNREADABLE_ROWS = int(os.environ.get("AID_LIST_MAX_UNREADABLE_ROWS", "1000"))
+IMPORT_MAX_STORED_PROBLEMS = int(os.environ.get("IMPORT_MAX_STORED_PROBLEMS", "1000"))  # per import job
 
 TASKS = {
     "default": {
@@ -206,6 +244,11 @@ PUBLIC_CHECK_PER_DAY = int(os.environ.get("PUBLIC_CHECK_PER_DAY", "30"))
 # Checkpoints: a NIK registered again at the same checkpoint within this many hours shows the officer
 # the earlier entry first; pre-registrations may be made this many days ahead, this often per address.
 CHECKPOINT_REPEAT_WINDOW_HOURS = int(os.environ.get("CHECKPOINT_REPEAT_WINDOW_HOURS", "12"))
+# NIK look-ups at a checkpoint desk, per officer (a busy desk does a few a minute); beyond the hourly
+# figure the look-ups are flagged in the audit log (record type "lookup_volume_flag") for the administrator.
+CHECKPOINT_LOOKUP_PER_MINUTE = int(os.environ.get("CHECKPOINT_LOOKUP_PER_MINUTE", "30"))
+CHECKPOINT_LOOKUP_PER_DAY = int(os.environ.get("CHECKPOINT_LOOKUP_PER_DAY", "1000"))
+CHECKPOINT_LOOKUP_FLAG_PER_HOUR = int(os.environ.get("CHECKPOINT_LOOKUP_FLAG_PER_HOUR", "200"))
 PREREGISTRATION_MAX_DAYS_AHEAD = int(os.environ.get("PREREGISTRATION_MAX_DAYS_AHEAD", "30"))
 PREREGISTRATION_PER_MINUTE = int(os.environ.get("PREREGISTRATION_PER_MINUTE", "5"))
 PREREGISTRATION_PER_DAY = int(os.environ.get("PREREGISTRATION_PER_DAY", "20"))
@@ -232,6 +275,23 @@ MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z
 MAP_TILE_ATTRIBUTION = os.environ.get(
     "MAP_TILE_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
 )
+
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files, never inline
+# (README: "Security headers"). Map tiles are the one outside source, taken from MAP_TILE_URL.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *filter(None, [tile_source(MAP_TILE_URL)])],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # Notifications (README: "Notifications"): escalation, external channels, live streams.
 NOTIFY_ESCALATE_AFTER_MINUTES = int(os.environ.get("NOTIFY_ESCALATE_AFTER_MINUTES", "60"))  # 0: never

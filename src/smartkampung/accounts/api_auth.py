@@ -4,6 +4,7 @@ token of another government system (`Authorization: Bearer sk_…`)."""
 from ninja.security import HttpBearer, django_auth
 
 from smartkampung.accounts.services import user_for_api_key
+from smartkampung.core.http import client_address
 
 
 class ApiTokenAuth(HttpBearer):
@@ -12,9 +13,10 @@ class ApiTokenAuth(HttpBearer):
         if user is not None:
             # Selectors and the audit log read request.user, as for a session.
             request.user = user
-            from smartkampung.audit.context import Actor, client_ip, current
+            request.api_key = token  # a live stream looks again whether the key still holds
+            from smartkampung.audit.context import Actor, current
 
-            current.set(Actor(user=user, ip=client_ip(request), path=request.path[:255]))
+            current.set(Actor(user=user, ip=client_address(request), path=request.path[:255]))
         return user
 
 

@@ -6,3 +6,17 @@ class AccountsConfig(AppConfig):
     name = "smartkampung.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        # The audit log sits below accounts: it learns roles and who reads the whole log from here.
+        from smartkampung.accounts.models import Role
+        from smartkampung.accounts.selectors import read_scope, roles_of
+        from smartkampung.audit import access
+
+        access.use_directory(
+            access.Directory(
+                roles_of=roles_of,
+                reads_whole_log=lambda user: read_scope(user).everything,
+                role_labels=lambda: dict(Role.choices),
+            )
+        )

@@ -3,13 +3,21 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from smartkampung.accounts.models import CHECKPOINT_ROLES, DISTRICT_ROLES, PUSKESMAS_ROLES, VILLAGE_ROLES, Pillar, Role
-from smartkampung.checkpoints.models import Checkpoint
-from smartkampung.health.selectors import puskesmas_choices
+from smartkampung.accounts.models import (
+    CHECKPOINT_ROLES,
+    DISTRICT_ROLES,
+    PUSKESMAS_ROLES,
+    VILLAGE_ROLES,
+    Pillar,
+    Role,
+    RoleAssignment,
+)
+from smartkampung.core.forms import TextChecked
 from smartkampung.regions.models import District, Village
+from smartkampung.regions.selectors import puskesmas_choices
 
 
-class UserForm(forms.Form):
+class UserForm(TextChecked, forms.Form):
     username = forms.RegexField(
         label=_("username"),
         regex=r"^[\w.@+-]+$",
@@ -26,7 +34,7 @@ class UserForm(forms.Form):
         return username
 
 
-class RoleForm(forms.Form):
+class RoleForm(TextChecked, forms.Form):
     # A blank first choice: a careless submit must not make anyone an administrator.
     role = forms.ChoiceField(label=_("role"), choices=[("", "—"), *Role.choices])
     district = forms.ChoiceField(label=_("kecamatan"), required=False)
@@ -49,7 +57,10 @@ class RoleForm(forms.Form):
         ]
         self.fields["puskesmas"].choices = [("", "—"), *puskesmas_choices(regency)]
         self.fields["checkpoint"].choices = [("", "—")] + list(
-            Checkpoint.objects.filter(active=True).order_by("name").values_list("pk", "name")
+            RoleAssignment._meta.get_field("checkpoint")  # the checkpoints module sits above accounts
+            .related_model.objects.filter(active=True)
+            .order_by("name")
+            .values_list("pk", "name")
         )
 
     def clean(self):

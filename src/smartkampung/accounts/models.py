@@ -5,9 +5,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from smartkampung.checkpoints.models import Checkpoint
-from smartkampung.health.models import Puskesmas
-from smartkampung.regions.models import District, Village
+from smartkampung.regions.models import District, Puskesmas, Village
 
 
 class User(AbstractUser):
@@ -66,7 +64,13 @@ class RoleAssignment(models.Model):
         Puskesmas, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("Puskesmas")
     )
     checkpoint = models.ForeignKey(
-        Checkpoint, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("checkpoint")
+        # By name, not by import: the checkpoints module sits above accounts (only the table refers to it).
+        "checkpoints.Checkpoint",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checkpoint"),
     )
     pillar = models.CharField(_("pillar"), max_length=20, choices=Pillar.choices, blank=True)
     created_at = models.DateTimeField(_("assigned at"), auto_now_add=True)

@@ -1,7 +1,10 @@
 """Who may see and change which region's personal data: the one place that decides it.
 
 Every selector of personal data filters through `read_scope`, every service that writes it
-checks `write_scope`, so a new module cannot forget the rule.
+checks `write_scope`, so a new module cannot forget the rule. The modules' own rules (who watches
+the whole regency's health data, who runs aid, who works a Puskesmas's cases, who looks a NIK up at
+a checkpoint desk, who hears of a notification) are here too: the apps' selectors only ask.
+Roles (`Role`) are named in this module and nowhere else that decides (a test keeps it so).
 """
 
 from dataclasses import dataclass
@@ -10,7 +13,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from smartkampung.accounts.models import Role, RoleAssignment
-from smartkampung.health.selectors import villages_served_by
+from smartkampung.regions.selectors import villages_served_by
 
 READ_EVERYTHING = frozenset({Role.REGENCY_ADMIN})
 WRITE_EVERYTHING = frozenset({Role.REGENCY_ADMIN})
@@ -144,3 +147,153 @@ def checkpoints_of(user) -> frozenset[int]:
 
 def served_regency() -> str:
     return settings.SMARTKAMPUNG_REGENCY
+
+
+# ---------------------------------------------------------------- the modules' rules
+
+# Who sees a module's records across the whole regency. Health: the health agency watches every arrival,
+# case, isolation house and report (and the checkpoint entry rules are theirs); aid: the social agency.
+REGENCY_WIDE = {
+    "health": frozenset({Role.REGENCY_ADMIN, Role.HEALTH_AGENCY}),
+    "aid": AID_EVERYTHING,
+}
+
+
+def regency_wide(user, module: str) -> bool:
+    """Does the user see `module`'s records of the whole regency ("health" or "aid")?"""
+    return bool(roles_of(user) & REGENCY_WIDE[module])
+
+
+def aid_agency(user) -> bool:
+    """The social affairs agency (and the administrator): imports the lists, sees every listing."""
+    return regency_wide(user, "aid")
+
+
+def may_edit_entry_rules(user) -> bool:
+    """The checkpoints' entry rules are the health agency's (and the administrator's)."""
+    return regency_wide(user, "health")
+
+
+def health_read_scope(user) -> Scope:
+    """The villages whose health records (cases, register look-ups for a case) the user reads: the whole
+    regency for the health agency, else where they read registry data plus the villages their Puskesmas
+    serves."""
+    if regency_wide(user, "health"):
+        return Scope(everything=True)
+    scope = read_scope(user)
+    served = villages_served_by(puskesmas_of(user))
+    return Scope(everything=scope.everything, districts=scope.districts, villages=scope.villages | served)
+
+
+def health_records_q(user, *, village_field: str = "village", puskesmas_field: str = "puskesmas") -> Q:
+    """Health records (cases, isolation houses) the user sees: in their villages (the three pillars, the
+    camat, the operator read them) or watched by their Puskesmas; everything for regency-wide roles."""
+    if regency_wide(user, "health"):
+        return Q()
+    query = read_scope(user).q(village_field)
+    mine = puskesmas_of(user)
+    if mine:
+        query |= Q(**{f"{puskesmas_field}_id__in": sorted(mine)})
+    return query
+
+
+def may_work_for_puskesmas(user, puskesmas_id: int | None) -> bool:
+    """Record a case's follow-ups, close it, report a day: the Puskesmas's staff and regency-wide roles."""
+    return regency_wide(user, "health") or (puskesmas_id is not None and puskesmas_id in puskesmas_of(user))
+
+
+def may_submit_report_of(user, puskesmas_id: int) -> bool:
+    """A Puskesmas's daily report is submitted by its own staff (the administrator may, to help; the
+    health agency reads reports, it does not write them)."""
+    return puskesmas_id in puskesmas_of(user) or read_scope(user).everything
+
+
+def puskesmas_worked_by_ids(user) -> frozenset[int] | None:
+    """The Puskesmas whose work list and report the user handles; None: every one (regency-wide roles)."""
+    return None if regency_wide(user, "health") else puskesmas_of(user)
+
+
+def may_write_health_at(user, *, village_code: str | None, puskesmas_id: int | None) -> bool:
+    """Open a case in a village, manage an isolation house: the village's operator, the Puskesmas's staff
+    (the one serving the village, or the house's own), regency-wide roles."""
+    if regency_wide(user, "health"):
+        return True
+    if village_code and write_scope(user).covers(village_code):
+        return True
+    return puskesmas_id is not None and puskesmas_id in puskesmas_of(user)
+
+
+def health_writer(user) -> bool:
+    """Does the user open cases anywhere at all (a village operator, a Puskesmas, regency-wide roles)?"""
+    return regency_wide(user, "health") or not write_scope(user).nothing or bool(puskesmas_of(user))
+
+
+def arrivals_q(user, *, village_field: str = "destination_village", checkpoint_field: str = "checkpoint") -> Q:
+    """Arrivals the user sees: bound for their jurisdiction or registered at their checkpoint (regency-wide
+    roles: all)."""
+    if regency_wide(user, "health"):
+        return Q()
+    query = read_scope(user).q(village_field)
+    posts = checkpoints_of(user)
+    if posts:
+        query |= Q(**{f"{checkpoint_field}_id__in": sorted(posts)})
+    return query
+
+
+def works_every_checkpoint(user) -> bool:
+    """The administrator may stand in at any checkpoint desk."""
+    return read_scope(user).everything
+
+
+def may_look_up_nik_at(user, checkpoint_id: int) -> bool:
+    """Register a traveller, or look a NIK up in the register, at this checkpoint's desk: its officers and
+    the administrator (the look-up is throttled per officer: see checkpoints.services)."""
+    return checkpoint_id in checkpoints_of(user) or works_every_checkpoint(user)
+
+
+def sees_all_notifications(user) -> bool:
+    """Notifications of the whole regency: the administrator (read scope everything) and the health agency."""
+    return read_scope(user).everything or regency_wide(user, "health")
+
+
+@dataclass(frozen=True)
+class NotificationScope:
+    """What one user may see and acknowledge among notifications."""
+
+    read: Scope
+    write: Scope
+    regency_wide: bool
+
+
+def notification_scope(user) -> NotificationScope:
+    """A notification of a village reaches whoever reads that village (its operators and overseers, its
+    kecamatan, the Puskesmas serving it) and the regency-wide roles; its operators acknowledge it."""
+    return NotificationScope(read=read_scope(user), write=write_scope(user), regency_wide=sees_all_notifications(user))
+
+
+def notification_email_audience(*, village_codes, district_codes) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Who is e-mailed of notifications: the villages' operators and the kecamatan's staff, as
+    ({village: emails}, {district: emails}), active accounts with an address only, in one query."""
+    by_village: dict[str, set[str]] = {}
+    by_district: dict[str, set[str]] = {}
+    rows = RoleAssignment.objects.filter(
+        Q(role=Role.VILLAGE_OPERATOR, village_id__in=set(village_codes))
+        | Q(role=Role.DISTRICT_STAFF, district_id__in=set(district_codes)),
+        user__is_active=True,
+        user__email__gt="",
+    ).values_list("role", "village_id", "district_id", "user__email")
+    for role, village, district, email in rows:
+        if role == Role.VILLAGE_OPERATOR:
+            by_village.setdefault(village, set()).add(email.lower())
+        else:
+            by_district.setdefault(district, set()).add(email.lower())
+    return by_village, by_district
+
+
+def rights_fingerprint(user) -> tuple:
+    """What decides everything the user may see: administrator or not, and every role with its place, read
+    fresh from the database (a live stream compares it every heartbeat and ends when it changed)."""
+    roles = RoleAssignment.objects.filter(user_id=user.pk).values_list(
+        "role", "district_id", "village_id", "puskesmas_id", "checkpoint_id"
+    )
+    return (user.is_superuser, tuple(sorted(roles, key=repr)))

@@ -67,6 +67,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             puskesmas_id=data["puskesmas"] or None,
             checkpoint_id=data["checkpoint"] or None,
             pillar=data["pillar"],
+            by=request.user,
         )
         messages.success(request, _("The role is given."))
         return redirect("accounts:user_detail", pk=user.pk)
@@ -79,7 +80,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def role_remove(request: HttpRequest, pk: int, role_pk: int) -> HttpResponse:
     _require_admin(request)
     assignment = get_object_or_404(RoleAssignment, pk=role_pk, user_id=pk)
-    services.remove_role(assignment=assignment)
+    services.remove_role(assignment=assignment, by=request.user)
     messages.success(request, _("The role is taken away."))
     return redirect("accounts:user_detail", pk=pk)
 
@@ -91,5 +92,5 @@ def user_active(request: HttpRequest, pk: int) -> HttpResponse:
     user = get_object_or_404(get_user_model(), pk=pk)
     if user == request.user:
         raise PermissionDenied(_("You cannot switch off your own account."))
-    services.set_user_active(user=user, active=request.POST.get("active") == "1")
+    services.set_user_active(user=user, active=request.POST.get("active") == "1", by=request.user)
     return redirect("accounts:user_detail", pk=pk)

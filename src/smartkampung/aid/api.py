@@ -10,16 +10,11 @@ from smartkampung.aid import explain, schemas, selectors, services
 from smartkampung.aid.conflicts import rules_now
 from smartkampung.aid.models import AidReport, Conflict, Program, Recipient, RecipientList, Sector
 from smartkampung.aid.priority import rank
-from smartkampung.aid.public_api import errors_out
 from smartkampung.audit import services as audit
 from smartkampung.core.paging import window
 
 router = Router(tags=["aid"])
 ERRORS = {403: schemas.ErrorOut, 404: schemas.ErrorOut, 409: schemas.ErrorOut, 422: schemas.ErrorOut}
-
-
-def _refused(exc: services.AidError) -> Status:
-    return Status(exc.status, errors_out(exc))
 
 
 def _not_found() -> Status:
@@ -82,12 +77,8 @@ def upload_list(request: HttpRequest, file: File[UploadedFile], program: Form[st
     """Poll GET /aid/lists/{id} for progress; columns are recognised or remembered for the program."""
     chosen = Program.objects.filter(code=program, active=True).first()
     if chosen is None:
-        return Status(422, {"detail": _("No active program has this code."), "errors": [
-            {"field": "program", "message": _("No active program has this code.")}]})  # fmt: skip
-    try:
-        job = services.start_list_upload(user=request.user, program=chosen, period=period, upload=file)
-    except services.AidError as exc:
-        return _refused(exc)
+        raise services.AidError([("program", _("No active program has this code."))])
+    job = services.start_list_upload(user=request.user, program=chosen, period=period, upload=file)
     return Status(202, list_dict(job))
 
 
@@ -140,20 +131,17 @@ def decide(request: HttpRequest, row_id: int, payload: schemas.DecisionIn):
         return _not_found()
     if payload.choice == "candidate":
         if row.candidate is None:
-            return _refused(services.AidError([("choice", _("This row has no candidate."))]))
+            raise services.AidError([("choice", _("This row has no candidate."))])
         resident = row.candidate
     elif payload.choice == "other":
         resident = selectors.residents_for_review(request.user).filter(nik=payload.nik.strip()).first()
         if resident is None:
-            return _refused(services.AidError([("nik", _("No resident with that NIK in a village you work for."))]))
+            raise services.AidError([("nik", _("No resident with that NIK in a village you work for."))])
     elif payload.choice == "none":
         resident = None
     else:
-        return _refused(services.AidError([("choice", _("Choose candidate, other or none."))]))
-    try:
-        row = services.decide_match(user=request.user, recipient=row, resident=resident)
-    except services.AidError as exc:
-        return _refused(exc)
+        raise services.AidError([("choice", _("Choose candidate, other or none."))])
+    row = services.decide_match(user=request.user, recipient=row, resident=resident)
     return Status(200, row_dict(Recipient.objects.select_related("program", "resident", "candidate").get(pk=row.pk)))
 
 
@@ -184,12 +172,9 @@ def resolve(request: HttpRequest, conflict_id: int, payload: schemas.ResolveIn):
     conflict = selectors.conflicts_visible_to(request.user).filter(pk=conflict_id).first()
     if conflict is None:
         return _not_found()
-    try:
-        conflict = services.resolve_conflict(
-            user=request.user, conflict=conflict, resolution=payload.resolution, reason=payload.reason
-        )
-    except services.AidError as exc:
-        return _refused(exc)
+    conflict = services.resolve_conflict(
+        user=request.user, conflict=conflict, resolution=payload.resolution, reason=payload.reason
+    )
     return Status(200, conflict_dict(selectors.conflicts_visible_to(request.user).get(pk=conflict.pk)))
 
 
@@ -203,7 +188,7 @@ def report_dict(r: AidReport, obstacles: list[str]) -> dict:
     }  # fmt: skip
 
 
-@router.get("/reports", response=list[schemas.ReportOut], summary='Citizens\' "I received no aid" reports')
+@router.get("/reports", response=list[schemas.AidReportOut], summary='Citizens\' "I received no aid" reports')
 def reports(request: HttpRequest, status: str = "pending", village: str = "", offset: int = 0, limit: int = 100):
     _require_aid(request)
     page = _viewed(
@@ -216,7 +201,7 @@ def reports(request: HttpRequest, status: str = "pending", village: str = "", of
     ]
 
 
-@router.post("/reports/{report_id}/decision", response={200: schemas.ReportOut, **ERRORS},
+@router.post("/reports/{report_id}/decision", response={200: schemas.AidReportOut, **ERRORS},
              summary="Approve (enrol the household unless a rule forbids it) or reject a report; why")  # fmt: skip
 def decide_report(request: HttpRequest, report_id: int, payload: schemas.ReportDecisionIn):
     _require_aid(request)
@@ -224,12 +209,9 @@ def decide_report(request: HttpRequest, report_id: int, payload: schemas.ReportD
     if report is None:
         return _not_found()
     if payload.decision not in ("approve", "reject"):
-        return _refused(services.AidError([("decision", _("Choose approve or reject."))]))
+        raise services.AidError([("decision", _("Choose approve or reject."))])
     decide_it = services.approve_report if payload.decision == "approve" else services.reject_report
-    try:
-        decide_it(user=request.user, report=report, reason=payload.reason)
-    except services.AidError as exc:
-        return _refused(exc)
+    decide_it(user=request.user, report=report, reason=payload.reason)
     return Status(200, report_dict(selectors.reports_visible_to(request.user).get(pk=report_id), []))
 
 
@@ -265,8 +247,5 @@ def affected(request: HttpRequest, village: str = "", sector: str = "", offset: 
 def record_affected(request: HttpRequest, payload: schemas.AffectedIn):
     _require_aid(request)
     values = payload.dict()
-    try:
-        entry = services.record_affected(user=request.user, nik=values.pop("nik"), values=values)
-    except services.AidError as exc:
-        return _refused(exc)
+    entry = services.record_affected(user=request.user, nik=values.pop("nik"), values=values)
     return Status(201, ranked_dict(rank([selectors.affected_visible_to(request.user).get(pk=entry.pk)])[0]))

@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from smartkampung.aid.models import Conflict, ConflictKind, ExclusionRule, Unit
+from smartkampung.aid.models import Conflict, ConflictKind, ExclusionRule, Recipient, Unit
 
 _CURRENT = (
     "FROM aid_recipient r JOIN aid_recipientlist l ON l.id = r.source_id "
@@ -152,12 +152,31 @@ def withdrawn_by(conflict: Conflict, *, first: int | None, second: int | None) -
     return [pk for pk in chosen if pk]
 
 
+def withdraw_rows(*, ids: list[int], reason: str) -> int:
+    """Take rows off their lists for a conflict's resolution (in the caller's transaction); how many."""
+    return Recipient.objects.filter(pk__in=ids, withdrawn=False).update(withdrawn=True, withdrawn_reason=reason[:300])
+
+
+def notify_conflicts(*, by_village: dict[str, int], actor=None) -> None:
+    """The alarm: one notification per village that has new conflicts (inside the caller's transaction)."""
+    from smartkampung.aid.notification_kinds import AID_CONFLICT
+    from smartkampung.notifications.services import notify
+
+    for village, count in sorted(by_village.items()):
+        notify(
+            kind=AID_CONFLICT,
+            village_code=village,
+            subject_type="aid_conflicts",
+            subject_id=count,
+            summary={"conflicts": count, "url": f"/aid/conflicts/?village={village}"},
+            actor=actor,
+        )
+
+
 def sync_conflicts(*, program: int | None = None, actor=None) -> dict[str, int]:
     """Compare the lists now with the conflicts on record: open the new, close the gone, apply resolved
     decisions again; alarm each village with new conflicts (one notification per village). With `program`
     (the list that just changed) only the conflicts that program takes part in. Returns counts."""
-    from smartkampung.aid.services import notify_conflicts, withdraw_rows
-
     now = timezone.now()
     with transaction.atomic():
         lock_lists()

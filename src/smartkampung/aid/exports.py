@@ -1,14 +1,14 @@
 """Files for the agency's spreadsheets: the checked list (for every input row what it said, how it matched and
-the conflicts it is in) and the priority ranking of affected residents with its reasons."""
+the conflicts it is in) and the priority ranking of affected residents with its reasons. Written by
+core.spreadsheets, so no cell is ever a live formula."""
 
-import csv
-import io
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from django.db.models import Q, QuerySet
 
 from smartkampung.aid.models import Conflict, Recipient
+from smartkampung.core import spreadsheets
 
 HEADER = [
     "row", "nik", "name", "match_status", "matched_nik", "match_probability", "conflicts", "withdrawn", "village",
@@ -40,11 +40,6 @@ def rows_of(rows: QuerySet[Recipient]) -> Iterator[list]:
         ]  # fmt: skip
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 RANKING_HEADER = [
     "rank", "score", "nik", "name", "village", "sector", "impact", "since", "income_lost_per_month", "employer",
     "source", "reasons",
@@ -65,18 +60,8 @@ def ranking_rows(ranked) -> Iterator[list]:
 
 
 def csv_lines(lines: Iterable[list]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    for row in lines:
-        yield writer.writerow(row)
+    return spreadsheets.csv_lines(lines)
 
 
 def xlsx_bytes(lines: Iterable[list], sheet_name: str) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(sheet_name)
-    for row in lines:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return spreadsheets.xlsx_bytes(lines, sheet_name)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from smartkampung.aid.importer import COLUMNS
 from smartkampung.aid.models import Conflict, Impact, Program, Sector, Situation
+from smartkampung.core.forms import TextChecked
 
 _COLUMN_LABELS = {
     "nik": _("NIK column"),
@@ -16,7 +17,7 @@ _COLUMN_LABELS = {
 }
 
 
-class ListUploadForm(forms.Form):
+class ListUploadForm(TextChecked, forms.Form):
     program = forms.ModelChoiceField(label=_("Program"), queryset=Program.objects.filter(active=True))
     period = forms.RegexField(
         label=_("Period (year-month)"), regex=r"^\d{4}-(0[1-9]|1[0-2])$", max_length=7,
@@ -41,7 +42,7 @@ class ListUploadForm(forms.Form):
         }
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(TextChecked, forms.Form):
     choice = forms.ChoiceField(
         choices=[
             ("candidate", _("it is the candidate")),
@@ -59,7 +60,7 @@ class DecisionForm(forms.Form):
         return data
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(TextChecked, forms.Form):
     resolution = forms.ChoiceField(choices=Conflict.Resolution.choices, widget=forms.RadioSelect)
     reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -67,7 +68,7 @@ class ResolveForm(forms.Form):
 _NUMBER = {"inputmode": "numeric", "autocomplete": "off"}
 
 
-class ReportForm(forms.Form):
+class ReportForm(TextChecked, forms.Form):
     """A citizen's "I received no aid" (the service checks the values: errors come back in its words)."""
 
     nik = forms.CharField(label="NIK", max_length=40, required=False, widget=forms.TextInput(attrs=_NUMBER))
@@ -86,7 +87,7 @@ class ReportForm(forms.Form):
     )
 
 
-class ReportDecisionForm(forms.Form):
+class ReportDecisionForm(TextChecked, forms.Form):
     decision = forms.ChoiceField(
         choices=[("approve", _("approve: enrol the household")), ("reject", _("do not approve"))],
         widget=forms.RadioSelect,
@@ -94,7 +95,7 @@ class ReportDecisionForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class AffectedForm(forms.Form):
+class AffectedForm(TextChecked, forms.Form):
     nik = forms.RegexField(label="NIK", regex=r"^\d{16}$", max_length=16,
                            error_messages={"invalid": _("A NIK has 16 digits.")},
                            widget=forms.TextInput(attrs=_NUMBER))  # fmt: skip
@@ -110,7 +111,7 @@ class AffectedForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
-class AffectedImportForm(forms.Form):
+class AffectedImportForm(TextChecked, forms.Form):
     file = forms.FileField(label=_("List (CSV or XLSX)"))
     sector = forms.ChoiceField(label=_("Sector, for rows that do not say"), choices=[("", "—"), *Sector.choices],
                                required=False)  # fmt: skip
@@ -120,7 +121,7 @@ class AffectedImportForm(forms.Form):
                             input_formats=["%d-%m-%Y", "%Y-%m-%d"])  # fmt: skip
 
 
-class EndAffectedForm(forms.Form):
+class EndAffectedForm(TextChecked, forms.Form):
     reason = forms.CharField(label=_("Why no longer affected"), max_length=300)
 
 

@@ -19,6 +19,7 @@ import math
 import polars as pl
 from django.conf import settings
 
+from smartkampung.aid.match_results import RESULT_SCHEMA, status_only
 from smartkampung.aid.models import MatchStatus
 
 # m: share of true matches in each level; u: share of pairs of different people (a regency's register).
@@ -141,10 +142,9 @@ def _candidates_sql() -> str:
 
 
 def link(residue: pl.DataFrame, registry: pl.DataFrame) -> pl.DataFrame:
-    """The best register candidate of each residue row, as matching.RESULT_SCHEMA rows: probable at or above
+    """The best register candidate of each residue row, as match_results.RESULT_SCHEMA rows: probable at or above
     AID_PROBABLE_THRESHOLD (and clearly ahead of the runner-up), review at or above AID_REVIEW_THRESHOLD,
     otherwise none."""
-    from smartkampung.aid.matching import RESULT_SCHEMA, status_only
 
     if not residue.height or not registry.height:
         return status_only(residue["row"], MatchStatus.NONE.value)

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import connection
 
 from smartkampung.aid.importer import name_key_expr
+from smartkampung.aid.match_results import RESULT_SCHEMA, status_only
 from smartkampung.aid.models import MatchStatus
 
 REGISTRY_COLUMNS = ["resident_id", "nik", "kk_number", "name", "birth_date", "sex", "village", "household_id", "status"]
@@ -76,32 +77,6 @@ def name_similarity(left: pl.Series, right: pl.Series) -> pl.Series:
 
 
 # One row of the result per input row: the columns the recipient table stores.
-RESULT_SCHEMA = {
-    "row": pl.Int64,
-    "status": pl.String,
-    "resident_id": pl.Int64,
-    "candidate_id": pl.Int64,
-    "probability": pl.Float64,
-    "explanation": pl.String,  # JSON: [{"field", "level", "weight"}] as codes (aid.explain puts them in words)
-}
-
-
-def status_only(rows: pl.Series, status: str) -> pl.DataFrame:
-    """Result rows with a status and nothing else (no link, no candidate)."""
-    frame = pl.DataFrame({"row": rows}).with_columns(status=pl.lit(status))
-    return (
-        frame.with_columns(
-            [
-                pl.lit(None, dtype=dtype).alias(name)
-                for name, dtype in RESULT_SCHEMA.items()
-                if name not in frame.columns
-            ]
-        )
-        .select(list(RESULT_SCHEMA))
-        .cast(RESULT_SCHEMA)
-    )
-
-
 def _explain_exact(given: str, registered: str, similarity: float) -> str:
     if given is None:  # polars may call with an empty row
         return "[]"

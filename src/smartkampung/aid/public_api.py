@@ -5,12 +5,14 @@ import datetime as dt
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Router, Status
 
 from smartkampung.aid import selectors, services
 from smartkampung.aid.models import AidReport, Situation
+from smartkampung.core.errors import Refused
 from smartkampung.core.paging import window
 from smartkampung.core.ratelimit import allow
+from smartkampung.core.schemas import Schema
 from smartkampung.population.public_api import CHECK_LIMITS, CheckIn, Message, mask_name
 from smartkampung.population.schemas import ErrorOut
 from smartkampung.regions.nik import parse_kk, parse_nik
@@ -39,23 +41,23 @@ class VillageListingOut(Schema):
     name: str = Field(..., description="Masked")
 
 
-class CheckRefused(Exception):
-    def __init__(self, status: int, detail: str):
-        super().__init__(detail)
-        self.status, self.detail = status, detail
+class CheckRefused(Refused):
+    """A citizen's check refused (429, 422 or 404), the answer in words."""
 
 
 def check(request: HttpRequest, response: HttpResponse, *, nik: str, kk_number: str) -> dict:
     """The check behind the page and the API; raises CheckRefused (429, 422 or 404) with the answer in words."""
     if not allow(request, response, scope="aid-check", limits=CHECK_LIMITS):
-        raise CheckRefused(429, _("Too many checks from this address. Try again later."))
+        raise CheckRefused([("", _("Too many checks from this address. Try again later."))], 429)
     parsed_nik, parsed_kk = parse_nik(nik), parse_kk(kk_number)
     if not parsed_nik.valid or not parsed_kk.valid:
-        raise CheckRefused(422, "; ".join(e.message for e in (*parsed_nik.errors, *parsed_kk.errors)))
+        raise CheckRefused(
+            [("nik", e.message) for e in parsed_nik.errors] + [("kk_number", e.message) for e in parsed_kk.errors]
+        )
     resident, listed = selectors.aid_listings_for(nik=parsed_nik.nik, kk_number=parsed_kk.kk)
     if resident is None:
         raise CheckRefused(
-            404, _("No record matches this NIK and KK number. Check both numbers, or ask your village office.")
+            [("", _("No record matches this NIK and KK number. Check both numbers, or ask your village office."))], 404
         )
     return {
         "name": mask_name(resident.name),
@@ -75,10 +77,7 @@ def check(request: HttpRequest, response: HttpResponse, *, nik: str, kk_number: 
     auth=None,
 )
 def aid_check(request: HttpRequest, payload: CheckIn, response: HttpResponse):
-    try:
-        return Status(200, check(request, response, nik=payload.nik, kk_number=payload.kk_number))
-    except CheckRefused as refused:
-        return Status(refused.status, {"detail": refused.detail})
+    return Status(200, check(request, response, nik=payload.nik, kk_number=payload.kk_number))
 
 
 @router.get(
@@ -100,13 +99,13 @@ def village_recipients(request: HttpRequest, code: str, offset: int = 0, limit: 
 REPORT_LIMITS = CHECK_LIMITS
 
 
-class ReportIn(CheckIn):
+class NoAidReportIn(CheckIn):
     phone: str = Field(..., max_length=30, description="A number the village can call", examples=["081234567890"])
     situation: str = Field(..., description="One of: " + ", ".join(Situation.values), examples=["lost_job"])
     description: str = Field("", max_length=1000, description="What happened, in the citizen's words")
 
 
-class ReportOut(Schema):
+class NoAidReportOut(Schema):
     code: str = Field(..., description="Keep it to follow the report")
     status: str = Field(..., description="pending, approved or rejected")
     status_label: str
@@ -128,29 +127,22 @@ def report_out(report: AidReport) -> dict:
     }  # fmt: skip
 
 
-def errors_out(exc: services.AidError) -> dict:
-    return {"detail": str(exc), "errors": [{"field": f, "message": m} for f, m in exc.errors]}
-
-
 @router.post(
     "/aid/reports",
-    response={201: ReportOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={201: NoAidReportOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="Report that my household receives no aid (NIK + KK number); answers with a code to follow it",
     auth=None,
 )
-def report_no_aid(request: HttpRequest, payload: ReportIn, response: HttpResponse):
+def report_no_aid(request: HttpRequest, payload: NoAidReportIn, response: HttpResponse):
     if not allow(request, response, scope="aid-report", limits=REPORT_LIMITS):
         return Status(429, {"detail": _("Too many reports from this address. Try again later.")})
-    try:
-        report = services.submit_report(values=payload.dict())
-    except services.AidError as exc:
-        return Status(exc.status, errors_out(exc))
+    report = services.submit_report(values=payload.dict())
     return Status(201, report_out(selectors.report_by_code(report.code)))
 
 
 @router.get(
     "/aid/reports/{code}",
-    response={200: ReportOut, 404: Message, 429: Message},
+    response={200: NoAidReportOut, 404: Message, 429: Message},
     summary="Where my report stands (by its code)",
     auth=None,
 )

@@ -3,8 +3,9 @@
 import datetime as dt
 from decimal import Decimal
 
-from ninja import Field, Schema
+from ninja import Field
 
+from smartkampung.core.schemas import Schema
 from smartkampung.population.schemas import ErrorOut, FieldError  # noqa: F401 - one error shape for the API
 
 
@@ -24,7 +25,7 @@ class ListOut(Schema):
     finished_at: dt.datetime | None
 
 
-class Reason(Schema):
+class MatchReason(Schema):
     field: str
     seen: str
     weight: float | None = None
@@ -41,7 +42,7 @@ class RowOut(Schema):
     matched_nik: str | None
     candidate_nik: str | None
     match_probability: float | None
-    explanation: list[Reason]
+    explanation: list[MatchReason]
     problems: list[str]
     village: str | None
     decided: bool
@@ -76,7 +77,7 @@ class ResolveIn(Schema):
     reason: str
 
 
-class ReportOut(Schema):
+class AidReportOut(Schema):
     id: int
     code: str
     status: str

@@ -4,8 +4,7 @@ import polars as pl
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from smartkampung.accounts.models import Role
-from smartkampung.accounts.selectors import aid_read_scope, aid_write_scope, roles_of
+from smartkampung.accounts.selectors import aid_agency, aid_read_scope, aid_write_scope
 from smartkampung.aid.models import (
     AffectedResident,
     AidReport,
@@ -20,7 +19,7 @@ from smartkampung.population.models import Resident, ResidentStatus
 
 def may_import(user) -> bool:
     """Lists come from the ministries and the province through the social affairs agency."""
-    return bool(roles_of(user) & {Role.SOCIAL_AGENCY, Role.REGENCY_ADMIN})
+    return aid_agency(user)
 
 
 def sees_aid(user) -> bool:

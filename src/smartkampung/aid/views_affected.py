@@ -1,9 +1,6 @@
 """Pages of the register of affected residents and their priority ranking (with its reasons, per village, as a
 file too), and of the ranking's weights."""
 
-import tempfile
-from pathlib import Path
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -98,16 +95,11 @@ def affected_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         defaults = {k: form.cleaned_data[k] for k in ("sector", "impact", "since") if form.cleaned_data.get(k)}
-        from smartkampung.population.services import copy_upload
-
-        with tempfile.TemporaryDirectory() as tmp:
-            path = copy_upload(upload, Path(tmp) / "upload")
-            try:
-                result = services.import_affected(user=request.user, path=path, original_name=upload.name or "list",
-                                                  defaults=defaults)  # fmt: skip
-            except services.AidError as exc:
-                for field, message in exc.errors:
-                    form.add_error(field if field in form.fields else None, message)
+        try:
+            result = services.import_affected_upload(user=request.user, upload=upload, defaults=defaults)
+        except services.AidError as exc:
+            for field, message in exc.errors:
+                form.add_error(field if field in form.fields else None, message)
     return render(request, "aid/affected_import.html", {"form": form, "result": result},
                   status=422 if form.errors else 200)  # fmt: skip
 

@@ -3,6 +3,8 @@
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from smartkampung.core.http import client_address
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -21,21 +23,9 @@ class AuditContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = current.set(Actor(user=request.user, ip=client_ip(request), path=request.path[:255]))
+        token = current.set(Actor(user=request.user, ip=client_address(request), path=request.path[:255]))
         try:
             return self.get_response(request)
         finally:
             current.reset(token)
 
-
-def client_ip(request) -> str | None:
-    from django.conf import settings
-
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    proxies = settings.AXES_IPWARE_PROXY_COUNT or 0
-    if proxies and forwarded:
-        # The address the outermost trusted proxy saw: count from the right, as ipware does.
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if len(hops) >= proxies:
-            return hops[-proxies]
-    return request.META.get("REMOTE_ADDR") or None

@@ -4,12 +4,13 @@ import datetime as dt
 
 from django.db.models import Q, QuerySet
 
-from smartkampung.accounts.selectors import read_scope
+from smartkampung.audit import access
 from smartkampung.audit.models import Action, AuditEntry
 
 
 def may_read_audit(user) -> bool:
-    return read_scope(user).everything
+    """Whoever reads everything (the administrator), as the access layer says (audit.access)."""
+    return access.reads_whole_log(user)
 
 
 def audit_entries_visible_to(user) -> QuerySet[AuditEntry]:

@@ -3,6 +3,7 @@ so the entry commits (or rolls back) with the change it describes."""
 
 from typing import Any
 
+from smartkampung.audit import access
 from smartkampung.audit.context import current
 from smartkampung.audit.models import Action, AuditEntry
 
@@ -26,13 +27,11 @@ def record(
     detail: dict[str, Any] | None = None,
     user=None,
 ) -> AuditEntry:
-    from smartkampung.accounts.selectors import roles_of
-
     user, context = _actor(user)
     return AuditEntry.objects.create(
         actor=user,
         actor_username=user.get_username() if user else "",
-        roles=",".join(sorted(str(r) for r in roles_of(user))) if user else "",
+        roles=access.roles_of(user),
         action=Action(action),
         object_type=object_type,
         subject=subject[:40],
@@ -56,9 +55,7 @@ def record_changes(
     if not changes:
         return
     user, context = _actor(user)
-    from smartkampung.accounts.selectors import roles_of
-
-    roles = ",".join(sorted(str(r) for r in roles_of(user))) if user else ""
+    roles = access.roles_of(user)
     AuditEntry.objects.bulk_create(
         [
             AuditEntry(

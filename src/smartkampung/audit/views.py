@@ -1,5 +1,3 @@
-import csv
-
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,12 +10,15 @@ from django.views.decorators.http import require_GET
 from smartkampung.audit import selectors
 from smartkampung.audit import services as audit
 from smartkampung.audit.models import Action
+from smartkampung.core import spreadsheets
+from smartkampung.core.forms import TextChecked
+from smartkampung.core.paging import page_number, page_window
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 100_000
 
 
-class AuditSearchForm(forms.Form):
+class AuditSearchForm(TextChecked, forms.Form):
     actor = forms.CharField(label=_("username"), required=False, max_length=150)
     action = forms.ChoiceField(label=_("action"), required=False, choices=[("", _("any"))] + Action.choices)
     record = forms.CharField(label=_("NIK, KK number or import"), required=False, max_length=40)
@@ -41,11 +42,10 @@ def _searched(request: HttpRequest):
 @require_GET
 def audit_list(request: HttpRequest) -> HttpResponse:
     form, filters, qs = _searched(request)
-    try:
-        page = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        page = 1
-    entries = list(qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
+    page = page_number(request.GET.get("page"), per_page=PAGE_SIZE)
+    # One more than a page: whether there is a next one.
+    found = page_window(page, PAGE_SIZE)
+    entries = list(qs[found.start : found.stop + 1])
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -61,18 +61,12 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @login_required
 @require_GET
 def audit_export(request: HttpRequest) -> StreamingHttpResponse:
     form, filters, qs = _searched(request)
     # The export is itself a reading of personal data: it goes in the log before the file leaves.
     audit.record(action="export", object_type="audit", detail={k: str(v) for k, v in filters.items() if v})
-    writer = csv.writer(_Echo())
     header = [
         "time_wib",
         "username",
@@ -88,24 +82,23 @@ def audit_export(request: HttpRequest) -> StreamingHttpResponse:
     ]
 
     def rows():
-        yield writer.writerow(header)
+        yield header
         for entry in qs[:EXPORT_LIMIT].iterator(chunk_size=2000):
-            yield writer.writerow(
-                [
-                    timezone.localtime(entry.at).isoformat(),
-                    entry.actor_username,
-                    entry.roles,
-                    entry.action,
-                    entry.object_type,
-                    entry.subject,
-                    " ".join(map(str, entry.object_ids)),
-                    entry.changes,
-                    entry.detail,
-                    entry.ip or "",
-                    entry.path,
-                ]
-            )
+            yield [
+                timezone.localtime(entry.at).isoformat(),
+                entry.actor_username,
+                entry.roles,
+                entry.action,
+                entry.object_type,
+                entry.subject,
+                " ".join(map(str, entry.object_ids)),
+                entry.changes,
+                entry.detail,
+                entry.ip or "",
+                entry.path,
+            ]
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    # Names, subjects and paths come from users: no cell may reach a spreadsheet as a formula.
+    response = StreamingHttpResponse(spreadsheets.csv_lines(rows()), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="audit-{timezone.localdate():%Y%m%d}.csv"'
     return response

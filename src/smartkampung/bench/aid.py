@@ -28,6 +28,7 @@ from smartkampung.aid.conflicts import find_conflicts, rules_now
 from smartkampung.aid.demo import seed_programs
 from smartkampung.aid.matching import registry_frame
 from smartkampung.aid.models import AidReport, Conflict, MatchDecision, Program, Recipient, RecipientList
+from smartkampung.aid.notification_kinds import AID_CONFLICT
 from smartkampung.aid.services import import_list_now
 from smartkampung.aid.synthetic import make_lists, write_csv
 from smartkampung.bench.population import _bench_user, _fill, _log
@@ -47,7 +48,7 @@ def _clear() -> None:
     else:
         for model in (AidReport, Conflict, Recipient, MatchDecision, RecipientList):
             model.objects.all()._raw_delete(model.objects.db)
-    Notification.objects.filter(kind=Notification.Kind.AID_CONFLICT).delete()
+    Notification.objects.filter(kind=AID_CONFLICT).delete()
 
 
 def _expected_conflicts(lists: dict[str, pl.DataFrame], registry: pl.DataFrame, programs: dict[str, int]) -> set[str]:

@@ -29,11 +29,10 @@ from smartkampung.accounts.models import ApiToken, Role, RoleAssignment
 from smartkampung.accounts.services import create_api_token
 from smartkampung.bench.http import Connection, event_stream
 from smartkampung.checkpoints.services import seed_demo_checkpoints
-from smartkampung.health.services import load_puskesmas
 from smartkampung.notifications.models import Notification
 from smartkampung.regions.codes import code_lists
 from smartkampung.regions.models import Village
-from smartkampung.regions.services import load_regions
+from smartkampung.regions.services import load_puskesmas, load_regions
 
 HOST = "127.0.0.1"
 ORIGINS = ("3509", "3512", "3578", "5171")  # Jember, Situbondo, Surabaya, Denpasar

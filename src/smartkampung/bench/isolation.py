@@ -26,13 +26,13 @@ from django.utils import timezone
 from smartkampung.accounts.models import Role, RoleAssignment
 from smartkampung.bench.checkpoint import HOST, _log, _percentile, served
 from smartkampung.bench.http import Connection
-from smartkampung.health.models import CaseOutcome, CaseSource, MonitoringCase, ServiceArea
+from smartkampung.health.models import CaseOutcome, CaseSource, MonitoringCase
 from smartkampung.health.tallies import refresh_tallies
 from smartkampung.isolation.demo import seed_demo_houses
 from smartkampung.isolation.models import HOLDING, IsolationHouse, Reservation
 from smartkampung.isolation.selectors import places, taken_beds
 from smartkampung.population.models import Resident
-from smartkampung.regions.models import Village
+from smartkampung.regions.models import ServiceArea, Village
 
 
 def _fill_cases(total: int, seed: int) -> int:

@@ -6,19 +6,17 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
 from smartkampung.audit import services as audit
 from smartkampung.checkpoints import present, schemas, selectors, services
-from smartkampung.checkpoints.models import EntryRule
+from smartkampung.core.paging import window
 from smartkampung.core.ratelimit import Limit, allow
+from smartkampung.core.schemas import Schema
+from smartkampung.health.models import EntryRule
 
 router = Router(tags=["checkpoints"])
 public_router = Router(tags=["public"])
-
-
-def _errors(exc: services.CheckpointError) -> dict:
-    return {"detail": _("The data is not valid."), "errors": [{"field": f, "message": m} for f, m in exc.errors]}
 
 
 @router.post(
@@ -35,8 +33,6 @@ def register_arrival(request: HttpRequest, payload: schemas.ArrivalIn):
         registration = services.register_arrival(
             user=request.user, checkpoint=checkpoint, values=values, repeat_confirmed=payload.repeat_confirmed
         )
-    except services.CheckpointError as exc:
-        return Status(422, _errors(exc))
     except services.RepeatedArrival as exc:
         return Status(
             409,
@@ -69,8 +65,7 @@ def list_arrivals(request: HttpRequest, filters: Query[ArrivalFilters]):
         arrivals = arrivals.filter(nik=filters.nik.strip())
     if filters.outcome:
         arrivals = arrivals.filter(outcome=filters.outcome)
-    limit, offset = max(1, min(filters.limit, 200)), max(0, filters.offset)
-    page = list(arrivals.select_related("preregistration")[offset : offset + limit])
+    page = list(arrivals.select_related("preregistration")[window(filters.offset, filters.limit, most=200)])
     if page:
         audit.record(
             action="search",
@@ -83,13 +78,17 @@ def list_arrivals(request: HttpRequest, filters: Query[ArrivalFilters]):
 
 @router.get(
     "/arrivals/lookup",
-    response={200: schemas.LookupOut, 403: schemas.ErrorsOut},
+    response={200: schemas.LookupOut, 403: schemas.ErrorsOut, 429: schemas.ErrorsOut},
     summary="What to pre-fill for a NIK at a checkpoint (registry record, earlier passes, pre-registration)",
 )
-def lookup_traveller(request: HttpRequest, checkpoint: str, nik: str):
-    found = present.lookup(checkpoint=selectors.officer_checkpoint(request.user, checkpoint), nik=nik)
-    if found.valid:
-        audit.record(action="view", object_type="arrival_lookup", subject=found.nik, object_ids=[found.nik])
+def lookup_traveller(request: HttpRequest, checkpoint: str, nik: str, response: HttpResponse):
+    """Counted per officer: beyond CHECKPOINT_LOOKUP_PER_MINUTE (or _PER_DAY) look-ups a 429 with Retry-After."""
+    post = selectors.officer_checkpoint(request.user, checkpoint)
+    try:
+        found = services.look_up_nik(user=request.user, checkpoint=post, nik=nik)
+    except services.LookupThrottled as exc:
+        response["Retry-After"] = str(exc.retry_after)
+        return Status(429, exc.as_dict())
     return found.as_json()
 
 
@@ -128,10 +127,7 @@ def list_entry_rules(request: HttpRequest):
     summary="Set new entry rules (health agency); they apply to registrations from `effective_from` on",
 )
 def create_entry_rule(request: HttpRequest, payload: schemas.EntryRuleIn):
-    try:
-        rule = services.create_entry_rule(user=request.user, values=payload.dict())
-    except services.CheckpointError as exc:
-        return Status(422, _errors(exc))
+    rule = services.create_entry_rule(user=request.user, values=payload.dict())
     return Status(201, rule)
 
 
@@ -154,10 +150,7 @@ def allowed_to_preregister(request: HttpRequest, response: HttpResponse) -> bool
 def preregister(request: HttpRequest, payload: schemas.PreRegistrationIn, response: HttpResponse):
     if not allowed_to_preregister(request, response):
         return Status(429, {"detail": _("Too many pre-registrations from this address. Try again later.")})
-    try:
-        prereg = services.preregister(values=payload.dict())
-    except services.CheckpointError as exc:
-        return Status(422, _errors(exc))
+    prereg = services.preregister(values=payload.dict())
     return Status(
         201,
         {

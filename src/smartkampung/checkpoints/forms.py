@@ -6,7 +6,8 @@ from functools import cache
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from smartkampung.checkpoints.models import IsolationPlace, Symptom, TravelMode
+from smartkampung.checkpoints.models import TravelMode
+from smartkampung.health.models import IsolationPlace, Symptom
 from smartkampung.population.forms import _Form, village_choices
 from smartkampung.population.models import Sex
 from smartkampung.regions.codes import code_lists

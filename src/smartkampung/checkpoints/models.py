@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from smartkampung.health.models import EntryRule, IsolationPlace
 from smartkampung.population.models import Sex
 from smartkampung.regions.models import Regency, Village
 
@@ -53,23 +54,6 @@ class Outcome(models.TextChoices):
 MONITORED = frozenset({Outcome.ODR, Outcome.REFERRED, Outcome.TO_ISOLATION})
 
 
-class Symptom(models.TextChoices):
-    FEVER = "fever", _("fever")
-    COUGH = "cough", _("cough")
-    SORE_THROAT = "sore_throat", _("sore throat")
-    BREATHLESS = "breathless", _("shortness of breath")
-    SMELL_TASTE = "smell_taste", _("loss of smell or taste")
-    TIREDNESS = "tiredness", _("tiredness")
-    DIARRHOEA = "diarrhoea", _("diarrhoea")
-    HEADACHE = "headache", _("headache")
-
-
-class IsolationPlace(models.TextChoices):
-    HOME = "home", _("at home")
-    HOUSE = "house", _("a village isolation house")
-    CENTRAL = "central", _("the regency's central facility")
-
-
 class TravelMode(models.TextChoices):
     CAR = "car", _("car")
     MOTORCYCLE = "motorcycle", _("motorcycle")
@@ -79,43 +63,6 @@ class TravelMode(models.TextChoices):
     PLANE = "plane", _("plane")
     ON_FOOT = "on_foot", _("on foot (ferry passenger)")
     OTHER = "other", _("other")
-
-
-class EntryRule(models.Model):
-    """The entry rules in force from `effective_from` until the next rule's: a change is a new rule,
-    never an edit, so every registration keeps the rule that decided it."""
-
-    effective_from = models.DateTimeField(_("in force from"))
-    banned_origins = models.JSONField(_("banned origins"), default=list, blank=True)
-    high_risk_origins = models.JSONField(_("high-risk origins"), default=list, blank=True)
-    temperature_threshold = models.DecimalField(
-        _("temperature threshold (°C)"), max_digits=3, decimal_places=1, default=37.5
-    )
-    referral_symptoms = models.JSONField(_("symptoms that refer to the Puskesmas"), default=list, blank=True)
-    isolation_days = models.PositiveSmallIntegerField(_("isolation length (days)"), default=14)
-    note = models.CharField(_("reason for the change"), max_length=300, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(_("made at"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["-effective_from", "-id"]
-        get_latest_by = "effective_from"
-        verbose_name = _("entry rule")
-        verbose_name_plural = _("entry rules")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(isolation_days__gte=1, isolation_days__lte=60), name="entryrule_isolation_days"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(temperature_threshold__gte=35, temperature_threshold__lte=42),
-                name="entryrule_temperature",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{_('entry rule')} {self.effective_from:%Y-%m-%d %H:%M}"
 
 
 class Arrival(models.Model):

@@ -8,10 +8,8 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from smartkampung.checkpoints.models import EntryRule, Outcome, Symptom
-
-# Built before any health officer has written a rule: the 2020 practice (37.5 °C, 14 days).
-DEFAULT_REFERRAL_SYMPTOMS = [Symptom.FEVER, Symptom.COUGH, Symptom.BREATHLESS, Symptom.SMELL_TASTE]
+from smartkampung.checkpoints.models import Outcome
+from smartkampung.health.models import EntryRule, Symptom
 
 
 @dataclass(frozen=True)

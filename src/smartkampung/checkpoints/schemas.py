@@ -2,7 +2,9 @@
 
 import datetime as dt
 
-from ninja import Field, Schema
+from ninja import Field
+
+from smartkampung.core.schemas import Schema
 
 
 class ArrivalIn(Schema):
@@ -70,14 +72,14 @@ class RepeatOut(Schema):
     earlier: ArrivalOut
 
 
-class FieldError(Schema):
+class ArrivalFieldError(Schema):
     field: str
     message: str
 
 
 class ErrorsOut(Schema):
     detail: str
-    errors: list[FieldError] = []
+    errors: list[ArrivalFieldError] = []
 
 
 class PreRegistrationIn(Schema):

@@ -4,28 +4,20 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from smartkampung.accounts.models import Role
-from smartkampung.accounts.selectors import checkpoints_of, read_scope, roles_of
-from smartkampung.checkpoints.models import Arrival, Checkpoint, EntryRule, PreRegistration
-
-# The health agency watches every arrival of the regency; others see their jurisdiction.
-REGENCY_WIDE = frozenset({Role.REGENCY_ADMIN, Role.HEALTH_AGENCY})
-
-
-def _regency_wide(user) -> bool:
-    return bool(roles_of(user) & REGENCY_WIDE)
+from smartkampung.accounts import selectors as scope
+from smartkampung.checkpoints.models import Arrival, Checkpoint, PreRegistration
 
 
 def checkpoints_for_officer(user) -> QuerySet[Checkpoint]:
     """The checkpoints where the user registers travellers (the administrator: all of them)."""
     active = Checkpoint.objects.filter(active=True).select_related("village")
-    if read_scope(user).everything:
+    if scope.works_every_checkpoint(user):
         return active
-    return active.filter(pk__in=checkpoints_of(user))
+    return active.filter(pk__in=scope.checkpoints_of(user))
 
 
 def officer_checkpoint(user, code: str) -> Checkpoint:
@@ -40,27 +32,22 @@ def officer_checkpoint(user, code: str) -> Checkpoint:
 def arrivals_visible_to(user) -> QuerySet[Arrival]:
     """Arrivals bound for the user's jurisdiction, or registered at their checkpoint."""
     arrivals = Arrival.objects.select_related("checkpoint", "destination_village__district", "origin_regency")
-    if _regency_wide(user):
-        return arrivals
-    query = read_scope(user).q("destination_village")
-    posts = checkpoints_of(user)
-    if posts:
-        query |= Q(checkpoint_id__in=sorted(posts))
-    return arrivals.filter(query)
+    return arrivals.filter(scope.arrivals_q(user))
+
+
+def arrivals_by_district(start: dt.datetime, end: dt.datetime) -> dict[str, int]:
+    """{kecamatan code: arrivals registered in [start, end) bound there}: the daily tallies' figure
+    (handed to health.tallies at start-up)."""
+    arrivals = Arrival.objects.filter(registered_at__gte=start, registered_at__lt=end).order_by()
+    return dict(arrivals.values_list("destination_village__district_id").annotate(n=Count("id")))
 
 
 def may_edit_rules(user) -> bool:
-    return _regency_wide(user)
+    return scope.may_edit_entry_rules(user)
 
 
 def may_report_found(user) -> bool:
-    from smartkampung.accounts.selectors import write_scope
-
-    return not write_scope(user).nothing
-
-
-def rule_in_force(at: dt.datetime | None = None) -> EntryRule | None:
-    return EntryRule.objects.filter(effective_from__lte=at or timezone.now()).order_by("-effective_from", "-id").first()
+    return not scope.write_scope(user).nothing
 
 
 def earlier_arrivals(*, checkpoint: Checkpoint, nik: str, at: dt.datetime | None = None) -> QuerySet[Arrival]:

@@ -6,38 +6,32 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from smartkampung.accounts.selectors import checkpoints_of, read_scope, write_scope
+from smartkampung.accounts.selectors import Scope, may_look_up_nik_at, read_scope, write_scope
 from smartkampung.audit import services as audit
 from smartkampung.checkpoints import rules, selectors
-from smartkampung.checkpoints.models import (
-    Arrival,
-    Checkpoint,
-    EntryRule,
-    IsolationPlace,
-    Outcome,
-    PreRegistration,
-    Symptom,
-)
+from smartkampung.checkpoints.models import MONITORED, Arrival, Checkpoint, Outcome, PreRegistration
+from smartkampung.checkpoints.notification_kinds import ARRIVAL, PREREGISTRATION, REFUSAL, WANDERING
 from smartkampung.checkpoints.validation import Checked, check_arrival, check_found, check_preregistration
+from smartkampung.core import ratelimit
 from smartkampung.core.codes import draw_code
-from smartkampung.health.cases import open_case_for_arrival
-from smartkampung.notifications.models import Notification
+from smartkampung.core.errors import Refused
+from smartkampung.core.ratelimit import Limit
+from smartkampung.health.models import DEFAULT_REFERRAL_SYMPTOMS, EntryRule, IsolationPlace, Symptom
+from smartkampung.health.selectors import rule_in_force
+from smartkampung.health.services import open_case_for_arrival
 from smartkampung.notifications.services import notify
 from smartkampung.population.models import Resident
 from smartkampung.regions.codes import code_lists
 
 
-class CheckpointError(Exception):
+class CheckpointError(Refused):
     """Input was refused; `errors` are (field name, message) pairs in the user's language."""
-
-    def __init__(self, errors: list[tuple[str, str]]):
-        super().__init__("; ".join(f"{f}: {m}" for f, m in errors))
-        self.errors = errors
 
 
 class RepeatedArrival(Exception):
@@ -52,13 +46,13 @@ class RepeatedArrival(Exception):
 def _default_rule() -> EntryRule:
     return EntryRule.objects.create(
         effective_from=dt.datetime(2020, 1, 1, tzinfo=dt.UTC),
-        referral_symptoms=list(rules.DEFAULT_REFERRAL_SYMPTOMS),
+        referral_symptoms=list(DEFAULT_REFERRAL_SYMPTOMS),
         note="default",
     )
 
 
 def _rule_for(at: dt.datetime) -> EntryRule:
-    return selectors.rule_in_force(at) or _default_rule()
+    return rule_in_force(at) or _default_rule()
 
 
 # ---------------------------------------------------------------- entry rules
@@ -111,7 +105,7 @@ def create_entry_rule(*, user, values: dict[str, Any]) -> EntryRule:
         errors.append(("isolation_days", _("The isolation length must be between 1 and 60 days.")))
     if errors:
         raise CheckpointError(errors)
-    previous = selectors.rule_in_force(effective)
+    previous = rule_in_force(effective)
     rule = EntryRule.objects.create(
         effective_from=effective,
         banned_origins=banned,
@@ -148,11 +142,14 @@ class Registration:
     decision: rules.Decision
 
 
-def _resident_id(nik: str) -> int | None:
+def _resident_id(nik: str, *, within: Scope | None = None) -> int | None:
     # No ordering, no model: the registration path runs this for every traveller.
     if not nik:
         return None
-    return next(iter(Resident.objects.filter(nik=nik).order_by().values_list("pk", flat=True)[:1]), None)
+    found = Resident.objects.filter(nik=nik)
+    if within is not None:
+        found = found.filter(within.q("village"))
+    return next(iter(found.order_by().values_list("pk", flat=True)[:1]), None)
 
 
 def _summary(arrival: Arrival) -> dict[str, Any]:
@@ -173,7 +170,7 @@ def _summary(arrival: Arrival) -> dict[str, Any]:
 
 
 def _require_checkpoint(user, checkpoint: Checkpoint) -> None:
-    if not (checkpoint.pk in checkpoints_of(user) or read_scope(user).everything):
+    if not may_look_up_nik_at(user, checkpoint.pk):
         raise PermissionDenied(_("You are not an officer of this checkpoint."))
 
 
@@ -236,9 +233,10 @@ def register_arrival(
     if prereg is not None:
         prereg.status = PreRegistration.Status.ARRIVED
         prereg.save(update_fields=["status"])
-    kind = Notification.Kind.REFUSAL if decision.outcome == Outcome.REFUSED else Notification.Kind.ARRIVAL
+    kind = REFUSAL if decision.outcome == Outcome.REFUSED else ARRIVAL
     _record_and_notify(arrival, kind=kind, user=user, detail={"checkpoint": checkpoint.code})
-    open_case_for_arrival(arrival=arrival, user=user)
+    if arrival.outcome in MONITORED:
+        open_case_for_arrival(arrival=arrival, user=user, found=False)
     return Registration(arrival, decision)
 
 
@@ -290,7 +288,8 @@ def report_found(*, user, values: dict[str, Any]) -> Registration:
     now = timezone.now()
     rule = _rule_for(now)
     decision = rules.decide(rule, rules.Traveller(found_wandering=True))
-    resident_id = _resident_id(data["nik"])
+    # Linked to the register only within the operator's own reach: an outside NIK reads as an unknown one.
+    resident_id = _resident_id(data["nik"], within=read_scope(user))
     fields = ("nik", "name", "description", "phone", "origin_regency", "destination_village", "destination_address")
     arrival = Arrival.objects.create(
         source=Arrival.Source.FOUND,
@@ -307,8 +306,9 @@ def report_found(*, user, values: dict[str, Any]) -> Registration:
         rule=rule,
         **_fk_ids({k: data[k] for k in fields}),
     )
-    _record_and_notify(arrival, kind=Notification.Kind.WANDERING, user=user, detail={"source": "found"})
-    open_case_for_arrival(arrival=arrival, user=user)
+    _record_and_notify(arrival, kind=WANDERING, user=user, detail={"source": "found"})
+    if arrival.outcome in MONITORED:
+        open_case_for_arrival(arrival=arrival, user=user, found=True)
     return Registration(arrival, decision)
 
 
@@ -335,7 +335,7 @@ def preregister(*, values: dict[str, Any]) -> PreRegistration:
                     detail={"code": prereg.code, "public": True},
                 )
                 notify(
-                    kind=Notification.Kind.PREREGISTRATION,
+                    kind=PREREGISTRATION,
                     village_code=prereg.destination_village_id,
                     subject_type="preregistration",
                     subject_id=prereg.pk,
@@ -415,3 +415,62 @@ def seed_demo_checkpoints() -> list[Checkpoint]:
         )[0]
         for code, name, kind, village, address, lat, lon in DEMO_CHECKPOINTS
     ]
+
+
+# ---------------------------------------------------------------- the desk's NIK look-up
+
+
+class LookupThrottled(Refused):
+    """One officer looked up too many NIKs: refused for `retry_after` seconds (HTTP 429)."""
+
+    def __init__(self, retry_after: int):
+        message = _("Too many NIK look-ups from your account. Try again in %(minutes)s min.") % {
+            "minutes": max(1, -(-retry_after // 60))
+        }
+        super().__init__([("nik", message)], 429)
+        self.retry_after = retry_after
+
+
+def _lookup_limits() -> tuple[Limit, ...]:
+    return (Limit(settings.CHECKPOINT_LOOKUP_PER_MINUTE, 60), Limit(settings.CHECKPOINT_LOOKUP_PER_DAY, 86400))
+
+
+def look_up_nik(*, user, checkpoint: Checkpoint, nik: str):
+    """What the desk pre-fills for a NIK (`present.Lookup`): the register's record, earlier passes, an
+    announced trip. Counted per officer, not per address (CHECKPOINT_LOOKUP_PER_MINUTE, _PER_DAY: beyond
+    them LookupThrottled); each look-up of a valid NIK is audited, and an officer looking up more than
+    CHECKPOINT_LOOKUP_FLAG_PER_HOUR in the last hour is flagged for the administrator (an audit entry of
+    record type "lookup_volume_flag", at most one an hour)."""
+    from smartkampung.checkpoints import present
+
+    if not may_look_up_nik_at(user, checkpoint.pk):
+        raise PermissionDenied(_("You are not an officer of this checkpoint."))
+    verdict = ratelimit.hit(scope="checkpoint-lookup", client=f"user:{user.pk}", limits=_lookup_limits())
+    if not verdict.allowed:
+        raise LookupThrottled(verdict.retry_after)
+    found = present.lookup(checkpoint=checkpoint, nik=nik)
+    if found.valid:
+        audit.record(action="view", object_type="arrival_lookup", subject=found.nik, object_ids=[found.nik], user=user)
+        _flag_unusual_volume(user=user, checkpoint=checkpoint)
+    return found
+
+
+def _flag_unusual_volume(*, user, checkpoint: Checkpoint) -> None:
+    from smartkampung.audit.models import AuditEntry
+
+    since = timezone.now() - dt.timedelta(hours=1)
+    mine = AuditEntry.objects.filter(actor_username=user.get_username(), at__gte=since)
+    count = mine.filter(object_type="arrival_lookup").count()
+    if count <= settings.CHECKPOINT_LOOKUP_FLAG_PER_HOUR or mine.filter(object_type="lookup_volume_flag").exists():
+        return
+    audit.record(
+        action="search",
+        object_type="lookup_volume_flag",
+        subject=user.get_username(),
+        detail={
+            "lookups_last_hour": count,
+            "threshold": settings.CHECKPOINT_LOOKUP_FLAG_PER_HOUR,
+            "checkpoint": checkpoint.code,
+        },
+        user=user,
+    )

@@ -16,9 +16,11 @@ from smartkampung.audit import services as audit
 from smartkampung.checkpoints import present, selectors, services
 from smartkampung.checkpoints.api import allowed_to_preregister
 from smartkampung.checkpoints.forms import ArrivalForm, EntryRuleForm, FoundForm, PreRegistrationForm
-from smartkampung.checkpoints.models import EntryRule, Symptom
 from smartkampung.checkpoints.rules import region_name
+from smartkampung.core.errors import sentences
 from smartkampung.core.http import is_htmx
+from smartkampung.health.models import EntryRule, Symptom
+from smartkampung.health.selectors import rule_in_force
 
 
 @login_required
@@ -85,11 +87,16 @@ def lookup(request: HttpRequest, code: str) -> HttpResponse:
             notes["lookup_error"] = _("No expected traveller has code %(code)s.") % {"code": prereg_code[:10]}
         else:
             nik = initial["nik"] = prereg.nik
-    found = present.lookup(checkpoint=checkpoint, nik=nik) if nik else None
+    try:
+        found = services.look_up_nik(user=request.user, checkpoint=checkpoint, nik=nik) if nik else None
+    except services.LookupThrottled as exc:
+        found, retry_after = None, exc.retry_after
+        notes["lookup_error"] = exc.detail
+    else:
+        retry_after = None
     if found is not None and not found.valid:
-        notes["lookup_error"] = "; ".join(found.errors)
+        notes["lookup_error"] = sentences(found.errors)
     elif found is not None:
-        audit.record(action="view", object_type="arrival_lookup", subject=found.nik, object_ids=[found.nik])
         data = found.as_json()
         initial.update(
             name=data["name"],
@@ -114,7 +121,12 @@ def lookup(request: HttpRequest, code: str) -> HttpResponse:
             notes["earlier"] = present.arrival_dict(found.earlier[0])
     context = _register_context(request, checkpoint, ArrivalForm(initial=initial), **notes)
     template = "checkpoints/_register.html" if is_htmx(request) else "checkpoints/register.html"
-    return render(request, template, context)
+    # htmx swaps no 4xx answer into the desk: there the refusal is shown in words with a 200.
+    throttled = retry_after is not None and not is_htmx(request)
+    response = render(request, template, context, status=429 if throttled else 200)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @login_required
@@ -155,7 +167,7 @@ def rules(request: HttpRequest) -> HttpResponse:
     may_edit = selectors.may_edit_rules(request.user)
     if not (may_edit or selectors.checkpoints_for_officer(request.user).exists()):
         raise PermissionDenied(_("The entry rules are for the health agency and checkpoint officers."))
-    current = selectors.rule_in_force()
+    current = rule_in_force()
     initial = {}
     if current is not None:
         initial = {

@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "smartkampung.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from smartkampung.core import checks  # noqa: F401 - registers the system checks

@@ -1,5 +1,6 @@
 """Jobs the background worker runs every so often (no cron needed): each at most once per its interval
-per worker process. A job that fails is logged and tried again at its next turn."""
+per worker process. A job that fails is logged and tried again at its next turn. The apps register their
+jobs from their AppConfig.ready (`register`), so core names none of them."""
 
 import importlib
 import logging
@@ -8,12 +9,14 @@ import time
 logger = logging.getLogger(__name__)
 
 # (seconds between runs, "module:function"): functions without arguments, safe to run in several
-# workers at once (each locks or skips what another is doing).
-JOBS = [
-    (15, "smartkampung.health.reports:push_due_reports"),
-    (300, "smartkampung.isolation.services:lapse_ended_holds"),
-    (600, "smartkampung.health.tallies:refresh_tallies"),
-]
+# workers at once (each locks or skips what another is doing). Imported when first due.
+JOBS: list[tuple[int, str]] = []
+
+
+def register(seconds: int, path: str) -> None:
+    """Run the function at "module:function" every `seconds` (called once per job, from an AppConfig.ready)."""
+    if path not in {p for _s, p in JOBS}:
+        JOBS.append((seconds, path))
 
 
 class Schedule:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
+from smartkampung.core.http import client_address
 from smartkampung.core.models import RateCounter
 
 
@@ -49,9 +50,7 @@ def forget_old(*, older_than_seconds: int = 86400) -> int:
 
 def allow(request, response, *, scope: str, limits: tuple[Limit, ...]) -> bool:
     """Count this client's request; when refused, set Retry-After on `response` and return False."""
-    from smartkampung.audit.context import client_ip
-
-    verdict = hit(scope=scope, client=client_ip(request) or "unknown", limits=limits)
+    verdict = hit(scope=scope, client=client_address(request) or "unknown", limits=limits)
     if not verdict.allowed:
         response["Retry-After"] = str(verdict.retry_after)
     return verdict.allowed

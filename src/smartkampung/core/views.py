@@ -1,24 +1,20 @@
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from smartkampung.core.start import start_page_for
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Each role starts where its work is: the checkpoint desk, the Puskesmas's work list, the dashboard,
-    or the register."""
-    from smartkampung.accounts.selectors import checkpoints_of, puskesmas_of
-    from smartkampung.checkpoints.context_processors import checkpoint_menu
-
-    if checkpoints_of(request.user):  # an officer at a checkpoint (the administrator may visit all)
-        return redirect("checkpoints:home")
-    if puskesmas_of(request.user):  # a Puskesmas nurse: today's follow-ups
-        return redirect("health:today")
-    menu = checkpoint_menu(request)
-    if menu.get("may_see_dashboard"):
-        return redirect("dashboards:dashboard")
-    return redirect("population:resident_list")
+    """Each role starts where its work is (the apps register their start pages: core.start)."""
+    url_name = start_page_for(request.user)
+    if url_name is None:
+        raise PermissionDenied(_("Your account has no role yet: ask the administrator for one."))
+    return redirect(url_name)
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

@@ -103,19 +103,17 @@ def under_monitoring(user, *, today: dt.date | None = None, limit: int = 50) -> 
 
 def _districts_of(user) -> list[str] | None:
     """The kecamatan whose figures the user's charts add up (None: the whole regency)."""
-    from smartkampung.accounts.selectors import read_scope
-    from smartkampung.checkpoints.selectors import may_edit_rules
-    from smartkampung.health.selectors import case_scope
+    from smartkampung.accounts.selectors import health_read_scope
 
-    if may_edit_rules(user) or read_scope(user).everything:
+    scope = health_read_scope(user)
+    if scope.everything:
         return None
-    scope = case_scope(user)
     return sorted(scope.districts | {code[:6] for code in scope.villages})
 
 
 def isolation_figures(user, *, today: dt.date | None = None, days: int = 30) -> dict:
     """Charts of isolation over the last `days` days, summed from the daily tallies of the user's kecamatan."""
-    from smartkampung.checkpoints.selectors import may_edit_rules
+    from smartkampung.accounts.selectors import may_edit_entry_rules
     from smartkampung.health import tallies
 
     today = today or timezone.localdate()
@@ -144,7 +142,7 @@ def isolation_figures(user, *, today: dt.date | None = None, days: int = 30) -> 
         "since": points[0].day,
         "missing": None,
     }
-    if may_edit_rules(user):
+    if may_edit_entry_rules(user):
         missing = tallies.reports_missing(days=14, today=today)
         top = max([n for _d, n in missing] + [1])
         figures["missing"] = [Bar(d.strftime("%d-%m"), n, n / top) for d, n in missing]

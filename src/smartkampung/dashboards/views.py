@@ -8,9 +8,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from smartkampung.accounts.selectors import read_scope
+from smartkampung.accounts.selectors import may_edit_entry_rules, read_scope
 from smartkampung.audit import services as audit
-from smartkampung.checkpoints.selectors import may_edit_rules
 from smartkampung.dashboards import selectors
 from smartkampung.notifications.context import live_context
 
@@ -19,7 +18,7 @@ from smartkampung.notifications.context import live_context
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     scope = read_scope(request.user)
-    if scope.nothing and not may_edit_rules(request.user):
+    if scope.nothing and not may_edit_entry_rules(request.user):
         raise PermissionDenied(_("Your role has no dashboard."))
     monitored = selectors.under_monitoring(request.user)
     if monitored:
@@ -29,7 +28,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             subject="dashboard",
             object_ids=sorted({a.nik for a in monitored if a.nik}),
         )
-    wide = scope.everything or bool(scope.districts) or may_edit_rules(request.user)
+    wide = scope.everything or bool(scope.districts) or may_edit_entry_rules(request.user)
     context = {
         "figures": selectors.arrival_figures(request.user),
         "isolation": selectors.isolation_figures(request.user),

@@ -11,12 +11,11 @@ from ninja import Router, Status
 
 from smartkampung.audit import services as audit
 from smartkampung.core.paging import window
-from smartkampung.health import cases as case_services
-from smartkampung.health import reports, schemas, selectors
+from smartkampung.health import reports, schemas, selectors, services
 from smartkampung.health.models import MonitoringCase
 
 router = Router(tags=["health"])
-ERRORS = {403: schemas.ErrorOut, 404: schemas.ErrorOut, 409: schemas.ErrorOut, 422: schemas.ErrorOut}
+ERRORS = dict.fromkeys((403, 404, 409, 422), schemas.HealthErrorOut)
 
 
 def case_dict(c: MonitoringCase, today: dt.date) -> dict:
@@ -41,12 +40,6 @@ def case_dict(c: MonitoringCase, today: dt.date) -> dict:
     }
 
 
-def _refused(exc) -> Status:
-    return Status(exc.status, {"detail": " ".join(m for _f, m in exc.errors), "errors": [
-        {"field": f, "message": m} for f, m in exc.errors
-    ]})  # fmt: skip
-
-
 @router.get("/cases", response=list[schemas.CaseOut], summary="Cases in the caller's area (filter: open, overdue)")
 def list_cases(request: HttpRequest, show: str = "open", village: str = "", limit: int = 100, offset: int = 0):
     today = timezone.localdate()
@@ -68,10 +61,7 @@ def open_case(request: HttpRequest, payload: schemas.CaseIn):
     values["start_date"] = values["start_date"].isoformat() if values["start_date"] else ""
     values["days"] = str(values["days"] or "")
     values["house"] = str(values["house"] or "")
-    try:
-        case = case_services.open_case(user=request.user, values=values)
-    except case_services.CaseError as exc:
-        return _refused(exc)
+    case = services.open_case(user=request.user, values=values)
     return Status(201, case_dict(case, timezone.localdate()))
 
 
@@ -79,7 +69,7 @@ def _visible(request: HttpRequest, case_id: int) -> MonitoringCase | None:
     return selectors.cases_visible_to(request.user).filter(pk=case_id).first()
 
 
-@router.get("/cases/{case_id}", response={200: schemas.CaseOut, 404: schemas.ErrorOut})
+@router.get("/cases/{case_id}", response={200: schemas.CaseOut, 404: schemas.HealthErrorOut})
 def get_case(request: HttpRequest, case_id: int):
     today = timezone.localdate()
     case = selectors.with_flags(selectors.cases_visible_to(request.user), today).filter(pk=case_id).first()
@@ -96,10 +86,7 @@ def add_follow_up(request: HttpRequest, case_id: int, payload: schemas.FollowUpI
         return Status(404, {"detail": _("No such case here.")})
     values = payload.dict()
     values["day"] = values["day"].isoformat() if values["day"] else ""
-    try:
-        follow_up = case_services.record_follow_up(user=request.user, case=case, values=values)
-    except case_services.CaseError as exc:
-        return _refused(exc)
+    follow_up = services.record_follow_up(user=request.user, case=case, values=values)
     case.refresh_from_db(fields=["planned_end", "symptomatic"])
     return Status(
         201,
@@ -121,10 +108,7 @@ def close_case(request: HttpRequest, case_id: int, payload: schemas.CloseIn):
         return Status(404, {"detail": _("No such case here.")})
     values = payload.dict()
     values["closed_on"] = values["closed_on"].isoformat() if values["closed_on"] else ""
-    try:
-        case = case_services.close_case(user=request.user, case=case, values=values)
-    except case_services.CaseError as exc:
-        return _refused(exc)
+    case = services.close_case(user=request.user, case=case, values=values)
     return case_dict(case, timezone.localdate())
 
 
@@ -171,20 +155,17 @@ def report_dict(r) -> dict:
     }
 
 
-@router.post("/puskesmas/{puskesmas_id}/reports/{day}", response={201: schemas.ReportOut, **ERRORS},
+@router.post("/puskesmas/{puskesmas_id}/reports/{day}", response={201: schemas.DailyReportOut, **ERRORS},
              summary="Submit a Puskesmas's report of a day (again: a correction, with its reason)")  # fmt: skip
-def submit_report(request: HttpRequest, puskesmas_id: int, day: dt.date, payload: schemas.ReportIn):
+def submit_report(request: HttpRequest, puskesmas_id: int, day: dt.date, payload: schemas.DailyReportIn):
     chosen = _puskesmas(request, puskesmas_id)
     if chosen is None:
         return Status(404, {"detail": _("No such Puskesmas here.")})
-    try:
-        report = reports.submit_report(user=request.user, puskesmas=chosen, day=day, values=payload.dict())
-    except reports.ReportError as exc:
-        return _refused(exc)
+    report = services.submit_report(user=request.user, puskesmas=chosen, day=day, values=payload.dict())
     return Status(201, report_dict(report))
 
 
-@router.get("/reports", response={200: list[schemas.ReportStatusOut], 403: schemas.ErrorOut},
+@router.get("/reports", response={200: list[schemas.ReportStatusOut], 403: schemas.HealthErrorOut},
             summary="The health agency's view of a day: which Puskesmas have reported")  # fmt: skip
 def report_status(request: HttpRequest, day: dt.date | None = None):
     if not selectors.sees_all_reports(request.user):
@@ -201,13 +182,11 @@ def report_status(request: HttpRequest, day: dt.date | None = None):
     ]
 
 
-@router.get("/reports/{report_id}/dhis2", response={200: dict, 404: schemas.ErrorOut, 409: schemas.ErrorOut},
+@router.get("/reports/{report_id}/dhis2",
+            response={200: dict, 404: schemas.HealthErrorOut, 409: schemas.HealthErrorOut},
             summary="A submitted report as DHIS2 dataValueSets JSON")  # fmt: skip
 def report_dhis2(request: HttpRequest, report_id: int):
     found = selectors.reports_visible_to(request.user).filter(pk=report_id).first()
     if found is None:
         return Status(404, {"detail": _("No such report here.")})
-    try:
-        return reports.data_value_set(found)
-    except reports.ReportError as exc:
-        return _refused(exc)
+    return reports.data_value_set(found)

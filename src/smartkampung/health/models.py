@@ -1,52 +1,73 @@
-"""Health: the Puskesmas and the villages each serves; isolation cases, their daily follow-ups, the
-Puskesmas daily report and its sending to the ministry, and the daily tallies the dashboards chart."""
+"""Health: the entry rules the health agency sets (what refers a traveller, how long isolation lasts),
+isolation cases, their daily follow-ups, the Puskesmas daily report and its sending to the ministry,
+and the daily tallies the dashboards chart. The Puskesmas and the villages each serves are reference
+places in `regions`; checkpoints build on this module, never the other way round."""
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from smartkampung.checkpoints.models import IsolationPlace
-from smartkampung.regions.models import District, Village
+from smartkampung.regions.models import District, Puskesmas, Village
 
 
-class Puskesmas(models.Model):
-    """A community health centre. It watches the people under monitoring in the villages it serves."""
+class Symptom(models.TextChoices):
+    FEVER = "fever", _("fever")
+    COUGH = "cough", _("cough")
+    SORE_THROAT = "sore_throat", _("sore throat")
+    BREATHLESS = "breathless", _("shortness of breath")
+    SMELL_TASTE = "smell_taste", _("loss of smell or taste")
+    TIREDNESS = "tiredness", _("tiredness")
+    DIARRHOEA = "diarrhoea", _("diarrhoea")
+    HEADACHE = "headache", _("headache")
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+", verbose_name=_("kecamatan"))
-    address = models.CharField(_("address"), max_length=200, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
-    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
-    active = models.BooleanField(_("active"), default=True)
+
+# Built before any health officer has written a rule: the 2020 practice (37.5 °C, 14 days).
+DEFAULT_REFERRAL_SYMPTOMS = [Symptom.FEVER, Symptom.COUGH, Symptom.BREATHLESS, Symptom.SMELL_TASTE]
+
+
+class IsolationPlace(models.TextChoices):
+    HOME = "home", _("at home")
+    HOUSE = "house", _("a village isolation house")
+    CENTRAL = "central", _("the regency's central facility")
+
+
+class EntryRule(models.Model):
+    """The entry rules in force from `effective_from` until the next rule's: a change is a new rule,
+    never an edit, so every registration keeps the rule that decided it."""
+
+    effective_from = models.DateTimeField(_("in force from"))
+    banned_origins = models.JSONField(_("banned origins"), default=list, blank=True)
+    high_risk_origins = models.JSONField(_("high-risk origins"), default=list, blank=True)
+    temperature_threshold = models.DecimalField(
+        _("temperature threshold (°C)"), max_digits=3, decimal_places=1, default=37.5
+    )
+    referral_symptoms = models.JSONField(_("symptoms that refer to the Puskesmas"), default=list, blank=True)
+    isolation_days = models.PositiveSmallIntegerField(_("isolation length (days)"), default=14)
+    note = models.CharField(_("reason for the change"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("made at"), auto_now_add=True)
 
     class Meta:
-        ordering = ["name"]
-        verbose_name = _("Puskesmas")
-        verbose_name_plural = _("Puskesmas")
+        ordering = ["-effective_from", "-id"]
+        get_latest_by = "effective_from"
+        verbose_name = _("entry rule")
+        verbose_name_plural = _("entry rules")
+        db_table = "checkpoints_entryrule"  # moved from the checkpoints app; the table kept its name
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(isolation_days__gte=1, isolation_days__lte=60), name="entryrule_isolation_days"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(temperature_threshold__gte=35, temperature_threshold__lte=42),
+                name="entryrule_temperature",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return self.name
-
-
-class ServiceArea(models.Model):
-    """A village served by a Puskesmas: each village by exactly one (the health office decides)."""
-
-    village = models.OneToOneField(
-        Village, on_delete=models.PROTECT, related_name="service_area", verbose_name=_("village")
-    )
-    puskesmas = models.ForeignKey(
-        Puskesmas, on_delete=models.PROTECT, related_name="areas", verbose_name=_("Puskesmas")
-    )
-
-    class Meta:
-        ordering = ["puskesmas", "village"]
-        verbose_name = _("service area")
-        verbose_name_plural = _("service areas")
-
-    def __str__(self) -> str:
-        return f"{self.puskesmas} — {self.village}"
+        return f"{_('entry rule')} {self.effective_from:%Y-%m-%d %H:%M}"
 
 
 class CaseSource(models.TextChoices):
@@ -132,9 +153,13 @@ class MonitoringCase(models.Model):
                 name="case_outcome",
             ),
             models.CheckConstraint(condition=models.Q(place__in=["home", "house", "central"]), name="case_place"),
-            # One open case per person: a second arrival of someone already monitored joins that case.
+            # One open case per person and village: a second arrival of someone already monitored joins that
+            # case (health.services checks the whole regency). Not per regency: a village operator who opens a
+            # case for a NIK monitored in another jurisdiction must not learn that it is (issue 13).
             models.UniqueConstraint(
-                fields=["nik"], condition=models.Q(outcome="") & ~models.Q(nik=""), name="case_one_open_per_nik"
+                fields=["nik", "village"],
+                condition=models.Q(outcome="") & ~models.Q(nik=""),
+                name="case_one_open_per_nik_village",
             ),
         ]
 

@@ -2,10 +2,12 @@
 
 import datetime as dt
 
-from ninja import Field, Schema
+from ninja import Field
+
+from smartkampung.core.schemas import Schema
 
 
-class ErrorOut(Schema):
+class HealthErrorOut(Schema):
     detail: str
     errors: list[dict] = []
 
@@ -75,7 +77,7 @@ class WorkListOut(Schema):
     seen: list[CaseOut]
 
 
-class ReportIn(Schema):
+class DailyReportIn(Schema):
     rapid_tests: int = Field(0, ge=0, le=100_000)
     swabs: int = Field(0, ge=0, le=100_000)
     positive_results: int = Field(0, ge=0, le=100_000)
@@ -83,7 +85,7 @@ class ReportIn(Schema):
     correction_reason: str = Field("", description="required when the day's report was already submitted")
 
 
-class ReportOut(Schema):
+class DailyReportOut(Schema):
     id: int
     puskesmas: str
     day: dt.date

@@ -1,87 +1,70 @@
-"""Reads of the health module: the Puskesmas and whom they serve; isolation cases, scoped to who asks,
-and a Puskesmas's work list for the day."""
+"""Reads of the health module: the entry rule in force; isolation cases, scoped to who asks, and a
+Puskesmas's work list for the day. (Which Puskesmas serves which village: `regions.selectors`.)"""
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.utils import timezone
 
-from smartkampung.health.models import MonitoringCase, Puskesmas, ServiceArea
-
-
-def puskesmas_serving(village_code: str) -> Puskesmas | None:
-    """The Puskesmas that serves a village, or None where none is assigned."""
-    area = ServiceArea.objects.select_related("puskesmas").filter(village_id=village_code).first()
-    return area.puskesmas if area else None
+from smartkampung.health.models import DEFAULT_REFERRAL_SYMPTOMS, EntryRule, FollowUpStatus, MonitoringCase
+from smartkampung.regions.models import Puskesmas
+from smartkampung.regions.selectors import puskesmas_for_village
 
 
-def villages_served_by(puskesmas_ids) -> frozenset[str]:
-    return frozenset(
-        ServiceArea.objects.filter(puskesmas_id__in=list(puskesmas_ids)).values_list("village_id", flat=True)
+def rule_in_force(at: dt.datetime | None = None) -> EntryRule | None:
+    """The entry rule in force at that moment (now by default), or None before any rule was written."""
+    return EntryRule.objects.filter(effective_from__lte=at or timezone.now()).order_by("-effective_from", "-id").first()
+
+
+def rule_on(day: dt.date) -> EntryRule:
+    """The rule in force on that day; before any rule was written, the built-in practice of 2020."""
+    at = timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59)))
+    return rule_in_force(at) or EntryRule(referral_symptoms=list(DEFAULT_REFERRAL_SYMPTOMS))
+
+
+def is_symptomatic(rule: EntryRule, data: dict[str, Any]) -> bool:
+    """A follow-up (status, temperature, symptoms) that the rule counts as symptomatic."""
+    temperature: Decimal | None = data["temperature"]
+    return (
+        data["status"] == FollowUpStatus.UNWELL
+        or (temperature is not None and temperature >= rule.temperature_threshold)
+        or any(s in rule.referral_symptoms for s in data["symptoms"])
     )
-
-
-def puskesmas_choices(regency_code: str) -> list[tuple[int, str]]:
-    return [
-        (pk, f"{name} ({district})")
-        for pk, name, district in Puskesmas.objects.filter(district__regency_id=regency_code, active=True)
-        .order_by("name")
-        .values_list("pk", "name", "district__name")
-    ]
 
 
 # ---------------------------------------------------------------- isolation cases
 
 
-def puskesmas_for_village(village_code: str) -> tuple[str, int] | None:
-    """(kecamatan code, Puskesmas id) for a village, or None where no Puskesmas serves it."""
-    return (
-        ServiceArea.objects.filter(village_id=village_code).values_list("village__district_id", "puskesmas_id").first()
-    )
-
-
-def _regency_wide(user) -> bool:
-    from smartkampung.accounts.selectors import roles_of
-    from smartkampung.checkpoints.selectors import REGENCY_WIDE
-
-    return bool(roles_of(user) & REGENCY_WIDE)
-
-
 def cases_visible_to(user) -> QuerySet[MonitoringCase]:
     """Cases in the user's villages (the three pillars and the camat read them), or watched by their
-    Puskesmas; the health agency and the administrator see the regency's."""
-    from smartkampung.accounts.selectors import puskesmas_of, read_scope
+    Puskesmas; the health agency and the administrator see the regency's (the rule: accounts.selectors)."""
+    from smartkampung.accounts.selectors import health_records_q
 
-    cases = MonitoringCase.objects.select_related("village", "puskesmas", "house")
-    if _regency_wide(user):
-        return cases
-    query = read_scope(user).q("village")
-    mine = puskesmas_of(user)
-    if mine:
-        query |= Q(puskesmas_id__in=sorted(mine))
-    return cases.filter(query)
+    return MonitoringCase.objects.select_related("village", "puskesmas", "house").filter(health_records_q(user))
 
 
 def may_work_case(user, case: MonitoringCase) -> bool:
     """Record follow-ups and close: the case's Puskesmas, the health agency, the administrator."""
-    from smartkampung.accounts.selectors import puskesmas_of
+    from smartkampung.accounts.selectors import may_work_for_puskesmas
 
-    return _regency_wide(user) or case.puskesmas_id in puskesmas_of(user)
+    return may_work_for_puskesmas(user, case.puskesmas_id)
 
 
 def may_open_case(user, village_code: str) -> bool:
-    from smartkampung.accounts.selectors import puskesmas_of, write_scope
+    """The village's operator, the Puskesmas serving it, the health agency."""
+    from smartkampung.accounts.selectors import may_write_health_at
 
-    if _regency_wide(user) or write_scope(user).covers(village_code):
-        return True
     served = puskesmas_for_village(village_code)
-    return served is not None and served[1] in puskesmas_of(user)
+    return may_write_health_at(user, village_code=village_code, puskesmas_id=served[1] if served else None)
 
 
 def may_open_any_case(user) -> bool:
-    from smartkampung.accounts.selectors import puskesmas_of, write_scope
+    from smartkampung.accounts.selectors import health_writer
 
-    return _regency_wide(user) or not write_scope(user).nothing or bool(puskesmas_of(user))
+    return health_writer(user)
 
 
 def overdue_q(today: dt.date) -> Q:
@@ -163,13 +146,9 @@ def missed_days(case: MonitoringCase, *, today: dt.date) -> list[dt.date]:
 
 def case_scope(user):
     """The villages offered in case filters and forms: where the user reads, plus their Puskesmas's."""
-    from smartkampung.accounts.selectors import Scope, puskesmas_of, read_scope
+    from smartkampung.accounts.selectors import health_read_scope
 
-    if _regency_wide(user):
-        return Scope(everything=True)
-    scope = read_scope(user)
-    served = villages_served_by(puskesmas_of(user))
-    return Scope(everything=scope.everything, districts=scope.districts, villages=scope.villages | served)
+    return health_read_scope(user)
 
 
 # ---------------------------------------------------------------- daily reports
@@ -177,25 +156,37 @@ def case_scope(user):
 
 def puskesmas_worked_by(user) -> QuerySet[Puskesmas]:
     """The Puskesmas whose work list and report the user handles (the health agency: any)."""
-    from smartkampung.accounts.selectors import puskesmas_of
+    from smartkampung.accounts.selectors import puskesmas_worked_by_ids
 
     active = Puskesmas.objects.filter(active=True).select_related("district")
-    if _regency_wide(user):
-        return active
-    return active.filter(pk__in=sorted(puskesmas_of(user)))
+    mine = puskesmas_worked_by_ids(user)
+    return active if mine is None else active.filter(pk__in=sorted(mine))
 
 
 def sees_all_reports(user) -> bool:
-    return _regency_wide(user)
+    from smartkampung.accounts.selectors import regency_wide
+
+    return regency_wide(user, "health")
 
 
 def reports_visible_to(user) -> QuerySet:
     from smartkampung.health.models import DailyReport
 
     reports = DailyReport.objects.select_related("puskesmas", "submitted_by")
-    if _regency_wide(user):
+    if sees_all_reports(user):
         return reports
     return reports.filter(puskesmas__in=puskesmas_worked_by(user))
+
+
+def report_versions(*, puskesmas: Puskesmas, day: dt.date) -> list:
+    """Every version of a Puskesmas's report of a day (the caller has checked the user works for it)."""
+    from smartkampung.health.models import DailyReport
+
+    return list(
+        DailyReport.objects.filter(puskesmas=puskesmas, day=day)
+        .select_related("submitted_by")
+        .prefetch_related("pushes")
+    )
 
 
 def report_status(*, day: dt.date) -> list[tuple[Puskesmas, object]]:

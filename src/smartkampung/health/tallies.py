@@ -4,6 +4,7 @@ the dashboards chart a few hundred rows however many cases there are."""
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -11,8 +12,8 @@ from django.db import transaction
 from django.db.models import Count, Min, Q, Sum
 from django.utils import timezone
 
-from smartkampung.health.models import CaseOutcome, DailyReport, DailyTally, MonitoringCase, Puskesmas
-from smartkampung.regions.models import District
+from smartkampung.health.models import CaseOutcome, DailyReport, DailyTally, MonitoringCase
+from smartkampung.regions.models import District, Puskesmas
 
 FIELDS = ("under_monitoring", "new_cases", "completed", "closed_other", "arrivals", "beds", "beds_taken")
 
@@ -25,10 +26,22 @@ def _grouped(queryset, field: str) -> dict[str, int]:
     return dict(queryset.order_by().values_list(field).annotate(n=Count("id")))
 
 
+# Arrivals are counted by the checkpoint module, which builds on health: it hands its counter over at
+# start-up (CheckpointsConfig.ready), so health never imports it. A counter takes [start, end) and gives
+# {kecamatan code: arrivals bound there}.
+ArrivalCounter = Callable[[dt.datetime, dt.datetime], dict[str, int]]
+_arrival_counters: list[ArrivalCounter] = []
+
+
+def count_arrivals_with(counter: ArrivalCounter) -> None:
+    """Add a source of the daily `arrivals` figure (called once per source, from an AppConfig.ready)."""
+    if counter not in _arrival_counters:
+        _arrival_counters.append(counter)
+
+
 def tally_day(day: dt.date, *, now: dt.datetime | None = None) -> int:
     """(Re)compute every kecamatan's row of `day` in a few grouped queries; returns the rows written.
     Bed occupancy is what it is now: it is kept from the last computation made while the day lasted."""
-    from smartkampung.checkpoints.models import Arrival
     from smartkampung.isolation.models import IsolationHouse
     from smartkampung.isolation.selectors import taken_beds
 
@@ -46,9 +59,9 @@ def tally_day(day: dt.date, *, now: dt.datetime | None = None) -> int:
         cases.filter(closed_on=day).order_by().values_list("district_id", "outcome").annotate(n=Count("id"))
     ):
         rows[district]["completed" if outcome == CaseOutcome.COMPLETED else "closed_other"] += n
-    arrivals = Arrival.objects.filter(registered_at__gte=_start(day), registered_at__lt=_start(day + dt.timedelta(1)))
-    for district, n in _grouped(arrivals, "destination_village__district_id").items():
-        rows[district]["arrivals"] = n
+    for counter in _arrival_counters:
+        for district, n in counter(_start(day), _start(day + dt.timedelta(1))).items():
+            rows[district]["arrivals"] += n
     if is_today:
         houses = IsolationHouse.objects.filter(status=IsolationHouse.Status.OPEN, village__isnull=False)
         district_of = dict(houses.values_list("pk", "village__district_id"))

@@ -1,16 +1,81 @@
 """One check of what a Puskesmas nurse or a village operator submits about an isolation case, for pages
-and API alike. Messages are in words, in the user's language."""
+and API alike, and the checks of a person (NIK, name, phone, temperature) the checkpoints share.
+Messages are in words, in the user's language."""
 
 import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from smartkampung.checkpoints.models import IsolationPlace, Symptom
-from smartkampung.checkpoints.validation import Checked, _text, check_identity, check_phone, check_temperature
-from smartkampung.health.models import CaseOutcome, FollowUpStatus
+from smartkampung.health.models import CaseOutcome, FollowUpStatus, IsolationPlace, Symptom
+from smartkampung.population.normalize import PhoneError, clean_name, normalize_phone
 from smartkampung.population.validation import parse_date
+from smartkampung.regions.nik import parse_nik
 from smartkampung.regions.selectors import served_village
+
+
+@dataclass
+class Checked:
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (field name, message)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _text(values: dict, name: str, limit: int) -> str:
+    return " ".join(str(values.get(name) or "").split())[:limit]
+
+
+def check_identity(values: dict, out: Checked, *, nik_required: bool = True) -> None:
+    nik = _text(values, "nik", 32)
+    if nik:
+        parsed = parse_nik(nik)
+        if parsed.valid:
+            out.values.update(nik=nik, nik_regency=parsed.regency_code, nik_sex=parsed.sex, nik_birth=parsed.birth_date)
+        else:
+            out.errors.append(("nik", parsed.errors[0].message))
+    elif nik_required:
+        out.errors.append(("nik", _("Enter the NIK from the KTP.")))
+    out.values.setdefault("nik", "")
+    name = clean_name(_text(values, "name", 100))
+    out.values["name"] = name
+
+
+def check_phone(values: dict, out: Checked, *, required: bool = True) -> None:
+    raw = _text(values, "phone", 40)
+    if not raw:
+        if required:
+            out.errors.append(("phone", _("Enter a phone number the village can reach.")))
+        out.values["phone"] = ""
+        return
+    try:
+        out.values["phone"] = normalize_phone(raw)
+    except PhoneError:
+        out.errors.append(("phone", _("“%(value)s” is not a valid Indonesian phone number.") % {"value": raw}))
+
+
+def check_temperature(values: dict, out: Checked, *, required: bool) -> None:
+    """A body temperature in °C (a comma as decimal mark too); shared with the Puskesmas's follow-ups."""
+    raw = str(values.get("temperature") or "").strip().replace(",", ".")
+    temperature = None
+    if raw:
+        try:
+            temperature = Decimal(raw).quantize(Decimal("0.1"))
+        except InvalidOperation:
+            temperature = None
+        if temperature is None or not Decimal("34") <= temperature <= Decimal("43"):
+            out.errors.append(
+                ("temperature", _("“%(value)s” is not a body temperature (34–43 °C).") % {"value": raw[:10]})
+            )
+            temperature = None
+    elif required:
+        out.errors.append(("temperature", _("Measure and enter the temperature.")))
+    out.values["temperature"] = temperature
+
 
 # How far back a case may be opened or a follow-up recorded: a nurse catching up after a weekend, not history.
 MAX_DAYS_BACK = 14

@@ -16,10 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from smartkampung.audit import services as audit
-from smartkampung.checkpoints.models import IsolationPlace, Symptom
-from smartkampung.health import cases as case_services
-from smartkampung.health import reports, selectors
-from smartkampung.health.models import CaseOutcome, DailyReport, FollowUpStatus, MonitoringCase
+from smartkampung.health import reports, selectors, services
+from smartkampung.health.models import CaseOutcome, DailyReport, FollowUpStatus, IsolationPlace, MonitoringCase, Symptom
 from smartkampung.population.forms import village_choices
 from smartkampung.population.validation import parse_date
 
@@ -137,8 +135,8 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     values = {k: request.POST.get(k, "") for k in ("status", "temperature", "day", "note")}
     values["symptoms"] = request.POST.getlist("symptoms")
     try:
-        case_services.record_follow_up(user=request.user, case=case, values=values)
-    except case_services.CaseError as exc:
+        services.record_follow_up(user=request.user, case=case, values=values)
+    except services.CaseError as exc:
         return _case_page(request, case, errors=[m for _f, m in exc.errors], values=values, status=exc.status)
     messages.success(request, _("Follow-up of %(name)s recorded.") % {"name": case.name})
     back = request.POST.get("next", "")
@@ -153,8 +151,8 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_or_404(request, pk)
     values = {k: request.POST.get(k, "") for k in ("outcome", "closed_on", "note")}
     try:
-        case_services.close_case(user=request.user, case=case, values=values)
-    except case_services.CaseError as exc:
+        services.close_case(user=request.user, case=case, values=values)
+    except services.CaseError as exc:
         return _case_page(request, case, errors=[m for _f, m in exc.errors], values=values, status=exc.status)
     messages.success(request, _("The case of %(name)s is closed.") % {"name": case.name})
     return redirect("health:case_detail", pk=case.pk)
@@ -172,8 +170,8 @@ def case_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         values = {k: request.POST.get(k, "") for k in CASE_FIELDS}
         try:
-            case = case_services.open_case(user=request.user, values=values)
-        except case_services.CaseError as exc:
+            case = services.open_case(user=request.user, values=values)
+        except services.CaseError as exc:
             errors, status = [m for _f, m in exc.errors], exc.status
         else:
             messages.success(request, _("Case opened: %(name)s.") % {"name": case.name})
@@ -217,17 +215,13 @@ def report(request: HttpRequest) -> HttpResponse:
             "correction_reason": request.POST.get("correction_reason", ""),
         }
         try:
-            reports.submit_report(user=request.user, puskesmas=puskesmas, day=day, values=values)
+            services.submit_report(user=request.user, puskesmas=puskesmas, day=day, values=values)
         except reports.ReportError as exc:
             errors, status = [m for _f, m in exc.errors], exc.status
         else:
             messages.success(request, _("Report of %(day)s submitted.") % {"day": day.strftime("%d-%m-%Y")})
             return redirect(f"{request.path}?puskesmas={puskesmas.pk}&day={day.isoformat()}")
-    versions = list(
-        DailyReport.objects.filter(puskesmas=puskesmas, day=day)
-        .select_related("submitted_by")
-        .prefetch_related("pushes")
-    )
+    versions = selectors.report_versions(puskesmas=puskesmas, day=day)
     figures = reports.compute_figures(puskesmas=puskesmas, day=day)
     current = next((v for v in versions if v.is_current), None)
     if current is not None and request.method == "GET":
@@ -313,7 +307,7 @@ def reports_csv(request: HttpRequest) -> HttpResponse:
 def report_push(request: HttpRequest, pk: int) -> HttpResponse:
     found = _report_or_404(request, pk)
     try:
-        reports.resend_report(user=request.user, report=found)
+        services.resend_report(user=request.user, report=found)
     except reports.ReportError as exc:
         messages.error(request, " ".join(m for _f, m in exc.errors))
     else:

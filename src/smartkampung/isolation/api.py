@@ -4,10 +4,11 @@ staff their houses, guests, check-in and check-out (/isolation)."""
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
 from smartkampung.audit import services as audit
 from smartkampung.core.ratelimit import Limit, allow
+from smartkampung.core.schemas import Schema
 from smartkampung.isolation import schemas, selectors, services
 
 public_router = Router(tags=["public"])
@@ -67,18 +68,15 @@ def allowed_to_reserve(request: HttpRequest, response: HttpResponse) -> bool:
 
 @public_router.post(
     "/isolation-houses/{house_id}/reservations",
-    response={201: schemas.ReservationOut, 404: schemas.ErrorOut, 409: schemas.ErrorOut, 422: schemas.ErrorOut,
-              429: schemas.ErrorOut},
+    response={201: schemas.ReservationOut, 404: schemas.IsolationErrorOut, 409: schemas.IsolationErrorOut,
+              422: schemas.IsolationErrorOut, 429: schemas.IsolationErrorOut},
     summary="Reserve a bed (NIK + KK number); never more reservations than beds",
     auth=None,
 )  # fmt: skip
 def reserve(request: HttpRequest, house_id: int, payload: schemas.ReservationIn, response: HttpResponse):
     if not allowed_to_reserve(request, response):
         return Status(429, {"detail": _("Too many reservations from this address. Try again later.")})
-    try:
-        reservation = services.reserve_bed(house_id=house_id, values=payload.dict())
-    except services.ReservationError as exc:
-        return Status(exc.status, {"detail": " ".join(m for _f, m in exc.errors)})
+    reservation = services.reserve_bed(house_id=house_id, values=payload.dict())
     return Status(
         201,
         {
@@ -135,7 +133,7 @@ def staff_houses(request: HttpRequest):
     ]
 
 
-@router.get("/houses/{house_id}/guests", response={200: list[GuestOut], 404: schemas.ErrorOut})
+@router.get("/houses/{house_id}/guests", response={200: list[GuestOut], 404: schemas.IsolationErrorOut})
 def staff_guests(request: HttpRequest, house_id: int):
     house = selectors.houses_visible_to(request.user).filter(pk=house_id).first()
     if house is None:
@@ -164,20 +162,17 @@ def _staff_change(request: HttpRequest, code: str, change):
     reservation = selectors.visible_reservation(request.user, code)
     if reservation is None:
         return Status(404, {"detail": _("No reservation with this code here.")})
-    try:
-        reservation = change(user=request.user, reservation=reservation)
-    except services.ReservationError as exc:
-        return Status(exc.status, {"detail": " ".join(m for _f, m in exc.errors)})
+    reservation = change(user=request.user, reservation=reservation)
     return Status(200, {"detail": reservation.get_status_display()})
 
 
-@router.post("/reservations/{code}/check-in", response={200: schemas.ErrorOut, 403: schemas.ErrorOut,
-             404: schemas.ErrorOut, 409: schemas.ErrorOut})  # fmt: skip
+@router.post("/reservations/{code}/check-in", response={200: schemas.IsolationErrorOut, 403: schemas.IsolationErrorOut,
+             404: schemas.IsolationErrorOut, 409: schemas.IsolationErrorOut})  # fmt: skip
 def check_in(request: HttpRequest, code: str):
     return _staff_change(request, code, services.check_in)
 
 
-@router.post("/reservations/{code}/check-out", response={200: schemas.ErrorOut, 403: schemas.ErrorOut,
-             404: schemas.ErrorOut, 409: schemas.ErrorOut})  # fmt: skip
+@router.post("/reservations/{code}/check-out", response={200: schemas.IsolationErrorOut, 403: schemas.IsolationErrorOut,
+             404: schemas.IsolationErrorOut, 409: schemas.IsolationErrorOut})  # fmt: skip
 def check_out(request: HttpRequest, code: str):
     return _staff_change(request, code, services.check_out)

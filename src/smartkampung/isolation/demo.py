@@ -6,9 +6,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from smartkampung.health.models import ServiceArea
 from smartkampung.isolation.models import IsolationHouse
-from smartkampung.regions.models import Village
+from smartkampung.regions.models import ServiceArea, Village
 
 FACILITIES = ["kamar mandi dalam", "dapur umum", "air bersih", "listrik", "wifi", "kasur", "kipas angin"]
 

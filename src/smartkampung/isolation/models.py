@@ -3,9 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from smartkampung.health.models import Puskesmas
 from smartkampung.population.models import Sex
-from smartkampung.regions.models import Village
+from smartkampung.regions.models import Puskesmas, Village
 
 
 class IsolationHouse(models.Model):

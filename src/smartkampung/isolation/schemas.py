@@ -2,7 +2,9 @@
 
 import datetime as dt
 
-from ninja import Field, Schema
+from ninja import Field
+
+from smartkampung.core.schemas import Schema
 
 
 class PlaceOut(Schema):
@@ -38,5 +40,5 @@ class ReservationOut(Schema):
     hold_until: dt.datetime
 
 
-class ErrorOut(Schema):
+class IsolationErrorOut(Schema):
     detail: str

@@ -105,16 +105,9 @@ def places(
 
 
 def _staff_filter(user):
-    from smartkampung.accounts.selectors import puskesmas_of, read_scope, roles_of
-    from smartkampung.checkpoints.selectors import REGENCY_WIDE
+    from smartkampung.accounts.selectors import health_records_q
 
-    if roles_of(user) & REGENCY_WIDE:
-        return Q()
-    query = read_scope(user).q("village")
-    mine = puskesmas_of(user)
-    if mine:
-        query |= Q(puskesmas_id__in=sorted(mine))
-    return query
+    return health_records_q(user)
 
 
 def houses_visible_to(user):
@@ -124,14 +117,9 @@ def houses_visible_to(user):
 
 def may_manage(user, house: IsolationHouse) -> bool:
     """Check guests in and out: the operator of the house's village, its Puskesmas's staff, regency-wide roles."""
-    from smartkampung.accounts.selectors import puskesmas_of, roles_of, write_scope
-    from smartkampung.checkpoints.selectors import REGENCY_WIDE
+    from smartkampung.accounts.selectors import may_write_health_at
 
-    if roles_of(user) & REGENCY_WIDE:
-        return True
-    if house.village_id and write_scope(user).covers(house.village_id):
-        return True
-    return house.puskesmas_id is not None and house.puskesmas_id in puskesmas_of(user)
+    return may_write_health_at(user, village_code=house.village_id, puskesmas_id=house.puskesmas_id)
 
 
 def guests_of(house: IsolationHouse, *, now: dt.datetime | None = None) -> list[Reservation]:

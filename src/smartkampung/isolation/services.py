@@ -14,8 +14,8 @@ from smartkampung.audit import services as audit
 from smartkampung.core.codes import draw_code
 from smartkampung.core.errors import Refused
 from smartkampung.isolation.models import HOLDING, IsolationHouse, Reservation
+from smartkampung.isolation.notification_kinds import RESERVATION
 from smartkampung.isolation.selectors import taken_beds
-from smartkampung.notifications.models import Notification
 from smartkampung.notifications.services import notify
 from smartkampung.population.identity import NOT_MATCHED, checked_identity, find_citizen
 from smartkampung.population.models import Resident
@@ -89,7 +89,7 @@ def reserve_bed(*, house_id: int, values: dict[str, Any], now: dt.datetime | Non
                 )
                 if house.village_id:
                     notify(
-                        kind=Notification.Kind.RESERVATION,
+                        kind=RESERVATION,
                         village_code=house.village_id,
                         subject_type="reservation",
                         subject_id=reservation.pk,

@@ -8,4 +8,10 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from smartkampung.notifications import checks  # noqa: F401 - registers the system checks
+        from smartkampung.notifications import (
+            checks,  # noqa: F401 - registers the system checks
+            live,
+        )
+        from smartkampung.notifications.dispatcher import Worker
+
+        live.use_worker_class(Worker)

@@ -11,16 +11,15 @@ import hmac
 import json
 import urllib.error
 import urllib.request
-from collections import defaultdict
 from datetime import datetime
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from smartkampung.accounts.models import Role, RoleAssignment
+from smartkampung.accounts.selectors import notification_email_audience
+from smartkampung.notifications import kinds
 from smartkampung.notifications.models import Channel, Delivery, Notification
 from smartkampung.notifications.selectors import Item
 
@@ -40,22 +39,13 @@ def targets_for(notifications: list[Notification]) -> list[Delivery]:
     if webhook and settings.NOTIFY_WEBHOOK_SECRET:
         deliveries += [Delivery(notification=n, channel=Channel.WEBHOOK, target=webhook[:300]) for n in notifications]
     if settings.NOTIFY_EMAIL and notifications:
-        by_village, by_district = defaultdict(set), defaultdict(set)
-        rows = RoleAssignment.objects.filter(
-            Q(role=Role.VILLAGE_OPERATOR, village_id__in={n.village_id for n in notifications})
-            | Q(role=Role.DISTRICT_STAFF, district_id__in={n.district_id for n in notifications}),
-            user__is_active=True,
-            user__email__gt="",
-        ).values_list("role", "village_id", "district_id", "user__email")
-        for role, village, district, email in rows:
-            if role == Role.VILLAGE_OPERATOR:
-                by_village[village].add(email.lower())
-            else:
-                by_district[district].add(email.lower())
+        by_village, by_district = notification_email_audience(
+            village_codes={n.village_id for n in notifications}, district_codes={n.district_id for n in notifications}
+        )
         for n in notifications:
             # An escalation goes up, to the kecamatan, not back to the village that let it wait.
-            village_part = set() if n.kind == Notification.Kind.ESCALATION else by_village[n.village_id]
-            for email in sorted(village_part | by_district[n.district_id]):
+            village_part = set() if n.kind == kinds.ESCALATION else by_village.get(n.village_id, set())
+            for email in sorted(village_part | by_district.get(n.district_id, set())):
                 deliveries.append(Delivery(notification=n, channel=Channel.EMAIL, target=email[:300]))
     return deliveries
 

@@ -310,6 +310,14 @@ def listen_forever(target: Hub) -> None:
 _dispatcher_wake = threading.Event()
 _dispatcher_lock = threading.Lock()
 _dispatcher_started = False
+# The dispatcher's worker (notifications.dispatcher.Worker). The dispatcher builds on this module, so it is
+# handed over at start-up (NotificationsConfig.ready) rather than imported: no cycle.
+_worker_class = None
+
+
+def use_worker_class(worker_class) -> None:
+    global _worker_class
+    _worker_class = worker_class
 
 
 def wake_dispatcher() -> None:
@@ -323,7 +331,5 @@ def start_in_process_dispatcher() -> None:
         if _dispatcher_started:
             return
         _dispatcher_started = True
-    from smartkampung.notifications.dispatcher import Worker
-
-    worker = Worker(wake=_dispatcher_wake)
+    worker = _worker_class(wake=_dispatcher_wake)
     threading.Thread(target=worker.run, name="sk-notify-dispatcher", daemon=True).start()

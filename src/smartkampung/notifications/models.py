@@ -2,7 +2,8 @@
 
 A registration inserts a `Notification` in its own transaction; the dispatcher later gives it a
 delivery sequence number (`seq`) and queues its external `Delivery`s. Live streams read by `seq`,
-which, unlike `id`, is assigned in commit order, so a stream cursor never skips a row.
+which, unlike `id`, is assigned in commit order, so a stream cursor never skips a row. The kinds of
+notification are registered by the apps that write them (`notifications.kinds`).
 """
 
 from django.conf import settings
@@ -11,25 +12,15 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from smartkampung.health.models import Puskesmas
-from smartkampung.regions.models import District, Village
+from smartkampung.notifications import kinds
+from smartkampung.regions.models import District, Puskesmas, Village
 
 
 class Notification(models.Model):
     """Something the village's operators, its kecamatan and its Puskesmas must know of and act on."""
 
-    class Kind(models.TextChoices):
-        ARRIVAL = "arrival", _("arrival")
-        PREREGISTRATION = "preregistration", _("pre-registration")
-        REFUSAL = "refusal", _("refused entry")
-        WANDERING = "wandering", _("newcomer found in the village")
-        ESCALATION = "escalation", _("not followed up in time")
-        RESERVATION = "reservation", _("isolation bed reserved")
-        SYMPTOMS = "symptoms", _("symptoms during isolation")
-        AID_CONFLICT = "aid_conflict", _("aid conflicts found")
-        AID_REPORT = "aid_report", _("citizen reports receiving no aid")
-
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    # A code registered in `notifications.kinds` by the app that writes it (checked by `notify`).
+    kind = models.CharField(_("kind"), max_length=kinds.MAX_CODE_LENGTH)
     village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="+", verbose_name=_("village"))
     # Copied from the village at writing, so the kecamatan's copy and the Puskesmas's share stay
     # with the notification even if the village is later assigned elsewhere.
@@ -78,22 +69,6 @@ class Notification(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(
-                    kind__in=[
-                        "arrival",
-                        "preregistration",
-                        "refusal",
-                        "wandering",
-                        "escalation",
-                        "reservation",
-                        "symptoms",
-                        "aid_conflict",
-                        "aid_report",
-                    ]
-                ),
-                name="notification_kind",
-            ),
-            models.CheckConstraint(
                 condition=models.Q(seq__isnull=True, delivered_at__isnull=True)
                 | models.Q(seq__isnull=False, delivered_at__isnull=False),
                 name="notification_seq_with_delivered_at",
@@ -110,7 +85,7 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} — {self.village_id} #{self.pk}"
+        return f"{kinds.label_of(self.kind)} — {self.village_id} #{self.pk}"
 
 
 class DispatchCursor(models.Model):

@@ -1,12 +1,11 @@
 from datetime import datetime
 from typing import Any
 
-from ninja import Schema
-
+from smartkampung.core.schemas import Schema
 from smartkampung.notifications.selectors import Item
 
 
-class PlaceOut(Schema):
+class NotificationPlaceOut(Schema):
     code: str
     name: str
 
@@ -15,8 +14,8 @@ class NotificationOut(Schema):
     id: int
     seq: int | None
     kind: str
-    village: PlaceOut
-    district: PlaceOut
+    village: NotificationPlaceOut
+    district: NotificationPlaceOut
     puskesmas: str | None
     subject_type: str
     subject_id: int
@@ -45,5 +44,5 @@ class NotificationPage(Schema):
     items: list[NotificationOut]
 
 
-class ErrorOut(Schema):
+class NotificationErrorOut(Schema):
     detail: str

@@ -1,31 +1,16 @@
-"""Reads of notifications. Who sees one follows `accounts.selectors.read_scope` (the village's
-operators and overseers, its kecamatan, the Puskesmas serving it, the administrator), plus the
-health agency regency-wide; escalations go only to the kecamatan and the regency level."""
+"""Reads of notifications. Who sees one is decided by `accounts.selectors.notification_scope` (the
+village's operators and overseers, its kecamatan, the Puskesmas serving it, the administrator and the
+health agency regency-wide); escalations go only to the kecamatan and the regency level."""
 
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.utils.translation import gettext_lazy as _
 
-from smartkampung.accounts.models import Role
-from smartkampung.accounts.selectors import Scope, read_scope, roles_of, write_scope
+from smartkampung.accounts.selectors import Scope, notification_scope
+from smartkampung.notifications import kinds
 from smartkampung.notifications.models import DispatchCursor, Notification
-
-# Summary fields shown, in this order, with their labels.
-SUMMARY_FIELDS = (
-    ("name", _("Name")),
-    ("nik", _("NIK")),
-    ("phone", _("Phone")),
-    ("origin", _("Coming from")),
-    ("checkpoint", _("Checkpoint")),
-    ("destination_address", _("Destination address")),
-    ("conflicts", _("Aid conflicts found")),
-    ("situation", _("Situation")),
-    ("code", _("Code")),
-)
-ESCALATING_KINDS = (Notification.Kind.ARRIVAL, Notification.Kind.WANDERING, Notification.Kind.REFUSAL)
 
 
 @dataclass(frozen=True)
@@ -34,18 +19,14 @@ class Viewer:
 
     read: Scope
     write: Scope
-    health_agency: bool = False
-
-    @property
-    def regency_wide(self) -> bool:
-        return self.read.everything or self.health_agency
+    regency_wide: bool = False
 
     @property
     def sees_nothing(self) -> bool:
-        return self.read.nothing and not self.health_agency
+        return self.read.nothing and not self.regency_wide
 
     def sees(self, item: "Item") -> bool:
-        if item.kind == Notification.Kind.ESCALATION:
+        if item.kind == kinds.ESCALATION:
             return self.regency_wide or item.district_code in self.read.districts
         return self.regency_wide or self.read.covers(item.village_code)
 
@@ -60,7 +41,8 @@ class Viewer:
 
 
 def viewer_of(user) -> Viewer:
-    return Viewer(read=read_scope(user), write=write_scope(user), health_agency=Role.HEALTH_AGENCY in roles_of(user))
+    scope = notification_scope(user)
+    return Viewer(read=scope.read, write=scope.write, regency_wide=scope.regency_wide)
 
 
 def _visible(viewer: Viewer) -> QuerySet[Notification]:
@@ -70,7 +52,7 @@ def _visible(viewer: Viewer) -> QuerySet[Notification]:
     if viewer.read.nothing:
         return qs.none()
     return qs.filter(viewer.read.q("village")).filter(
-        ~Q(kind=Notification.Kind.ESCALATION) | Q(district_id__in=sorted(viewer.read.districts))
+        ~Q(kind=kinds.ESCALATION) | Q(district_id__in=sorted(viewer.read.districts))
     )
 
 
@@ -103,7 +85,18 @@ class Item:
 
     @property
     def kind_label(self) -> str:
-        return Notification.Kind(self.kind).label
+        return kinds.label_of(self.kind)
+
+    @property
+    def described_by(self) -> kinds.Kind | None:
+        """The registered kind whose summary this is (an escalation carries its original's)."""
+        code = self.summary.get("escalated_kind", "") if self.kind == kinds.ESCALATION else self.kind
+        return kinds.get(str(code))
+
+    @property
+    def alarm(self) -> bool:
+        kind = kinds.get(self.kind)
+        return bool(kind and kind.alarm)
 
     @property
     def is_open(self) -> bool:
@@ -111,7 +104,9 @@ class Item:
 
     @property
     def fields(self) -> list[tuple[str, str]]:
-        return [(label, str(self.summary[key])) for key, label in SUMMARY_FIELDS if self.summary.get(key)]
+        kind = self.described_by
+        shown = kind.summary if kind else ()
+        return [(str(label), str(self.summary[key])) for key, label in shown if self.summary.get(key)]
 
     @property
     def outcome(self) -> str:
@@ -119,12 +114,8 @@ class Item:
 
     @property
     def outcome_label(self) -> str:
-        from smartkampung.checkpoints.models import Outcome
-
-        try:
-            return str(Outcome(self.outcome).label)
-        except ValueError:
-            return self.outcome
+        kind = self.described_by
+        return kind.outcome_label(self.outcome) if kind else self.outcome
 
     @property
     def url(self) -> str:

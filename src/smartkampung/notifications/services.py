@@ -16,11 +16,10 @@ from django.utils.translation import gettext as _
 
 from smartkampung.accounts.selectors import write_scope
 from smartkampung.audit import services as audit
-from smartkampung.health.models import ServiceArea
-from smartkampung.notifications import channels, live
+from smartkampung.notifications import channels, kinds, live
 from smartkampung.notifications.models import Delivery, DispatchCursor, Notification
-from smartkampung.notifications.selectors import ESCALATING_KINDS, item
-from smartkampung.regions.models import Village
+from smartkampung.notifications.selectors import item
+from smartkampung.regions.models import ServiceArea, Village
 
 logger = logging.getLogger(__name__)
 
@@ -45,9 +44,11 @@ def notify(
     actor=None,
 ) -> Notification:
     """Put a notification in the outbox, inside the caller's transaction: it exists if and only if the
-    caller commits. Nothing is sent here; the dispatcher is woken when the transaction commits."""
-    kind = Notification.Kind(kind)
-    if kind == Notification.Kind.ESCALATION:
+    caller commits. Nothing is sent here; the dispatcher is woken when the transaction commits.
+    `kind` is one registered in `notifications.kinds` by the app that writes it; any other is refused."""
+    if not kinds.is_registered(kind):
+        raise ValueError(f"unregistered notification kind {kind!r}: register it in the app's notification_kinds.py")
+    if kind == kinds.ESCALATION:
         raise ValueError("escalations are made by the dispatcher")
     served = ServiceArea.objects.filter(village_id=village_code).values_list("village__district_id", "puskesmas_id")
     district_id, puskesmas_id = served.first() or (
@@ -141,7 +142,7 @@ def escalate_due(*, now: datetime | None = None, limit: int = 200) -> int:
         due = list(
             Notification.objects.select_for_update(skip_locked=True)
             .filter(
-                kind__in=ESCALATING_KINDS,
+                kind__in=kinds.escalating(),
                 acknowledged_at__isnull=True,
                 escalated_at__isnull=True,
                 created_at__lte=now - timedelta(minutes=minutes),
@@ -153,7 +154,7 @@ def escalate_due(*, now: datetime | None = None, limit: int = 200) -> int:
         Notification.objects.bulk_create(
             [
                 Notification(
-                    kind=Notification.Kind.ESCALATION,
+                    kind=kinds.ESCALATION,
                     village_id=original.village_id,
                     district_id=original.district_id,
                     puskesmas_id=original.puskesmas_id,

@@ -8,12 +8,17 @@ drops an event whose notification it already shows.
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from importlib import import_module
 
 from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.crypto import constant_time_compare
 
+from smartkampung.accounts.selectors import rights_fingerprint
 from smartkampung.notifications import live
 from smartkampung.notifications.selectors import Item, Viewer, last_seq, stream_after
 
@@ -31,6 +36,46 @@ def start_after(request: HttpRequest) -> int:
     return 0
 
 
+def _rights(user) -> tuple:
+    """What decides a user's streams: administrator or not, and every role with its place."""
+    return rights_fingerprint(user)
+
+
+@dataclass(frozen=True)
+class Access:
+    """The access a stream was opened with: the session (or API key) and the user's rights at that moment.
+    The stream looks again every heartbeat and ends when any of it changed (sign-out, deactivation, a role
+    given or taken, a revoked key); the client then reconnects with what it may see now, or not at all."""
+
+    user_id: int
+    session_key: str | None
+    api_key: str | None
+    rights: tuple
+
+    @classmethod
+    def of(cls, request: HttpRequest, user) -> "Access":
+        api_key = getattr(request, "api_key", None)
+        session_key = None if api_key else getattr(getattr(request, "session", None), "session_key", None)
+        return cls(user_id=user.pk, session_key=session_key, api_key=api_key, rights=_rights(user))
+
+    def holds(self) -> bool:
+        """Still signed in the same way, with the same rights (database reads: run it through `live.db`)."""
+        user = get_user_model().objects.filter(pk=self.user_id, is_active=True).first()
+        if user is None or _rights(user) != self.rights:
+            return False
+        if self.api_key:
+            from smartkampung.accounts.services import user_for_api_key
+
+            holder = user_for_api_key(self.api_key)
+            return holder is not None and holder.pk == self.user_id
+        if self.session_key:
+            session = import_module(settings.SESSION_ENGINE).SessionStore(session_key=self.session_key)
+            if session.get(SESSION_KEY) != str(self.user_id) or BACKEND_SESSION_KEY not in session:
+                return False
+            return constant_time_compare(session.get(HASH_SESSION_KEY, ""), user.get_session_auth_hash())
+        return True
+
+
 def render_item(item: Item, *, may_acknowledge: bool) -> str:
     return render_to_string("notifications/_item.html", {"item": item, "may_acknowledge": may_acknowledge})
 
@@ -43,9 +88,12 @@ def _event(item: Item, viewer: Viewer, language: str | None) -> str:
     return f"id: {item.seq}\nevent: notification\ndata: {json.dumps(data, separators=(',', ':'))}\n\n"
 
 
-async def events(*, viewer: Viewer, after: int, language: str | None = None, once: bool = False) -> AsyncIterator[str]:
+async def events(
+    *, viewer: Viewer, after: int, access: Access | None = None, language: str | None = None, once: bool = False
+) -> AsyncIterator[str]:
     """The stream of the viewer's notifications after seq `after`; with `once`, only what is there now.
-    `language` set: each event carries its list item as HTML in that language (for the page)."""
+    `language` set: each event carries its list item as HTML in that language (for the page). `access`:
+    looked at again every heartbeat (before delivering, and while waiting); the stream ends once it is gone."""
     yield f"retry: {RETRY_MILLISECONDS}\n\n"
     if once:
         position, upto = after, await live.db(last_seq)
@@ -57,10 +105,16 @@ async def events(*, viewer: Viewer, after: int, language: str | None = None, onc
                 return
             position = rows[-1].seq
     loop = asyncio.get_running_loop()
+    heartbeat = settings.NOTIFY_HEARTBEAT_SECONDS
     deadline = loop.time() + settings.NOTIFY_STREAM_MAX_SECONDS
+    beat = loop.time()  # the last heartbeat: the access was looked at then
     subscriber = live.hub.subscribe(viewer)
     try:
         while True:
+            if loop.time() - beat >= heartbeat - 0.01:
+                if access is not None and not await live.db(access.holds):
+                    return  # signed out, deactivated, rights changed: nothing more on this stream
+                beat = loop.time()
             if subscriber.pending:
                 rows, subscriber.pending = subscriber.pending, []
                 for row in rows:
@@ -85,7 +139,7 @@ async def events(*, viewer: Viewer, after: int, language: str | None = None, onc
             subscriber.wake.clear()
             try:
                 await asyncio.wait_for(
-                    subscriber.wake.wait(), timeout=min(settings.NOTIFY_HEARTBEAT_SECONDS, remaining)
+                    subscriber.wake.wait(), timeout=max(0, min(beat + heartbeat - loop.time(), remaining))
                 )
             except TimeoutError:
                 yield ": keepalive\n\n"

@@ -28,8 +28,9 @@ def _open_stream(request: HttpRequest, user):
     after = min(stream.start_after(request), 2**62)
     if not viewer.sees_nothing:
         audit.record(action="view", object_type="notification", user=user, detail={"stream": True, "after": after})
+    access = stream.Access.of(request, user)
     live.release_connection()
-    return viewer, after
+    return viewer, after, access
 
 
 @login_required
@@ -39,8 +40,8 @@ async def notification_stream(request: HttpRequest) -> HttpResponse:
     user = await request.auser()
     # Without ASGI (a WSGI server, the test client) a stream cannot stay open: answer what is there.
     once = request.GET.get("once") == "1" or not isinstance(request, ASGIRequest)
-    viewer, after = await sync_to_async(_open_stream)(request, user)
-    events = stream.events(viewer=viewer, after=after, language=get_language(), once=once)
+    viewer, after, access = await sync_to_async(_open_stream)(request, user)
+    events = stream.events(viewer=viewer, after=after, access=access, language=get_language(), once=once)
     return stream.response(await stream.collect(events) if once else events)
 
 

@@ -1,20 +1,20 @@
 """JSON API of the population registry (/api/v1/residents, /households, /imports)."""
 
+from typing import Literal
+
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
 from smartkampung.audit import services as audit
-from smartkampung.population import schemas, selectors, services
+from smartkampung.core.paging import window
+from smartkampung.core.schemas import Schema
+from smartkampung.population import moves, schemas, selectors, services
 from smartkampung.population.importer import ImportFileError
 from smartkampung.regions.models import Village
 
 router = Router(tags=["population"])
-
-
-def _errors(exc: services.RegistryError) -> dict:
-    return {"detail": _("The data is not valid."), "errors": [{"field": f, "message": m} for f, m in exc.errors]}
 
 
 def _not_found() -> dict:
@@ -36,8 +36,8 @@ def list_residents(request: HttpRequest, filters: Query[ResidentFilters]):
 
     `count` stops at 1,000 (`count_capped` is then true): a name search lists the first 1,000
     matches only, so add words or a village to narrow it."""
-    limit = max(1, min(filters.limit, 100))
-    offset = max(0, min(filters.offset, selectors.COUNT_CAP))
+    found = window(min(filters.offset, selectors.COUNT_CAP), filters.limit, most=100)
+    offset, limit = found.start, found.stop - found.start
     page = selectors.find_residents(
         user=request.user,
         query=filters.q,
@@ -65,20 +65,14 @@ def list_residents(request: HttpRequest, filters: Query[ResidentFilters]):
 def create_resident(request: HttpRequest, payload: schemas.ResidentIn):
     if not selectors.may_register(request.user):
         return Status(403, {"detail": _("You may not change the register.")})
-    try:
-        resident = services.create_resident(user=request.user, values=payload.dict())
-    except services.RegistryError as exc:
-        return Status(422, _errors(exc))
+    resident = services.create_resident(user=request.user, values=payload.dict())
     return Status(201, selectors.resident_by_nik(user=request.user, nik=resident.nik))
 
 
 @router.get("/residents/{nik}", response={200: schemas.ResidentOut, 404: schemas.ErrorOut}, summary="A resident")
 def get_resident(request: HttpRequest, nik: str):
-    resident = selectors.resident_by_nik(user=request.user, nik=nik)
-    if resident is None:
-        return Status(404, _not_found())
-    audit.record(action="view", object_type="resident", subject=resident.nik)
-    return Status(200, resident)
+    resident = selectors.open_resident(user=request.user, nik=nik)
+    return Status(200, resident) if resident else Status(404, _not_found())
 
 
 @router.patch(
@@ -90,10 +84,7 @@ def update_resident(request: HttpRequest, nik: str, payload: schemas.ResidentPat
     resident = selectors.resident_by_nik(user=request.user, nik=nik)
     if resident is None:
         return Status(404, _not_found())
-    try:
-        services.update_resident(user=request.user, resident=resident, values=payload.dict(exclude_unset=True))
-    except services.RegistryError as exc:
-        return Status(422, _errors(exc))
+    services.update_resident(user=request.user, resident=resident, values=payload.dict(exclude_unset=True))
     return Status(200, selectors.resident_by_nik(user=request.user, nik=nik))
 
 
@@ -112,13 +103,13 @@ class HouseholdPage(Schema):
 
 @router.get("/households", response=HouseholdPage, summary="List households")
 def list_households(request: HttpRequest, filters: Query[HouseholdFilters]):
-    limit = max(1, min(filters.limit, 100))
-    offset = max(0, filters.offset)
+    found = window(filters.offset, filters.limit, most=100)
+    offset, limit = found.start, found.stop - found.start
     qs = selectors.households_visible_to(request.user).select_related("village", "village__district")
     if filters.village:
         qs = qs.filter(village_id=filters.village)
     count, _capped = selectors.capped_count(qs)
-    items = list(qs[offset : offset + limit])
+    items = list(qs[found])
     if items:
         audit.record(
             action="search",
@@ -137,20 +128,14 @@ def list_households(request: HttpRequest, filters: Query[HouseholdFilters]):
 def create_household(request: HttpRequest, payload: schemas.HouseholdIn):
     if not selectors.may_register(request.user):
         return Status(403, {"detail": _("You may not change the register.")})
-    try:
-        household = services.create_household(user=request.user, values=payload.dict())
-    except services.RegistryError as exc:
-        return Status(422, _errors(exc))
+    household = services.create_household(user=request.user, values=payload.dict())
     return Status(201, selectors.household_by_kk(user=request.user, kk_number=household.kk_number))
 
 
 @router.get("/households/{kk}", response={200: schemas.HouseholdOut, 404: schemas.ErrorOut}, summary="A household")
 def get_household(request: HttpRequest, kk: str):
-    household = selectors.household_by_kk(user=request.user, kk_number=kk)
-    if household is None:
-        return Status(404, _not_found())
-    audit.record(action="view", object_type="household", subject=household.kk_number)
-    return Status(200, household)
+    household, _members = selectors.open_household(user=request.user, kk_number=kk)
+    return Status(200, household) if household else Status(404, _not_found())
 
 
 @router.patch(
@@ -162,10 +147,7 @@ def update_household(request: HttpRequest, kk: str, payload: schemas.HouseholdPa
     household = selectors.household_by_kk(user=request.user, kk_number=kk)
     if household is None:
         return Status(404, _not_found())
-    try:
-        services.update_household(user=request.user, household=household, values=payload.dict(exclude_unset=True))
-    except services.RegistryError as exc:
-        return Status(422, _errors(exc))
+    services.update_household(user=request.user, household=household, values=payload.dict(exclude_unset=True))
     return Status(200, selectors.household_by_kk(user=request.user, kk_number=kk))
 
 
@@ -175,18 +157,8 @@ def update_household(request: HttpRequest, kk: str, payload: schemas.HouseholdPa
     summary="Members of a household",
 )
 def household_members(request: HttpRequest, kk: str):
-    household = selectors.household_by_kk(user=request.user, kk_number=kk)
-    if household is None:
-        return Status(404, _not_found())
-    members = list(
-        selectors.household_members(user=request.user, household=household).select_related(
-            "village", "village__district"
-        )
-    )
-    audit.record(
-        action="view", object_type="household", subject=household.kk_number, object_ids=[m.nik for m in members]
-    )
-    return Status(200, members)
+    household, members = selectors.open_household(user=request.user, kk_number=kk, with_members=True)
+    return Status(200, members) if household else Status(404, _not_found())
 
 
 @router.post(
@@ -225,8 +197,92 @@ def get_import_issues(request: HttpRequest, job_id: int, limit: int = 500, offse
     job = selectors.import_jobs_visible_to(request.user).filter(pk=job_id).first()
     if job is None:
         return Status(404, _not_found())
-    limit = max(1, min(limit, 5000))
-    rows = list(job.row_issues.all()[max(0, offset) : max(0, offset) + limit])
+    rows = list(job.row_issues.all()[window(offset, limit, most=5000)])
     if rows:
         audit.record(action="view", object_type="import", subject=str(job.pk), object_ids=[r.nik for r in rows])
     return Status(200, rows)
+
+
+# ---------------------------------------------------------------- moves between villages
+
+
+class MoveFilters(Schema):
+    direction: Literal["in", "out", ""] = ""
+    limit: int = 25
+    offset: int = 0
+
+
+@router.get("/moves", response=schemas.MovePage, summary="Moves into and out of your villages")
+def list_moves(request: HttpRequest, filters: Query[MoveFilters]):
+    """`direction=in`: pindah datang (into your villages), `out`: pindah keluar; empty: both."""
+    limit = max(1, min(filters.limit, 100))
+    offset = max(0, min(filters.offset, selectors.COUNT_CAP))
+    qs = {
+        "in": selectors.moves_into,
+        "out": selectors.moves_out_of,
+        "": selectors.moves_visible_to,
+    }[filters.direction](request.user)
+    items, count, capped = selectors.move_page(qs, user=request.user, offset=offset, limit=limit)
+    return {"count": count, "count_capped": capped, "limit": limit, "offset": offset, "items": items}
+
+
+@router.post(
+    "/moves",
+    response={201: schemas.MoveOut, 403: schemas.ErrorOut, 422: schemas.ErrorOut},
+    summary="Request a move into your village (pindah datang)",
+)
+def request_move(request: HttpRequest, payload: schemas.MoveIn):
+    """The village of origin (or the regency) then releases or refuses it; until the release the person is
+    shown masked."""
+    move = moves.request_move(
+        user=request.user,
+        nik=payload.nik,
+        to_kk_number=payload.to_kk_number,
+        kk_number=payload.kk_number,
+        to_village_code=payload.to_village,
+        reason=payload.reason,
+    )
+    return Status(201, selectors.open_move(user=request.user, move_id=move.pk))
+
+
+@router.get("/moves/{move_id}", response={200: schemas.MoveOut, 404: schemas.ErrorOut}, summary="A move")
+def get_move(request: HttpRequest, move_id: int):
+    view = selectors.open_move(user=request.user, move_id=move_id)
+    return Status(200, view) if view else Status(404, _not_found())
+
+
+def _decide(request: HttpRequest, move_id: int, decide):
+    if selectors.move_for(user=request.user, move_id=move_id) is None:
+        return Status(404, _not_found())
+    decide()
+    return Status(200, selectors.open_move(user=request.user, move_id=move_id))
+
+
+DECISION_RESPONSES = {
+    200: schemas.MoveOut,
+    403: schemas.ErrorOut,
+    404: schemas.ErrorOut,
+    409: schemas.ErrorOut,
+    422: schemas.ErrorOut,
+}
+
+
+@router.post("/moves/{move_id}/release", response=DECISION_RESPONSES, summary="Release a move (pindah keluar)")
+def release_move(request: HttpRequest, move_id: int, payload: schemas.MoveDecisionIn):
+    """The village of origin or the regency lets the person or household go: the register changes now."""
+    return _decide(
+        request, move_id, lambda: moves.release_move(user=request.user, move_id=move_id, note=payload.reason)
+    )
+
+
+@router.post("/moves/{move_id}/refuse", response=DECISION_RESPONSES, summary="Refuse a move")
+def refuse_move(request: HttpRequest, move_id: int, payload: schemas.MoveDecisionIn):
+    """The village of origin or the regency refuses, saying why (`reason` is required)."""
+    return _decide(
+        request, move_id, lambda: moves.refuse_move(user=request.user, move_id=move_id, reason=payload.reason)
+    )
+
+
+@router.post("/moves/{move_id}/cancel", response=DECISION_RESPONSES, summary="Cancel your request for a move")
+def cancel_move(request: HttpRequest, move_id: int):
+    return _decide(request, move_id, lambda: moves.cancel_move(user=request.user, move_id=move_id))

@@ -6,3 +6,13 @@ class PopulationConfig(AppConfig):
     name = "smartkampung.population"
     label = "population"
     verbose_name = _("Population")
+
+    def ready(self) -> None:
+        from smartkampung.audit import access
+        from smartkampung.core.start import register_start_page
+        from smartkampung.population.validation import name_label
+
+        # The audit log shows a changed field of a resident or household by the name the forms give it.
+        access.add_field_labeller(lambda name: label if (label := name_label(name)) != name else None)
+        # Everyone else starts at the register (which shows each role what it may see).
+        register_start_page(rank=90, url_name="population:resident_list", fits=lambda user: True)

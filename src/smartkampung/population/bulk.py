@@ -45,6 +45,10 @@ class BatchOutcome:
     unchanged: list[str] = field(default_factory=list)
     households_created: int = 0
     households_updated: int = 0
+    household_keys: list[str] = field(default_factory=list)  # KK numbers of the households added
+    household_changes: dict[str, dict[str, list[Any]]] = field(default_factory=dict)  # kk -> field -> [old, new]
+    # Residents not in the batch who followed their household to its new village: nik -> {village_id: [old, new]}
+    followed: dict[str, dict[str, list[Any]]] = field(default_factory=dict)
 
 
 def _same(old: Any, new: Any) -> bool:
@@ -121,7 +125,23 @@ def write_batch(writes: list[ResidentWrite], *, now: dt.datetime) -> BatchOutcom
     _insert(Resident._meta.db_table, insert_columns, inserts)
     for columns, rows in updates.items():
         _update(Resident._meta.db_table, "id", (*columns, "updated_at"), rows)
+    outcome.followed = follow_households(outcome.household_changes, now=now)
     return outcome
+
+
+def follow_households(household_changes: dict[str, dict[str, list[Any]]], *, now: dt.datetime) -> dict:
+    """Residents carry their household's village: those of a household whose village changed follow it.
+    Returns what changed for each of them (nik -> {"village_id": [old, new]}), for the audit log."""
+    followed: dict[str, dict[str, list[Any]]] = {}
+    for kk, changes in household_changes.items():
+        if "village_id" not in changes:
+            continue
+        village = changes["village_id"][1]
+        members = Resident.objects.filter(household__kk_number=kk).exclude(village_id=village)
+        for nik, old in members.values_list("nik", "village_id"):
+            followed[nik] = {"village_id": [old, village]}
+        members.update(village_id=village, updated_at=now)
+    return followed
 
 
 def _write_households(writes: list[ResidentWrite], *, now: dt.datetime, outcome: BatchOutcome) -> dict[str, int]:
@@ -141,7 +161,9 @@ def _write_households(writes: list[ResidentWrite], *, now: dt.datetime, outcome:
         changed = tuple(sorted(name for name, value in values.items() if not _same(old[name], value)))
         if changed:
             updates.setdefault(changed, []).append((*(values[c] for c in changed), now, old["id"]))
+            outcome.household_changes[kk] = {name: [old[name], values[name]] for name in changed}
     _insert(Household._meta.db_table, ["kk_number", *HOUSEHOLD_DATA, "created_at", "updated_at"], inserts)
+    outcome.household_keys = [row[0] for row in inserts]
     for columns, rows in updates.items():
         _update(Household._meta.db_table, "id", (*columns, "updated_at"), rows)
     outcome.households_created = len(inserts)
@@ -267,6 +289,9 @@ class FrameOutcome:
     unchanged: int = 0
     created_keys: list[str] = field(default_factory=list)
     changes: dict[str, dict[str, list[Any]]] = field(default_factory=dict)  # nik -> field -> [old, new]
+    household_keys: list[str] = field(default_factory=list)
+    household_changes: dict[str, dict[str, list[Any]]] = field(default_factory=dict)  # kk -> field -> [old, new]
+    followed: dict[str, dict[str, list[Any]]] = field(default_factory=dict)  # as BatchOutcome.followed
 
 
 def write_frame(frame: "pl.DataFrame", *, now: dt.datetime, fresh: bool = False) -> FrameOutcome:
@@ -303,7 +328,10 @@ def write_frame(frame: "pl.DataFrame", *, now: dt.datetime, fresh: bool = False)
         updated_at=pl.lit(stamp),
     )
     insert_frame(household_table, new)
-    _apply_changes(household_table, joined.filter(pl.col("id").is_not_null()), HOUSEHOLD_DATA, now=now, key="kk_number")
+    outcome.household_keys = new["kk_number"].to_list()
+    outcome.household_changes = _apply_changes(
+        household_table, joined.filter(pl.col("id").is_not_null()), HOUSEHOLD_DATA, now=now, key="kk_number"
+    )
     household_ids = pl.concat(
         [joined.filter(pl.col("id").is_not_null()).select("kk_number", "id"), new.select("kk_number", "id")]
     ).rename({"id": "household_id"})
@@ -327,6 +355,8 @@ def write_frame(frame: "pl.DataFrame", *, now: dt.datetime, fresh: bool = False)
     outcome.changes = _apply_changes(resident_table, existing, RESIDENT_DATA, now=now, key="nik")
     outcome.updated = len(outcome.changes)
     outcome.unchanged = existing.height - outcome.updated
+    if not fresh:
+        outcome.followed = follow_households(outcome.household_changes, now=now)
     return outcome
 
 

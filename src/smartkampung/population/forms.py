@@ -9,6 +9,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from smartkampung.accounts.selectors import Scope
+from smartkampung.core.forms import TextChecked
 from smartkampung.population.models import (
     Education,
     FamilyRelation,
@@ -28,7 +29,7 @@ def _label(model, name: str):
     return capfirst(model._meta.get_field(name).verbose_name)
 
 
-class _Form(forms.Form):
+class _Form(TextChecked, forms.Form):
     """Labels without a colon; required fields marked (label.required) for the eye, `required` for the ear."""
 
     required_css_class = "required"
@@ -74,7 +75,7 @@ def add_registry_errors(form: forms.Form, errors: list[tuple[str, str]]) -> None
             form.add_error(None, f"{label}: {message}" if label else message)
 
 
-class ResidentSearchForm(forms.Form):
+class ResidentSearchForm(TextChecked, forms.Form):
     """The search box and filters of the resident list. Invalid filters are dropped, never an error page."""
 
     q = forms.CharField(label=_("NIK or name"), required=False, max_length=100)
@@ -265,3 +266,48 @@ class ImportForm(_Form):
                 params={"size": upload.size // (1024 * 1024), "limit": limit // (1024 * 1024)},
             )
         return upload
+
+
+class MoveRequestForm(_Form):
+    """Pindah datang: a person (NIK, into one of your households) or a whole household (KK, into your village)."""
+
+    KINDS = [("resident", _("A person, into a household of my village")), ("household", _("A whole household"))]
+
+    kind = forms.ChoiceField(label=_("Who moves"), choices=KINDS, initial="resident", widget=forms.RadioSelect)
+    nik = forms.CharField(
+        label=_("NIK"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    to_kk_number = forms.CharField(
+        label=_("household joined (KK number)"),
+        required=False,
+        max_length=40,
+        help_text=_("A household of your village; register it first if the person starts a new one."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    kk_number = forms.CharField(
+        label=_("KK number"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    to_village = forms.ChoiceField(label=_("destination"), required=False)
+    reason = forms.CharField(label=_("reason"), max_length=255, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, scope: Scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_village"].choices = _blank(village_choices(scope), _("Choose the village"))
+
+    def values(self) -> dict[str, str]:
+        data = self.cleaned_data
+        if data["kind"] == "household":
+            return {"kk_number": data["kk_number"], "to_village_code": data["to_village"], "reason": data["reason"]}
+        return {"nik": data["nik"], "to_kk_number": data["to_kk_number"], "reason": data["reason"]}
+
+
+class MoveDecisionForm(_Form):
+    reason = forms.CharField(
+        label=_("reason"), max_length=255, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -8,7 +8,6 @@ unchanged rows are recognised and not written.
 
 import csv
 import io
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ if TYPE_CHECKING:
 
 from django.utils.translation import gettext as _
 
+from smartkampung.core import spreadsheets
 from smartkampung.population.siak import COLUMNS, REQUIRED_COLUMNS
 
 BATCH_SIZE = 5000
@@ -96,6 +96,10 @@ def open_table(path: Path, fmt: str, *, has_default_village: bool = False, mappe
     `mapper` turns the header into our field -> column index (the registry's SIAK columns by default)."""
     if path.stat().st_size == 0:
         raise ImportFileError(_("The file is empty."))
+    try:
+        spreadsheets.check_file(path, fmt)
+    except spreadsheets.SpreadsheetError as exc:
+        raise ImportFileError(str(exc)) from exc
     if mapper is None:
 
         def mapper(header: list[Any]) -> dict[str, int]:
@@ -136,6 +140,9 @@ def _open_csv(path: Path, mapper: Mapper) -> Table:
         fh.seek(-1, io.SEEK_END)
         if fh.read(1) != b"\n":
             total += 1
+    if total > spreadsheets.row_cap():
+        handle.close()
+        raise ImportFileError(spreadsheets.too_many_rows_message(spreadsheets.row_cap()))
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
         with handle:
@@ -146,7 +153,7 @@ def _open_csv(path: Path, mapper: Mapper) -> Table:
                         yield number, cells
             except csv.Error as exc:
                 raise ImportFileError(
-                    _("Row %(row)d cannot be read as CSV: %(error)s") % {"row": number + 1, "error": exc}
+                    _("Row %(row)d cannot be read as CSV (a quote or a line break out of place).") % {"row": number + 1}
                 ) from exc
 
     return Table(
@@ -161,27 +168,19 @@ def _open_csv(path: Path, mapper: Mapper) -> Table:
 
 
 def _open_xlsx(path: Path, mapper: Mapper) -> Table:
-    from openpyxl import load_workbook
-
     # A file object, not the path: openpyxl judges a path by its extension, and stored
-    # uploads need not keep theirs.
+    # uploads need not keep theirs. The file was checked (spreadsheets.check_file) before.
     handle = open(path, "rb")  # noqa: SIM115 - closed with the workbook
     try:
-        workbook = load_workbook(handle, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        header, iterator, declared, workbook = spreadsheets.read_xlsx(handle)
+    except spreadsheets.SpreadsheetError as exc:
         handle.close()
-        raise ImportFileError(_("The file cannot be opened as an Excel workbook (.xlsx).")) from exc
+        raise ImportFileError(str(exc)) from exc
 
     def close_all() -> None:
         workbook.close()
         handle.close()
 
-    sheet = workbook.worksheets[0] if workbook.worksheets else None
-    if sheet is None:
-        close_all()
-        raise ImportFileError(_("The workbook has no sheet."))
-    iterator = sheet.iter_rows(values_only=True)
-    header = next(iterator, None)
     if header is None or not any(cell not in (None, "") for cell in header):
         close_all()
         raise ImportFileError(_("The file is empty."))
@@ -190,13 +189,15 @@ def _open_xlsx(path: Path, mapper: Mapper) -> Table:
     except ImportFileError:
         close_all()
         raise
-    total = (sheet.max_row - 1) if sheet.max_row else None
+    total = (declared - 1) if declared else None
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
         try:
             for number, cells in enumerate(iterator, start=2):
                 if any(cell not in (None, "") for cell in cells):
-                    yield number, list(cells)
+                    yield number, cells
+        except spreadsheets.SpreadsheetError as exc:
+            raise ImportFileError(str(exc)) from exc
         finally:
             close_all()
 

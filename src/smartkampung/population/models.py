@@ -213,6 +213,11 @@ class ImportJob(models.Model):
         return min(100, round(100 * self.processed_rows / self.total_rows))
 
     @property
+    def problem_count(self) -> int:
+        """Rows rejected or flagged; only the first IMPORT_MAX_STORED_PROBLEMS of them are kept as row issues."""
+        return self.rejected_count + self.flagged_count
+
+    @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.DONE, self.Status.FAILED}
 
@@ -241,3 +246,96 @@ class ImportRowIssue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job_id}:{self.row_number}"
+
+
+class Move(models.Model):
+    """A move between villages (pindah datang / pindah keluar): the destination village asks for a resident
+    (into one of its households) or a whole household, and the village of origin, or the regency, releases or
+    refuses. The register changes only on release; until then the destination sees the person masked."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("waiting for the village of origin")
+        RELEASED = "released", _("released")
+        REFUSED = "refused", _("refused")
+        CANCELLED = "cancelled", _("cancelled")
+
+    # Exactly one of resident (with the household they join) and household (moving whole).
+    resident = models.ForeignKey(
+        Resident, on_delete=models.PROTECT, null=True, blank=True, related_name="moves", verbose_name=_("resident")
+    )
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, null=True, blank=True, related_name="moves", verbose_name=_("household")
+    )
+    to_household = models.ForeignKey(
+        Household,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("household moved into"),
+    )
+    from_village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, related_name="+", verbose_name=_("village of origin")
+    )
+    to_village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="+", verbose_name=_("destination"))
+    reason = models.CharField(_("reason"), max_length=255)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("requested by")
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("note on the decision"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("move")
+        verbose_name_plural = _("moves")
+        indexes = [
+            models.Index(fields=["from_village", "status"], name="move_from_status"),
+            models.Index(fields=["to_village", "status"], name="move_to_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["requested", "released", "refused", "cancelled"]),
+                name="move_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(resident__isnull=False, to_household__isnull=False, household__isnull=True)
+                    | models.Q(resident__isnull=True, to_household__isnull=True, household__isnull=False)
+                ),
+                name="move_one_subject",
+            ),
+            models.CheckConstraint(condition=~models.Q(from_village=models.F("to_village")), name="move_between_two"),
+            models.CheckConstraint(condition=~models.Q(reason=""), name="move_reason_given"),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(status="requested", decided_at__isnull=True)
+                    | (~models.Q(status="requested") & models.Q(decided_at__isnull=False))
+                ),
+                name="move_decided_when_closed",
+            ),
+            # One open request per person and per household: a second would be decided twice.
+            models.UniqueConstraint(
+                fields=["resident"], condition=models.Q(status="requested"), name="move_one_open_per_resident"
+            ),
+            models.UniqueConstraint(
+                fields=["household"], condition=models.Q(status="requested"), name="move_one_open_per_household"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_village_id} -> {self.to_village_id} ({self.status})"
+
+    @property
+    def kind(self) -> str:
+        return "household" if self.household_id else "resident"

@@ -41,3 +41,13 @@ def normalize_phone(value: str) -> str:
     if not phonenumbers.is_valid_number(number):
         raise PhoneError(value)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def mask_name(name: str) -> str:
+    """BUDI SANTOSO -> BU** SA*****: enough for a person to recognise their own record, no more."""
+    return " ".join(word[:2] + "*" * max(0, len(word) - 2) for word in name.split())
+
+
+def mask_number(number: str) -> str:
+    """3510011708850001 -> 351001******0001: the region and the last digits, to tell one NIK or KK from another."""
+    return number[:6] + "*" * max(0, len(number) - 10) + number[-4:] if len(number) > 10 else "*" * len(number)

@@ -7,10 +7,13 @@ The pattern later public modules follow: a second factor (the KK number), identi
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Router, Status
 
+from smartkampung.core.errors import sentences
 from smartkampung.core.ratelimit import Limit, allow
+from smartkampung.core.schemas import Schema
 from smartkampung.population.models import Resident
+from smartkampung.population.normalize import mask_name  # aid imports it from here too
 from smartkampung.regions.nik import parse_kk, parse_nik
 
 router = Router(tags=["public"])
@@ -37,11 +40,6 @@ class Message(Schema):
     detail: str
 
 
-def mask_name(name: str) -> str:
-    """BUDI SANTOSO -> BU** SA*****: enough for a person to recognise their own record, no more."""
-    return " ".join(word[:2] + "*" * max(0, len(word) - 2) for word in name.split())
-
-
 @router.post(
     "/check-my-data",
     response={200: CheckOut, 404: Message, 422: Message, 429: Message},
@@ -54,7 +52,7 @@ def check_my_data(request: HttpRequest, payload: CheckIn, response: HttpResponse
     nik, kk = parse_nik(payload.nik), parse_kk(payload.kk_number)
     if not nik.valid or not kk.valid:
         # Only the numbers' own form is told: it says nothing about who is registered.
-        return Status(422, {"detail": "; ".join(e.message for e in (*nik.errors, *kk.errors))})
+        return Status(422, {"detail": sentences(e.message for e in (*nik.errors, *kk.errors))})
     # One query for both failures, so "unknown NIK" and "wrong KK" take the same path and give one answer.
     resident = (
         Resident.objects.select_related("village", "village__district")

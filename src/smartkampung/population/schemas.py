@@ -3,7 +3,9 @@
 import datetime as dt
 from typing import Literal
 
-from ninja import Field, Schema
+from ninja import Field
+
+from smartkampung.core.schemas import Schema
 
 SexValue = Literal["male", "female"]
 StatusValue = Literal["living", "moved", "deceased"]
@@ -179,3 +181,50 @@ class ImportRowIssueOut(Schema):
     kind: str
     nik: str
     errors: list[str]
+
+
+class MoveIn(Schema):
+    """A resident (nik, into the household to_kk_number of yours) or a whole household (kk_number, into
+    to_village, one of yours)."""
+
+    nik: str = Field("", max_length=40, examples=["3510011708850001"])
+    to_kk_number: str = Field("", max_length=40)
+    kk_number: str = Field("", max_length=40)
+    to_village: str = Field("", max_length=20)
+    reason: str = Field(..., max_length=255, examples=["Ikut suami"])
+
+
+class MoveDecisionIn(Schema):
+    reason: str = Field("", max_length=255)
+
+
+class MoveOut(Schema):
+    """A move as the caller may see it: nik, name, kk_number and to_kk_number are masked where the register
+    does not let the caller read the person (the destination until the release)."""
+
+    id: int
+    kind: Literal["resident", "household"]
+    status: Literal["requested", "released", "refused", "cancelled"]
+    nik: str
+    name: str
+    kk_number: str
+    members: int
+    to_kk_number: str
+    from_village_code: str
+    from_village: str
+    to_village_code: str
+    to_village: str
+    reason: str
+    requested_at: dt.datetime
+    decided_at: dt.datetime | None
+    decision_note: str
+    may_decide: bool
+    may_cancel: bool
+
+
+class MovePage(Schema):
+    count: int
+    count_capped: bool
+    limit: int
+    offset: int
+    items: list[MoveOut]

@@ -3,11 +3,12 @@ so the rule of who may see which village lives in one place."""
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 
 from smartkampung.accounts.selectors import read_scope, write_scope
-from smartkampung.population.models import Household, ImportJob, Resident
-from smartkampung.population.normalize import name_search_key
+from smartkampung.audit import services as audit
+from smartkampung.population.models import Household, ImportJob, Move, Resident
+from smartkampung.population.normalize import mask_name, mask_number, name_search_key
 from smartkampung.regions.selectors import served_village
 
 # A count past this is shown as "more than": counting every "SITI" in 1.7 M rows is work
@@ -102,6 +103,164 @@ def household_by_kk(*, user, kk_number: str) -> Household | None:
 
 def household_members(*, user, household: Household) -> QuerySet[Resident]:
     return residents_visible_to(user).filter(household=household).order_by("birth_date", "id")
+
+
+# ---------------------------------------------------------------- audited reads of one record
+# The page and the API open a record through these, so each look at it is logged in one way.
+
+
+def open_resident(*, user, nik: str) -> Resident | None:
+    """The resident with this NIK if the user may see them, the look logged in the audit log."""
+    resident = resident_by_nik(user=user, nik=nik)
+    if resident is not None:
+        audit.record(action="view", object_type="resident", subject=resident.nik, user=user)
+    return resident
+
+
+def open_household(*, user, kk_number: str, with_members: bool = False) -> tuple[Household | None, list[Resident]]:
+    """The household with this KK number if the user may see it (and, if asked, its members the user may
+    see), the look logged in the audit log with the members shown."""
+    household = household_by_kk(user=user, kk_number=kk_number)
+    if household is None:
+        return None, []
+    members = []
+    if with_members:
+        members = list(household_members(user=user, household=household).select_related("village", "village__district"))
+    audit.record(
+        action="view",
+        object_type="household",
+        subject=household.kk_number,
+        object_ids=[m.nik for m in members],
+        user=user,
+    )
+    return household, members
+
+
+# ---------------------------------------------------------------- moves between villages
+
+
+def moves_visible_to(user) -> QuerySet[Move]:
+    """Moves out of or into a village the user may read: both sides see the request, each its own part of it."""
+    scope = read_scope(user)
+    if scope.nothing:
+        return Move.objects.none()
+    return Move.objects.filter(scope.q("from_village") | scope.q("to_village"))
+
+
+def moves_into(user) -> QuerySet[Move]:
+    """Pindah datang: moves into the user's villages."""
+    scope = read_scope(user)
+    return Move.objects.none() if scope.nothing else Move.objects.filter(scope.q("to_village"))
+
+
+def moves_out_of(user) -> QuerySet[Move]:
+    """Pindah keluar: moves out of the user's villages."""
+    scope = read_scope(user)
+    return Move.objects.none() if scope.nothing else Move.objects.filter(scope.q("from_village"))
+
+
+def _move_related(qs: QuerySet[Move]) -> QuerySet[Move]:
+    members = Resident.objects.filter(household_id=OuterRef("household_id")).order_by().values("household_id")
+    return qs.select_related(
+        "resident", "household", "to_household", "from_village", "to_village", "requested_by"
+    ).annotate(member_count=Subquery(members.annotate(n=Count("id")).values("n")[:1]))
+
+
+def move_for(*, user, move_id: int) -> Move | None:
+    return _move_related(moves_visible_to(user)).filter(pk=move_id).first()
+
+
+@dataclass(frozen=True)
+class MoveView:
+    """A move as the user may see it: the person (or household) in full only where the register lets the
+    user read them now; masked otherwise (the destination until the release, the origin after it)."""
+
+    id: int
+    kind: str
+    status: str
+    status_label: str
+    nik: str
+    name: str
+    kk_number: str
+    members: int
+    to_kk_number: str
+    from_village: str
+    from_village_code: str
+    to_village: str
+    to_village_code: str
+    reason: str
+    requested_at: object
+    decided_at: object
+    decision_note: str
+    sees_person: bool
+    may_decide: bool
+    may_cancel: bool
+
+
+def view_move(move: Move, *, user) -> MoveView:
+    reads, writes = read_scope(user), write_scope(user)
+    open_ = move.status == Move.Status.REQUESTED
+    if move.resident_id:
+        subject_village = move.resident.village_id
+        nik, name, kk, members = move.resident.nik, move.resident.name, "", 1
+    else:
+        subject_village = move.household.village_id
+        nik, name, kk = "", "", move.household.kk_number
+        members = getattr(move, "member_count", None) or 0
+    sees = reads.covers(subject_village)
+    to_kk = move.to_household.kk_number if move.to_household_id else ""
+    if to_kk and not reads.covers(move.to_household.village_id):
+        to_kk = mask_number(to_kk)
+    return MoveView(
+        id=move.pk,
+        kind=move.kind,
+        status=move.status,
+        status_label=move.get_status_display(),
+        nik=nik if sees or not nik else mask_number(nik),
+        name=name if sees else mask_name(name),
+        kk_number=kk if sees or not kk else mask_number(kk),
+        members=members,
+        to_kk_number=to_kk,
+        from_village=move.from_village.name,
+        from_village_code=move.from_village_id,
+        to_village=move.to_village.name,
+        to_village_code=move.to_village_id,
+        reason=move.reason,
+        requested_at=move.requested_at,
+        decided_at=move.decided_at,
+        decision_note=move.decision_note,
+        sees_person=sees,
+        may_decide=open_ and writes.covers(move.from_village_id),
+        may_cancel=open_ and writes.covers(move.to_village_id),
+    )
+
+
+def move_page(qs: QuerySet[Move], *, user, offset: int, limit: int) -> tuple[list[MoveView], int, bool]:
+    """One page of moves as the user may see them, with the (capped) count."""
+    count, capped = capped_count(qs)
+    items = [
+        view_move(m, user=user) for m in _move_related(qs).order_by("-requested_at", "-id")[offset : offset + limit]
+    ]
+    seen = [v.nik or v.kk_number for v in items if v.sees_person]
+    if seen:
+        audit.record(action="search", object_type="move", object_ids=seen, user=user)
+    return items, count, capped
+
+
+def open_move(*, user, move_id: int) -> MoveView | None:
+    """A move the user may see, as they may see it; a look at a person shown in full is logged."""
+    move = move_for(user=user, move_id=move_id)
+    if move is None:
+        return None
+    view = view_move(move, user=user)
+    audit.record(
+        action="view",
+        object_type="move",
+        subject=str(move.pk),
+        object_ids=[view.nik or view.kk_number] if view.sees_person else [],
+        user=user,
+    )
+    return view
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,6 @@ from django_tasks import task
 
 @task()
 def import_registry_file(job_id: int) -> None:
-    from smartkampung.population.services import run_import
+    from smartkampung.population.imports import run_import
 
     run_import(job_id=job_id)

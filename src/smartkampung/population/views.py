@@ -15,6 +15,7 @@ from smartkampung.accounts.selectors import read_scope
 from smartkampung.audit import selectors as audit_selectors
 from smartkampung.audit import services as audit
 from smartkampung.core.http import is_htmx
+from smartkampung.core.paging import Pager, page_number
 from smartkampung.population import selectors, services
 from smartkampung.population.forms import (
     HouseholdForm,
@@ -44,50 +45,7 @@ _COLUMN_LABELS = {
 
 
 def _page_number(request: HttpRequest) -> int:
-    try:
-        return max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        return 1
-
-
-class Pager:
-    """Offset paging over a (capped) count, with the query string of the other parameters kept."""
-
-    def __init__(self, *, page: int, per_page: int, count: int, capped: bool, params: dict[str, str]):
-        max_page = max(1, -(-count // per_page))
-        self.number = min(page, max_page)
-        self.offset = (self.number - 1) * per_page
-        self.per_page = per_page
-        self.count = count
-        self.capped = capped
-        self.max_page = max_page
-        self.start = self.offset + 1 if count else 0
-        self.end = min(self.offset + per_page, count)
-        self._params = {k: v for k, v in params.items() if v and k != "page"}
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.max_page
-
-    def _query(self, number: int) -> str:
-        from django.utils.http import urlencode
-
-        params = dict(self._params)
-        if number > 1:
-            params["page"] = number
-        return "?" + urlencode(params) if params else "?"
-
-    @property
-    def previous_query(self) -> str:
-        return self._query(self.number - 1)
-
-    @property
-    def next_query(self) -> str:
-        return self._query(self.number + 1)
+    return page_number(request.GET.get("page"))
 
 
 # ---------------------------------------------------------------- residents
@@ -98,7 +56,7 @@ class Pager:
 def resident_list(request: HttpRequest) -> HttpResponse:
     form = ResidentSearchForm(request.GET or None, scope=read_scope(request.user))
     filters = form.filters()
-    number = max(1, int(filters["page"]))
+    number = page_number(filters["page"], per_page=PAGE_SIZE)
     page = selectors.find_residents(
         user=request.user,
         query=str(filters["q"]),
@@ -151,8 +109,9 @@ def _resident_or_404(request: HttpRequest, nik: str):
 @login_required
 @require_GET
 def resident_detail(request: HttpRequest, nik: str) -> HttpResponse:
-    resident = _resident_or_404(request, nik)
-    audit.record(action="view", object_type="resident", subject=resident.nik)
+    resident = selectors.open_resident(user=request.user, nik=nik)
+    if resident is None:
+        raise Http404(_("No resident with this NIK is registered."))
     may_change = selectors.may_change(request.user, resident.village_id)
     history = audit_selectors.history_of(user=request.user, object_type="resident", key=resident.nik, visible=True)
     return render(
@@ -212,11 +171,9 @@ def _household_or_404(request: HttpRequest, kk: str):
 @login_required
 @require_GET
 def household_detail(request: HttpRequest, kk: str) -> HttpResponse:
-    household = _household_or_404(request, kk)
-    members = list(selectors.household_members(user=request.user, household=household))
-    audit.record(
-        action="view", object_type="household", subject=household.kk_number, object_ids=[m.nik for m in members]
-    )
+    household, members = selectors.open_household(user=request.user, kk_number=kk, with_members=True)
+    if household is None:
+        raise Http404(_("No household with this KK number is registered."))
     may_change = selectors.may_change(request.user, household.village_id)
     return render(
         request,
@@ -342,6 +299,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "pager": pager,
             "kind": kind,
             "kinds": ImportRowIssue.Kind.choices,
+            "stored_problems": job.row_issues.count() if job.is_finished else 0,
         },
     )
 

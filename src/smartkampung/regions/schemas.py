@@ -2,7 +2,9 @@
 
 import datetime as dt
 
-from ninja import Field, Schema
+from ninja import Field
+
+from smartkampung.core.schemas import Schema
 
 
 class ProvinceOut(Schema):

@@ -1,10 +1,10 @@
-"""Reads of the region reference data."""
+"""Reads of the reference places: regions, and the Puskesmas with the villages each serves."""
 
 from functools import lru_cache
 
 from django.conf import settings
 
-from smartkampung.regions.models import Village
+from smartkampung.regions.models import Puskesmas, ServiceArea, Village
 
 
 @lru_cache(maxsize=1)
@@ -28,3 +28,33 @@ def served_villages() -> list[Village]:
 
 def clear_cache() -> None:
     _villages.cache_clear()
+
+
+def puskesmas_serving(village_code: str) -> Puskesmas | None:
+    """The Puskesmas that serves a village, or None where none is assigned."""
+    area = ServiceArea.objects.select_related("puskesmas").filter(village_id=village_code).first()
+    return area.puskesmas if area else None
+
+
+def puskesmas_for_village(village_code: str) -> tuple[str, int] | None:
+    """(kecamatan code, Puskesmas id) for a village, or None where no Puskesmas serves it."""
+    return (
+        ServiceArea.objects.filter(village_id=village_code).values_list("village__district_id", "puskesmas_id").first()
+    )
+
+
+def villages_served_by(puskesmas_ids) -> frozenset[str]:
+    """The codes of the villages the given Puskesmas serve."""
+    return frozenset(
+        ServiceArea.objects.filter(puskesmas_id__in=list(puskesmas_ids)).values_list("village_id", flat=True)
+    )
+
+
+def puskesmas_choices(regency_code: str) -> list[tuple[int, str]]:
+    """The regency's active Puskesmas as (id, "name (kecamatan)"), for a choice list."""
+    return [
+        (pk, f"{name} ({district})")
+        for pk, name, district in Puskesmas.objects.filter(district__regency_id=regency_code, active=True)
+        .order_by("name")
+        .values_list("pk", "name", "district__name")
+    ]

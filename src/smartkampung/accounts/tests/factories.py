@@ -8,7 +8,7 @@ def give_role(user, role: str, *, district: str | None = None, village: str | No
     """Give `user` the role; Puskesmas staff get the Puskesmas serving `village`, officers Pos Pantau
     Ketapang, oversight the Babinsa pillar."""
     from smartkampung.checkpoints.services import seed_demo_checkpoints
-    from smartkampung.health.selectors import puskesmas_serving
+    from smartkampung.regions.selectors import puskesmas_serving
 
     place = {}
     if role == Role.PUSKESMAS_STAFF:

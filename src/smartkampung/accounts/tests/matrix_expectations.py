@@ -244,3 +244,38 @@ def expect_aid_home_record(actor: str) -> str:
 
 def expect_dashboard(actor: str) -> str:
     return LOGIN if actor == "anonymous" else SHOWN if actor in DASHBOARD else FORBIDDEN
+
+
+# Moves between villages: the world holds AWAY's request for HOME's resident. Both villages' readers see it (AWAY's
+# with the person masked); HOME's writers release or refuse it, AWAY's writers cancel it.
+MOVE_VIEWERS = READERS | {"camat_out", "operator_out", "oversight_out", "puskesmas_out"}
+
+
+def expect_move(actor: str) -> str:
+    return LOGIN if actor == "anonymous" else SHOWN if actor in MOVE_VIEWERS else NOT_FOUND
+
+
+def expect_move_request(actor: str) -> str:
+    return LOGIN if actor == "anonymous" else SHOWN if actor in ANY_WRITER else FORBIDDEN
+
+
+def expect_move_request_home(actor: str) -> str:
+    """Asking for HOME's household: AWAY's operator may; HOME's writers are refused (already theirs, or not
+    their destination); nobody else may request at all."""
+    if actor == "anonymous":
+        return LOGIN
+    return SHOWN if actor == "operator_out" else "refused" if actor in WRITERS else FORBIDDEN
+
+
+def _expect_move_action(actor: str, deciders: set[str]) -> str:
+    if actor == "anonymous":
+        return LOGIN
+    return SHOWN if actor in deciders else FORBIDDEN if actor in MOVE_VIEWERS else NOT_FOUND
+
+
+def expect_move_decide(actor: str) -> str:
+    return _expect_move_action(actor, WRITERS)
+
+
+def expect_move_cancel(actor: str) -> str:
+    return _expect_move_action(actor, {"regency_admin", "operator_out"})

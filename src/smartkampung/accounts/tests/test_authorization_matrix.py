@@ -63,6 +63,11 @@ from smartkampung.accounts.tests.matrix_expectations import (
     expect_import,
     expect_job_list,
     expect_list,
+    expect_move,
+    expect_move_cancel,
+    expect_move_decide,
+    expect_move_request,
+    expect_move_request_home,
     expect_notifications,
     expect_officer,
     expect_puskesmas_desk,
@@ -78,14 +83,15 @@ from smartkampung.accounts.tests.matrix_expectations import (
 from smartkampung.api import api
 from smartkampung.checkpoints import services as checkpoint_services
 from smartkampung.checkpoints.services import seed_demo_checkpoints
-from smartkampung.health.cases import open_case
-from smartkampung.health.reports import submit_report
-from smartkampung.health.selectors import puskesmas_serving
+from smartkampung.conftest import built_once
+from smartkampung.health.services import open_case, submit_report
 from smartkampung.isolation.models import IsolationHouse
 from smartkampung.isolation.services import reserve_bed
 from smartkampung.notifications.services import dispatch_batch, notify
 from smartkampung.population import services
 from smartkampung.population.models import Resident
+from smartkampung.population.moves import request_move
+from smartkampung.regions.selectors import puskesmas_serving
 
 # endpoint -> (method, url template, body, expectation). Pages by URL name, API by "METHOD path".
 HOUSEHOLD_BODY = {"kk_number": "3510150202200002", "village_code": HOME, "address": "JL. BARU", "rt": "1", "rw": "1"}
@@ -123,6 +129,12 @@ PAGES = {
     "population:import_create": ("get", "/population/imports/new/", None, expect_import),
     "population:import_detail": ("get", "/population/imports/{job}/", None, expect_admin_job),
     "population:import_progress": ("get", "/population/imports/{job}/progress/", None, expect_admin_job),
+    "population:move_list": ("get", "/population/moves/", None, expect_list),
+    "population:move_create": ("get", "/population/moves/new/", None, expect_move_request),
+    "population:move_detail": ("get", "/population/moves/{move}/", None, expect_move),
+    "population:move_release": ("post", "/population/moves/{move}/release/", {"reason": "ok"}, expect_move_decide),
+    "population:move_refuse": ("post", "/population/moves/{move}/refuse/", {"reason": "tidak"}, expect_move_decide),
+    "population:move_cancel": ("post", "/population/moves/{move}/cancel/", {}, expect_move_cancel),
     "audit:audit_list": ("get", "/audit/", None, expect_audit),
     "audit:audit_export": ("get", "/audit/export.csv", None, expect_audit),
     "accounts:user_list": ("get", "/accounts/users/", None, expect_audit),
@@ -200,6 +212,27 @@ API = {
     "POST /api/v1/imports": ("upload", "/api/v1/imports", None, expect_import),
     "GET /api/v1/imports/{job_id}": ("get", "/api/v1/imports/{job}", None, expect_admin_job),
     "GET /api/v1/imports/{job_id}/issues": ("get", "/api/v1/imports/{job}/issues", None, expect_admin_job),
+    "GET /api/v1/moves": ("get", "/api/v1/moves", None, expect_list),
+    "POST /api/v1/moves": (
+        "post",
+        "/api/v1/moves",
+        {"kk_number": HOME_KK, "to_village": AWAY, "reason": "Pindah kerja"},
+        expect_move_request_home,
+    ),
+    "GET /api/v1/moves/{move_id}": ("get", "/api/v1/moves/{move}", None, expect_move),
+    "POST /api/v1/moves/{move_id}/release": (
+        "post",
+        "/api/v1/moves/{move}/release",
+        {"reason": "ok"},
+        expect_move_decide,
+    ),
+    "POST /api/v1/moves/{move_id}/refuse": (
+        "post",
+        "/api/v1/moves/{move}/refuse",
+        {"reason": "tidak"},
+        expect_move_decide,
+    ),
+    "POST /api/v1/moves/{move_id}/cancel": ("post", "/api/v1/moves/{move}/cancel", {}, expect_move_cancel),
     "GET /api/v1/notifications": ("get", "/api/v1/notifications", None, expect_notifications),
     "POST /api/v1/notifications/{notification_id}/ack": (
         "post",
@@ -374,8 +407,8 @@ def test_every_api_operation_is_in_the_matrix_or_public():
     assert not set(API) - operations, "the matrix lists operations that no longer exist"
 
 
-@pytest.fixture
-def world(regions, django_user_model, tmp_path):
+def build_world(tmp_path) -> dict:
+    django_user_model = get_user_model()
     for kk, village, nik, name in ((HOME_KK, HOME, HOME_NIK, HOME_NAME), (AWAY_KK, AWAY, AWAY_NIK, AWAY_NAME)):
         services.create_household(user=None, values={"kk_number": kk, "village_code": village, "address": "KRAJAN"})
         services.create_resident(
@@ -424,6 +457,10 @@ def world(regions, django_user_model, tmp_path):
         for nik, village in ((HOME_NIK, HOME), (AWAY_NIK, AWAY))
     }
     report = submit_report(user=admin, puskesmas=puskesmas_serving(HOME), day=timezone.localdate(), values={})
+    # AWAY's operator asks for HOME's resident (pindah datang into AWAY's household); HOME has not decided yet.
+    away_operator = django_user_model.objects.create_user("matrix.away")
+    assign_role(user=away_operator, role=Role.VILLAGE_OPERATOR, village_code=AWAY)
+    move = request_move(user=away_operator, nik=HOME_NIK, to_kk_number=AWAY_KK, reason="Ikut keluarga")
     return {
         "job": job.pk,
         "admin_user": admin.pk,
@@ -436,7 +473,24 @@ def world(regions, django_user_model, tmp_path):
         "report": report.pk,
         "puskesmas": report.puskesmas_id,
         "today": timezone.localdate().isoformat(),
+        "move": move.pk,
     }
+
+
+@pytest.fixture(scope="module")
+def built_world(django_db_blocker, tmp_path_factory):
+    # Some 1,700 requests read the same two villages: write them once per module (and test worker).
+    def build():
+        tmp_path = tmp_path_factory.mktemp("world")
+        return build_aid_world(build_world(tmp_path), tmp_path)
+
+    with built_once(django_db_blocker, build) as world:
+        yield world
+
+
+@pytest.fixture
+def world(db, built_world):
+    return built_world
 
 
 def login(client, django_user_model, actor: str):
@@ -520,8 +574,7 @@ def check(
         assert status in (403, 422) or (status == 200 and not is_api), (status, body[:300])
 
 
-@pytest.fixture
-def aid_world(world, tmp_path):
+def build_aid_world(world: dict, tmp_path) -> dict:
     """HOME's resident on PKH and BLT-DD (a conflict in HOME) and listed on BPNT under another name (to
     review); AWAY's on PKH. Every row matches by NIK, so no probabilistic linkage runs here."""
     from smartkampung.aid.demo import seed_programs
@@ -558,10 +611,8 @@ def aid_world(world, tmp_path):
 
 @pytest.mark.parametrize("actor", list(ACTORS))
 @pytest.mark.parametrize("endpoint", list(PAGES))
-def test_page(client, django_user_model, world, actor, endpoint, request):
+def test_page(client, django_user_model, world, actor, endpoint):
     method, url, body, expectation = PAGES[endpoint]
-    if endpoint.startswith("aid:"):
-        world = request.getfixturevalue("aid_world")
     url = url.format(**world)
     response = call(login(client, django_user_model, actor), method, url, body)
     # The address the actor asked for comes back in the page (the language switcher's "next").
@@ -580,10 +631,8 @@ def test_page(client, django_user_model, world, actor, endpoint, request):
 
 @pytest.mark.parametrize("actor", list(ACTORS))
 @pytest.mark.parametrize("endpoint", list(API))
-def test_api(client, django_user_model, world, actor, endpoint, request):
+def test_api(client, django_user_model, world, actor, endpoint):
     method, url, body, expectation = API[endpoint]
-    if endpoint.split(" ")[1].startswith("/api/v1/aid/"):
-        world = request.getfixturevalue("aid_world")
     response = call(login(client, django_user_model, actor), method, url.format(**world), body)
     check(response, expectation(actor), actor=actor, is_api=True, submitted=body, endpoint=endpoint)
 

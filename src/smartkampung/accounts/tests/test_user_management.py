@@ -59,7 +59,7 @@ def test_giving_a_role_without_choosing_one_gives_nothing(admin_api, django_user
 
 def test_puskesmas_staff_and_checkpoint_officers_are_bound_to_their_place(admin_api, django_user_model):
     from smartkampung.checkpoints.services import seed_demo_checkpoints
-    from smartkampung.health.models import Puskesmas
+    from smartkampung.regions.models import Puskesmas
 
     ketapang = seed_demo_checkpoints()[0]
     paspan = Puskesmas.objects.get(name="Puskesmas Paspan")
@@ -91,7 +91,7 @@ def test_the_database_refuses_a_role_whose_place_does_not_fit(django_user_model,
 
     from smartkampung.checkpoints.models import Checkpoint
     from smartkampung.checkpoints.services import seed_demo_checkpoints
-    from smartkampung.health.models import Puskesmas
+    from smartkampung.regions.models import Puskesmas
 
     seed_demo_checkpoints()
     if "checkpoint" in place:

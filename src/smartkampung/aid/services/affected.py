@@ -3,6 +3,7 @@ as the tourism agency's workers) and on the weights of the priority ranking."""
 
 import datetime as dt
 import re
+import tempfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,8 @@ from smartkampung.aid.models import AffectedResident, Impact, PriorityWeight, Se
 from smartkampung.aid.priority import FACTOR_CODES
 from smartkampung.aid.services.errors import AidError, AidForbidden
 from smartkampung.audit import services as audit
+from smartkampung.core import spreadsheets
+from smartkampung.core.errors import sentences
 from smartkampung.population.importer import ImportFileError, detect_format, header_key, open_table
 from smartkampung.population.models import Resident, ResidentStatus
 from smartkampung.population.validation import parse_date
@@ -201,13 +204,13 @@ def import_affected(*, user, path: Path, original_name: str, defaults: dict[str,
         resident = residents.get(parsed.nik) if parsed.valid else None
         data, problems = _checked(values, defaults=defaults)
         if not parsed.valid:
-            problems = [("nik", "; ".join(e.message for e in parsed.errors)), *problems]
+            problems = [("nik", sentences(e.message for e in parsed.errors)), *problems]
         elif resident is None:
             problems = [("nik", _("NIK %(nik)s is not on the register.") % {"nik": parsed.nik}), *problems]
         elif resident.status != ResidentStatus.LIVING:
             problems = [("nik", _("The register records %(nik)s as moved away or deceased.") % {"nik": parsed.nik})]
         if problems:
-            errors.append((number, "; ".join(m for _f, m in problems)))
+            errors.append((number, sentences(m for _f, m in problems)))
         else:
             ready.append((number, resident, str(values.get("name") or ""), data))
     named = [(i, name_key(given), name_key(r.name)) for i, (_n, r, given, _d) in enumerate(ready) if given.strip()]
@@ -239,6 +242,16 @@ def import_affected(*, user, path: Path, original_name: str, defaults: dict[str,
                      detail={"rows": len(rows), "created": created, "updated": updated, "refused": len(errors)},
                      user=user)  # fmt: skip
     return {"rows": len(rows), "created": created, "updated": updated, "errors": sorted(errors)}
+
+
+def import_affected_upload(*, user, upload, defaults: dict[str, Any]) -> dict[str, Any]:
+    """import_affected for a file uploaded through a page: refused in words when it is over the upload limit."""
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            path = spreadsheets.save_upload(upload, Path(tmp) / "upload")
+        except spreadsheets.SpreadsheetError as exc:
+            raise AidError([("file", str(exc))]) from exc
+        return import_affected(user=user, path=path, original_name=upload.name or "list", defaults=defaults)
 
 
 def set_priority_weights(*, user, chosen: dict[str, Decimal]) -> None:

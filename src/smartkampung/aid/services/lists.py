@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 import polars as pl
+from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +19,7 @@ from smartkampung.aid.matching import match_rows, registry_frame
 from smartkampung.aid.models import Conflict, MatchDecision, MatchStatus, Program, Recipient, RecipientList
 from smartkampung.aid.services.errors import AidError, AidForbidden
 from smartkampung.audit import services as audit
+from smartkampung.core import spreadsheets
 from smartkampung.population.bulk import insert_frame
 from smartkampung.population.importer import ImportFileError, detect_format
 from smartkampung.population.models import Resident
@@ -72,10 +74,11 @@ def _valid_period(period: str) -> bool:
 
 
 def start_list_upload(*, user, program: Program, period: str, upload, mapping=None) -> RecipientList:
-    from smartkampung.population.services import copy_upload
-
     with tempfile.TemporaryDirectory() as tmp:
-        path = copy_upload(upload, Path(tmp) / "upload")
+        try:
+            path = spreadsheets.save_upload(upload, Path(tmp) / "upload")
+        except spreadsheets.SpreadsheetError as exc:
+            raise AidError([("file", str(exc))]) from exc
         return start_list_import(
             user=user, program=program, period=period, path=path, original_name=upload.name or "list", mapping=mapping
         )
@@ -120,14 +123,16 @@ def run_list_import(*, list_id: int, registry: pl.DataFrame | None = None) -> Re
         _stage(job, RecipientList.Status.DONE, finished_at=timezone.now(), counts={**counts, "conflicts": found})
     except ImportFileError as exc:
         _stage(job, RecipientList.Status.FAILED, finished_at=timezone.now(), error=str(exc))
-    except Exception as exc:
+    except Exception:
+        # The details go to the log; the list says what happened in words.
         logger.exception("aid list %s failed", job.pk)
         _stage(
             job,
             RecipientList.Status.FAILED,
             finished_at=timezone.now(),
-            error=_("The list stopped because of an internal error (%(error)s). Upload it again.") % {"error": exc},
-        )
+            error=_("The list stopped because of an internal error. Upload it again; if it stops again, tell the "
+                    "administrator (list %(id)s).") % {"id": job.pk},
+        )  # fmt: skip
         raise
     finally:
         if read_here:
@@ -228,6 +233,7 @@ def _store(job: RecipientList, frame: pl.DataFrame, matched: pl.DataFrame, regis
             withdrawn_reason=pl.lit(""),
         )
     )
+    rows, not_kept = _cap_unreadable(rows)
     Recipient.objects.filter(source=job).delete()
     table = Recipient._meta.db_table
     for start in range(0, rows.height, WRITE_BATCH):
@@ -237,30 +243,30 @@ def _store(job: RecipientList, frame: pl.DataFrame, matched: pl.DataFrame, regis
     counts = dict.fromkeys(MatchStatus.values, 0)
     for status, n in rows.group_by("status").len().iter_rows():
         counts[status] = n
+    if not_kept:
+        counts[MatchStatus.INVALID.value] += not_kept
+        counts["invalid_not_kept"] = not_kept
     return counts
 
 
+def _cap_unreadable(rows: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    """A list keeps its first AID_LIST_MAX_UNREADABLE_ROWS unreadable rows, with their problems, and counts the
+    rest: a file of garbage must not become as many stored records."""
+    cap = settings.AID_LIST_MAX_UNREADABLE_ROWS
+    unreadable = pl.col("status") == MatchStatus.INVALID.value
+    found = rows.select(unreadable.sum()).item()
+    if found <= cap:
+        return rows, 0
+    kept = (
+        rows.sort("row_number")
+        .with_columns(_seen=unreadable.cast(pl.Int64).cum_sum())
+        .filter(~unreadable | (pl.col("_seen") <= cap))
+        .drop("_seen")
+    )
+    return kept, found - cap
+
+
 # ---------------------------------------------------------------- decisions and conflicts
-
-
-def withdraw_rows(*, ids: list[int], reason: str) -> int:
-    return Recipient.objects.filter(pk__in=ids, withdrawn=False).update(withdrawn=True, withdrawn_reason=reason[:300])
-
-
-def notify_conflicts(*, by_village: dict[str, int], actor=None) -> None:
-    """The alarm: one notification per village that has new conflicts (inside the caller's transaction)."""
-    from smartkampung.notifications.models import Notification
-    from smartkampung.notifications.services import notify
-
-    for village, count in sorted(by_village.items()):
-        notify(
-            kind=Notification.Kind.AID_CONFLICT,
-            village_code=village,
-            subject_type="aid_conflicts",
-            subject_id=count,
-            summary={"conflicts": count, "url": f"/aid/conflicts/?village={village}"},
-            actor=actor,
-        )
 
 
 def decide_match(*, user, recipient: Recipient, resident: Resident | None) -> Recipient:
@@ -310,7 +316,7 @@ def resolve_conflict(*, user, conflict: Conflict, resolution: str, reason: str) 
         errors.append(("reason", _("Give the reason (at least a few words).")))
     if errors:
         raise AidError(errors, status=409 if conflict.status != Conflict.Status.OPEN else 422)
-    from smartkampung.aid.conflicts import withdrawn_by
+    from smartkampung.aid.conflicts import withdraw_rows, withdrawn_by
 
     with transaction.atomic():
         conflict = Conflict.objects.select_for_update().get(pk=conflict.pk)

@@ -21,10 +21,10 @@ from smartkampung.aid.models import (
     Sector,
     Situation,
 )
+from smartkampung.aid.notification_kinds import AID_REPORT
 from smartkampung.aid.services.errors import AidError, AidForbidden
 from smartkampung.audit import services as audit
 from smartkampung.core.codes import draw_code
-from smartkampung.notifications.models import Notification
 from smartkampung.notifications.services import notify
 from smartkampung.population.identity import NOT_MATCHED, checked_identity, find_citizen
 from smartkampung.population.models import ResidentStatus
@@ -72,7 +72,7 @@ def submit_report(*, values: dict[str, Any]) -> AidReport:
                     detail={"code": report.code, "situation": situation, "public": True},
                 )  # fmt: skip
                 notify(
-                    kind=Notification.Kind.AID_REPORT, village_code=resident.village_id, subject_type="aid_report",
+                    kind=AID_REPORT, village_code=resident.village_id, subject_type="aid_report",
                     subject_id=report.pk,
                     # No name, NIK or phone: notifications reach people who do not work with aid (the village's
                     # Puskesmas); the report itself is read in the aid queue, under aid's own access rule.

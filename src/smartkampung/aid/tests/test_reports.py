@@ -36,7 +36,7 @@ def test_a_citizen_reports_and_follows_the_report_by_its_code(client, reporter):
     page = client.get(answer["Location"]).content.decode()
     assert "Menunggu verifikasi desa" in page or "waiting for the village" in page
     assert reporter.name not in page  # masked: the code alone must not reveal who reported
-    alarm = Notification.objects.get(kind=Notification.Kind.AID_REPORT)
+    alarm = Notification.objects.get(kind="aid_report")
     assert alarm.village_id == reporter.village_id and alarm.summary["code"] == report.code
     # Notifications also reach people outside aid (the village's Puskesmas): no name, NIK or phone in them.
     assert not {"name", "nik", "phone"} & set(alarm.summary)

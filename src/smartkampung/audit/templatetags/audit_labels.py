@@ -1,20 +1,18 @@
-"""Audit entries in words: field names and roles as the forms call them, not as the code does."""
+"""Audit entries in words: field names and roles as the forms call them, not as the code does (the words
+come from the apps that own them, through audit.access)."""
 
 from django import template
+
+from smartkampung.audit import access
 
 register = template.Library()
 
 
 @register.filter
 def field_label(name: str) -> str:
-    from smartkampung.population.validation import name_label
-
-    return name_label(str(name))
+    return access.field_label(str(name))
 
 
 @register.filter
 def role_labels(codes: str) -> str:
-    from smartkampung.accounts.models import Role
-
-    labels = dict(Role.choices)
-    return ", ".join(str(labels.get(code, code)) for code in codes.split(",") if code)
+    return ", ".join(access.role_label(code) for code in codes.split(",") if code)

@@ -68,8 +68,9 @@ def test_an_import_records_what_it_added_and_every_change(tmp_path, operator):
     path.write_bytes(siak_csv(rows))
     services.import_file_now(user=operator, path=path, original_name="b.csv")
 
-    added = AuditEntry.objects.get(action="import")
+    added = AuditEntry.objects.get(action="import", object_type="resident")
     assert sorted(added.object_ids) == sorted(r["NIK"] for r in family_rows())
+    assert AuditEntry.objects.get(action="import", object_type="household").object_ids == [family_rows()[0]["NO_KK"]]
     changed = AuditEntry.objects.get(action="update", subject=NIK)
     assert changed.changes == {"occupation": ["PETANI/PEKEBUN", "NELAYAN/PERIKANAN"]}
     assert changed.detail["file"] == "b.csv" and changed.actor_username == "operator.sarongan"

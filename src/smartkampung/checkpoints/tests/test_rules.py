@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from smartkampung.checkpoints import rules
-from smartkampung.checkpoints.models import EntryRule, Outcome
+from smartkampung.checkpoints.models import Outcome
+from smartkampung.health.models import EntryRule
 
 RULE = EntryRule(
     banned_origins=["51"],  # Bali
@@ -62,7 +63,7 @@ def test_monitoring_ends_after_the_rule_length():
 
 @pytest.mark.django_db
 def test_the_rule_in_force_is_the_latest_that_has_started():
-    from smartkampung.checkpoints.selectors import rule_in_force
+    from smartkampung.health.selectors import rule_in_force
 
     now = timezone.now()
     old = EntryRule.objects.create(effective_from=now - dt.timedelta(days=30))

@@ -9,7 +9,7 @@ from django.utils import timezone
 from smartkampung.accounts.models import Role
 from smartkampung.accounts.tests.factories import give_role
 from smartkampung.checkpoints.tests.fixtures import BAKUNGAN, SARONGAN
-from smartkampung.health import cases
+from smartkampung.health import services
 
 
 @pytest.fixture
@@ -40,4 +40,4 @@ def open_case(user, *, days_ago: int = 0, name: str = "Sutrisno", village: str =
         "address": "Jl. Kopi 3",
         "start_date": (timezone.localdate() - dt.timedelta(days=days_ago)).isoformat(),
     } | extra
-    return cases.open_case(user=user, values=values)
+    return services.open_case(user=user, values=values)

@@ -12,10 +12,10 @@ from smartkampung.audit.models import AuditEntry
 from smartkampung.checkpoints.tests.fixtures import *  # noqa: F403
 from smartkampung.checkpoints.tests.fixtures import BAKUNGAN, RESIDENT_NIK, SARONGAN, arrival
 from smartkampung.health.models import CaseSource, FollowUp, MonitoringCase
-from smartkampung.health.selectors import puskesmas_serving
 from smartkampung.health.tests.fixtures import *  # noqa: F403
 from smartkampung.health.tests.fixtures import open_case
 from smartkampung.notifications.models import Notification
+from smartkampung.regions.selectors import puskesmas_serving
 
 
 def register(client, **overrides):

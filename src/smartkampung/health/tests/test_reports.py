@@ -13,11 +13,11 @@ from django.utils import timezone
 from smartkampung.audit.models import AuditEntry
 from smartkampung.checkpoints.tests.fixtures import *  # noqa: F403
 from smartkampung.checkpoints.tests.fixtures import BAKUNGAN
-from smartkampung.health import reports
+from smartkampung.health import reports, services
 from smartkampung.health.models import DailyReport, ReportPush
-from smartkampung.health.selectors import puskesmas_serving
 from smartkampung.health.tests.fixtures import *  # noqa: F403
 from smartkampung.health.tests.fixtures import open_case
+from smartkampung.regions.selectors import puskesmas_serving
 
 
 def submit(client, puskesmas_id: int, day: dt.date | None = None, **values):
@@ -191,11 +191,11 @@ def test_a_submitted_report_is_pushed_with_retries_and_resending_replaces(client
     client.force_login(nurse)
     report_id = submit(client, paspan.pk, rapid_tests=7).json()["id"]
     push = ReportPush.objects.get()
-    assert reports.push_due_reports() == 0  # the endpoint is down: tried again later
+    assert services.push_due_reports() == 0  # the endpoint is down: tried again later
     push.refresh_from_db()
     assert (push.status, push.attempts, push.last_error) == ("pending", 1, "HTTP 503")
     assert push.next_attempt_at > timezone.now()
-    assert reports.push_due_reports(now=push.next_attempt_at) == 1
+    assert services.push_due_reports(now=push.next_attempt_at) == 1
     push.refresh_from_db()
     assert push.status == "sent" and push.response["importCount"]["imported"] == 15
     path, authorization, body = dhis2.posts[-1]
@@ -205,7 +205,7 @@ def test_a_submitted_report_is_pushed_with_retries_and_resending_replaces(client
 
     response = client.post(f"/health/reports/{report_id}/push/")
     assert response.status_code == 302
-    assert reports.push_due_reports() == 1
+    assert services.push_due_reports() == 1
     assert dhis2.store == stored  # the same values replaced, nothing added
     assert ReportPush.objects.latest("pk").response["importCount"] == {"imported": 0, "updated": 15}
 
@@ -218,8 +218,8 @@ def test_a_correction_supersedes_an_unsent_push_and_pushing_gives_up_in_the_end(
     submit(client, paspan.pk)
     submit(client, paspan.pk, correction_reason="angka tes belum masuk")
     later = timezone.now() + dt.timedelta(hours=2)
-    reports.push_due_reports(now=later)
-    reports.push_due_reports(now=later + dt.timedelta(hours=2))
+    services.push_due_reports(now=later)
+    services.push_due_reports(now=later + dt.timedelta(hours=2))
     first, second = ReportPush.objects.order_by("pk")
     assert (first.status, first.last_error) == ("failed", "superseded by a correction")
     assert (second.status, second.attempts) == ("failed", 2)

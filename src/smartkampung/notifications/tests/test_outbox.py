@@ -8,11 +8,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from smartkampung.audit.models import AuditEntry
-from smartkampung.health.selectors import puskesmas_serving
 from smartkampung.notifications.models import DispatchCursor, Notification
 from smartkampung.notifications.selectors import notifications_visible_to
 from smartkampung.notifications.services import dispatch_batch, escalate_due, notify
 from smartkampung.notifications.tests.factories import AWAY, HOME, HOME_DISTRICT, arrival
+from smartkampung.regions.selectors import puskesmas_serving
 
 pytestmark = pytest.mark.django_db
 

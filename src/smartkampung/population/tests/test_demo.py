@@ -10,7 +10,6 @@ import phonenumbers
 import pytest
 from django.core.management import CommandError, call_command
 
-from smartkampung.health.models import ServiceArea
 from smartkampung.population import demo
 from smartkampung.population.demo import (
     CSV_COLUMNS,
@@ -24,7 +23,7 @@ from smartkampung.population.demo import (
 from smartkampung.population.models import Household, Resident
 from smartkampung.population.normalize import clean_name, name_search_key
 from smartkampung.regions.codes import village_rows
-from smartkampung.regions.models import Village
+from smartkampung.regions.models import ServiceArea, Village
 from smartkampung.regions.nik import parse_kk, parse_nik
 from smartkampung.regions.services import load_regions
 

@@ -228,10 +228,10 @@ def test_upload_runs_in_the_background_queue(tmp_path, admin):
 
 
 def test_rows_past_a_batch_boundary_all_land(tmp_path, admin, monkeypatch):
-    from smartkampung.population import importer
+    from smartkampung.population import importer, imports
 
     monkeypatch.setattr(importer, "BATCH_SIZE", 2)
-    monkeypatch.setattr(services, "BATCH_SIZE", 2)
+    monkeypatch.setattr(imports, "BATCH_SIZE", 2)
     rows = [siak_row(NIK=f"35100117088500{i:02d}", NAMA_LGKP=f"WARGA {i}") for i in range(1, 8)]
     job = import_bytes(tmp_path, admin, siak_csv(rows))
 

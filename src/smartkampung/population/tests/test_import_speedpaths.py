@@ -3,7 +3,7 @@
 import pytest
 from django.db import connection
 
-from smartkampung.population import services
+from smartkampung.population import imports, services
 from smartkampung.population.demo import generate_households, write_siak_csv
 from smartkampung.population.models import Household, ImportJob, Resident
 
@@ -22,8 +22,8 @@ def _index_names() -> set[str]:
 
 
 def test_first_load_then_increment_then_reimport(tmp_path, admin, monkeypatch):
-    monkeypatch.setattr(services, "FRESH_MIN_ROWS", 100)  # the pg_restore-like path, on PostgreSQL
-    monkeypatch.setattr(services, "FRAME_CHUNK", 150)  # several transactions on the incremental path
+    monkeypatch.setattr(imports, "FRESH_MIN_ROWS", 100)  # the pg_restore-like path, on PostgreSQL
+    monkeypatch.setattr(imports, "FRAME_CHUNK", 150)  # several transactions on the incremental path
     indexes = _index_names()
     first = _demo_csv(tmp_path, "awal.csv", 400, 0)
 

@@ -61,3 +61,28 @@ def test_simultaneous_registrations_of_one_kk_create_exactly_one_household(admin
 
     assert statuses == [201] + [422] * 5
     assert Household.objects.filter(kk_number="3510010101100001").count() == 1
+
+
+def test_simultaneous_decisions_on_one_move_apply_exactly_one(admin, django_user_model):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race is real on PostgreSQL")
+    from smartkampung.accounts.models import Role
+    from smartkampung.accounts.services import assign_role
+    from smartkampung.audit.models import AuditEntry
+    from smartkampung.population.models import Move
+    from smartkampung.population.moves import request_move
+    from smartkampung.population.tests.factories import BAKUNGAN, make_resident
+
+    make_household(user=admin)
+    make_resident(user=admin)
+    make_household(user=admin, kk_number="3510150101100002", village_code=BAKUNGAN)
+    operator = django_user_model.objects.create_user("op.bakungan")
+    assign_role(user=operator, role=Role.VILLAGE_OPERATOR, village_code=BAKUNGAN)
+    move = request_move(user=operator, nik="3510011708850001", to_kk_number="3510150101100002", reason="Ikut")
+
+    statuses = race(admin, f"/api/v1/moves/{move.pk}/release", {"reason": "ok"})
+
+    assert statuses == [200] + [409] * 5
+    assert Move.objects.get().status == "released"
+    assert Resident.objects.get(nik="3510011708850001").village_id == BAKUNGAN
+    assert AuditEntry.objects.filter(object_type="resident", action="update").count() == 1

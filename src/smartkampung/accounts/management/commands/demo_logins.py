@@ -1,14 +1,13 @@
 import secrets
 
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from smartkampung.accounts.models import Pillar, Role, RoleAssignment
 from smartkampung.accounts.services import assign_role
-from smartkampung.checkpoints.models import Checkpoint
-from smartkampung.checkpoints.services import seed_demo_checkpoints
-from smartkampung.health.models import Puskesmas
+from smartkampung.regions.models import Puskesmas
 
 # (username, role, kecamatan, village, pillar, description); the Puskesmas and checkpoint logins
 # are bound to PLACES below. Two operators in two villages of
@@ -41,7 +40,9 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         User = get_user_model()
-        seed_demo_checkpoints()
+        # The checkpoints module (above accounts) makes its demo posts; the officer's is found by its code.
+        call_command("demo_checkpoints", stdout=self.stdout)
+        checkpoints = RoleAssignment._meta.get_field("checkpoint").related_model.objects
         if not Puskesmas.objects.exists():
             raise CommandError("No Puskesmas are in the database: run `smartkampung load_regions` first.")
         self.stdout.write("\nDemo logins (passwords are new on every run):")
@@ -55,7 +56,7 @@ class Command(BaseCommand):
             if username in PLACES:
                 kind, key = PLACES[username]
                 place = (
-                    {"checkpoint_id": Checkpoint.objects.get(code=key).pk}
+                    {"checkpoint_id": checkpoints.get(code=key).pk}
                     if kind == "checkpoint"
                     else {"puskesmas_id": Puskesmas.objects.get(name=key).pk}
                 )

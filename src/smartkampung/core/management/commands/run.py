@@ -6,6 +6,8 @@ import sys
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from smartkampung.core.datadir import make_private
+
 
 class Command(BaseCommand):
     help = "Serve the web UI and API (ASGI, uvicorn) together with the background task worker."
@@ -23,6 +25,11 @@ class Command(BaseCommand):
 
         from smartkampung.notifications import live
 
+        # Personal data on disk is the service user's alone: what this process and its workers create from now on
+        # (database journal, uploads, exports), and what an older version or a restore left open.
+        os.umask(0o077)
+        for path in make_private():
+            self.stdout.write(f"closed to other users: {path}")
         workers_started = []
         engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
         if not no_worker:
@@ -52,7 +59,9 @@ class Command(BaseCommand):
                 port=port,
                 workers=workers,
                 log_level="info",
-                proxy_headers=True,
+                # Never let uvicorn take the client address from X-Forwarded-For (by default it trusts any
+                # local client): core.http.client_address reads the header, and only TRUSTED_PROXY_COUNT's entries.
+                proxy_headers=False,
                 lifespan="off",
                 # One log line per request costs a busy checkpoint server real CPU; proxies log anyway.
                 access_log=os.environ.get("SMARTKAMPUNG_ACCESS_LOG", "1") != "0",

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from smartkampung.health.reports import push_due_reports
+from smartkampung.health.services import push_due_reports
 
 
 class Command(BaseCommand):

@@ -1,8 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from smartkampung.health.services import load_puskesmas
-from smartkampung.regions.services import load_regions
+from smartkampung.regions.services import load_puskesmas, load_regions
 
 
 class Command(BaseCommand):

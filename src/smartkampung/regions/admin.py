@@ -1,6 +1,8 @@
+"""The health office corrects which Puskesmas serves which village here (/admin/regions/puskesmas/)."""
+
 from django.contrib import admin
 
-from smartkampung.health.models import Puskesmas, ServiceArea
+from smartkampung.regions.models import Puskesmas, ServiceArea
 
 
 class ServiceAreaInline(admin.TabularInline):

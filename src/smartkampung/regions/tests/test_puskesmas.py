@@ -3,10 +3,9 @@
 import pytest
 from django.core.management import call_command
 
-from smartkampung.health.models import Puskesmas, ServiceArea
-from smartkampung.health.selectors import puskesmas_serving
-from smartkampung.health.services import load_puskesmas
-from smartkampung.regions.models import Village
+from smartkampung.regions.models import Puskesmas, ServiceArea, Village
+from smartkampung.regions.selectors import puskesmas_serving
+from smartkampung.regions.services import load_puskesmas
 
 pytestmark = pytest.mark.usefixtures("regions")
 
