@@ -226,9 +226,15 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 10  # every upload form sends one file
 # What an XLSX may unpack to and how many rows a CSV or XLSX may have, checked before it is parsed.
 SPREADSHEET_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("SPREADSHEET_MAX_UNCOMPRESSED_BYTES", str(2 * 1024**3)))
 SPREADSHEET_MAX_ROWS = int(os.environ.get("SPREADSHEET_MAX_ROWS", "3000000"))
+# An XLSX's shared-strings table is read whole into memory by openpyxl: beyond this, CSV is asked for.
+SPREADSHEET_MAX_SHARED_STRINGS_BYTES = int(os.environ.get("SPREADSHEET_MAX_SHARED_STRINGS_BYTES", str(64 * 1024**2)))
 # An aid list keeps its first unreadable rows (with their problems) and counts the rest.
 AID_LIST_MAX_UNREADABLE_ROWS = int(os.environ.get("AID_LIST_MAX_UNREADABLE_ROWS", "1000"))
 IMPORT_MAX_STORED_PROBLEMS = int(os.environ.get("IMPORT_MAX_STORED_PROBLEMS", "1000"))  # per import job
+# Move requests (pindah datang) per village account: a village asks for a few people a day; asking for NIK after
+# NIK would be a search of the whole regency.
+MOVE_REQUESTS_PER_HOUR = int(os.environ.get("MOVE_REQUESTS_PER_HOUR", "20"))
+MOVE_REQUESTS_PER_DAY = int(os.environ.get("MOVE_REQUESTS_PER_DAY", "60"))
 
 TASKS = {
     "default": {

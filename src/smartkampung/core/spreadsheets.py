@@ -187,7 +187,9 @@ def check_xlsx(path: Path) -> XlsxFacts:
                 raise SpreadsheetError(
                     _("The workbook is packed far more tightly than a spreadsheet can be; it is refused.")
                 )
-            if member.filename.endswith("sharedStrings.xml") and member.file_size > total_cap // 8:
+            # openpyxl holds the whole text table in memory (several times its size) before the first row.
+            strings_cap = min(total_cap // 8, settings.SPREADSHEET_MAX_SHARED_STRINGS_BYTES)
+            if member.filename.endswith("sharedStrings.xml") and member.file_size > strings_cap:
                 raise SpreadsheetError(
                     _("The workbook's text table is too large to be read; save it as CSV or split it.")
                 )
@@ -297,7 +299,12 @@ def read_xlsx(handle) -> tuple[list[Any] | None, Iterator[list[Any]], int | None
 # ---------------------------------------------------------------- writing
 
 # A cell starting with one of these is a formula (or becomes one) in Excel, LibreOffice and Google Sheets.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def _formula_like(text: str) -> bool:
+    # Spreadsheets skip leading spaces (and full-width forms) before deciding a cell is a formula.
+    return text.startswith(FORMULA_STARTS) or text.lstrip(" \u00a0\u3000").startswith(FORMULA_STARTS)
 
 
 def neutral(value: Any) -> Any:
@@ -307,7 +314,7 @@ def neutral(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | Decimal | dt.date | dt.time):
         return value
     text = value if isinstance(value, str) else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if _formula_like(text) else text
 
 
 class _Echo:
@@ -340,7 +347,7 @@ def _xlsx_value(sheet, value: Any) -> Any:
     cell = WriteOnlyCell(sheet, value=text)
     cell.data_type = "s"  # a string starting with "=" was taken for a formula: it is text
     cell.number_format = "@"
-    if text.startswith(FORMULA_STARTS):
+    if _formula_like(text):
         cell.quotePrefix = True
     return cell
 

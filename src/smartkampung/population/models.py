@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from smartkampung.regions.models import Village
 
@@ -256,7 +257,7 @@ class Move(models.Model):
     class Status(models.TextChoices):
         REQUESTED = "requested", _("waiting for the village of origin")
         RELEASED = "released", _("released")
-        REFUSED = "refused", _("refused")
+        REFUSED = "refused", pgettext_lazy("move status", "refused")
         CANCELLED = "cancelled", _("cancelled")
 
     # Exactly one of resident (with the household they join) and household (moving whole).

@@ -6,12 +6,15 @@ Each function owns its transaction and its audit entry; a decision locks the req
 decisions made at once apply one and refuse the other.
 """
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartkampung.accounts.selectors import write_scope
 from smartkampung.audit import services as audit
+from smartkampung.core import ratelimit
+from smartkampung.core.ratelimit import Limit
 from smartkampung.population.access import RegistryError, RegistryForbidden, served_villages
 from smartkampung.population.bulk import follow_households
 from smartkampung.population.models import Household, Move, Resident
@@ -35,18 +38,48 @@ def _reason(text: str, *, label: str) -> str:
     return text
 
 
+class MoveRequestsThrottled(RegistryError):
+    """Too many move requests from one account: asking for NIKs one after another would map who lives where."""
+
+    status_default = 429
+
+    def __init__(self, retry_after: int):
+        minutes = max(1, -(-retry_after // 60))
+        super().__init__(
+            [("", _("Too many move requests from your account. Try again in %(minutes)s min.") % {"minutes": minutes})]
+        )
+        self.retry_after = retry_after
+
+
 def _require_requester(user) -> None:
     if user is None or write_scope(user).nothing:
         raise RegistryForbidden(_("You may not request moves."))
 
 
-@transaction.atomic
 def request_move(
     *, user, reason: str, nik: str = "", to_kk_number: str = "", kk_number: str = "", to_village_code: str = ""
 ) -> Move:
     """Pindah datang: ask for a resident (NIK, into a household of yours: to_kk_number) or a whole household
-    (KK number, into one of your villages: to_village_code). Nothing of the register changes yet."""
+    (KK number, into one of your villages: to_village_code). Nothing of the register changes yet.
+
+    Counted per account before anything is looked up, refused requests included (MOVE_REQUESTS_PER_HOUR,
+    _PER_DAY), in its own transaction so that a refusal does not take the count back."""
     _require_requester(user)
+    verdict = ratelimit.hit(
+        scope="move-request",
+        client=f"user:{user.pk}",
+        limits=(Limit(settings.MOVE_REQUESTS_PER_HOUR, 3600), Limit(settings.MOVE_REQUESTS_PER_DAY, 86400)),
+    )
+    if not verdict.allowed:
+        raise MoveRequestsThrottled(verdict.retry_after)
+    return _request_move(
+        user=user, reason=reason, nik=nik, to_kk_number=to_kk_number, kk_number=kk_number,
+        to_village_code=to_village_code,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def _request_move(*, user, reason: str, nik: str, to_kk_number: str, kk_number: str, to_village_code: str) -> Move:
     scope = write_scope(user)
     reason = _reason(reason, label=_("reason"))
     if nik:

@@ -208,10 +208,10 @@ class MoveOut(Schema):
     nik: str
     name: str
     kk_number: str
-    members: int
+    members: int | None  # None: hidden from the destination until the release
     to_kk_number: str
-    from_village_code: str
-    from_village: str
+    from_village_code: str | None  # likewise
+    from_village: str | None
     to_village_code: str
     to_village: str
     reason: str

@@ -182,10 +182,10 @@ class MoveView:
     nik: str
     name: str
     kk_number: str
-    members: int
+    members: int | None
     to_kk_number: str
-    from_village: str
-    from_village_code: str
+    from_village: str | None
+    from_village_code: str | None
     to_village: str
     to_village_code: str
     reason: str
@@ -208,6 +208,9 @@ def view_move(move: Move, *, user) -> MoveView:
         nik, name, kk = "", "", move.household.kk_number
         members = getattr(move, "member_count", None) or 0
     sees = reads.covers(subject_village)
+    # Where the person lives now, and how many a household counts, is registry data too: the destination
+    # learns them on the release (or from the person in front of them), never by asking for a NIK.
+    knows_origin = sees or reads.covers(move.from_village_id)
     to_kk = move.to_household.kk_number if move.to_household_id else ""
     if to_kk and not reads.covers(move.to_household.village_id):
         to_kk = mask_number(to_kk)
@@ -219,10 +222,10 @@ def view_move(move: Move, *, user) -> MoveView:
         nik=nik if sees or not nik else mask_number(nik),
         name=name if sees else mask_name(name),
         kk_number=kk if sees or not kk else mask_number(kk),
-        members=members,
+        members=members if knows_origin else None,
         to_kk_number=to_kk,
-        from_village=move.from_village.name,
-        from_village_code=move.from_village_id,
+        from_village=move.from_village.name if knows_origin else None,
+        from_village_code=move.from_village_id if knows_origin else None,
         to_village=move.to_village.name,
         to_village_code=move.to_village_id,
         reason=move.reason,

@@ -73,6 +73,19 @@ def test_a_workbook_unpacking_beyond_the_limit_is_refused(tmp_path, settings):
         spreadsheets.check_xlsx(stored(tmp_path, workbook(rows)))
 
 
+def test_a_text_table_too_large_to_hold_in_memory_is_refused_before_parsing(tmp_path, settings):
+    # openpyxl reads a workbook's shared strings whole before its first row: a small, ordinarily packed file
+    # of many distinct texts would cost the server far more memory than its size says.
+    settings.SPREADSHEET_MAX_SHARED_STRINGS_BYTES = 20_000
+    texts = (f"<si><t>NAMA {i} {i * 7919 % 10007}</t></si>".encode() for i in range(2_000))
+    strings = [b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">', *texts, b"</sst>"]
+    data = with_part(workbook([HEADER, ROW]), "xl/sharedStrings.xml", strings)
+    spreadsheets.check_xlsx(stored(tmp_path, workbook([HEADER, ROW])))  # the same without the table passes
+
+    with pytest.raises(SpreadsheetError, match="text table is too large"):
+        spreadsheets.check_xlsx(stored(tmp_path, data))
+
+
 @pytest.mark.parametrize(
     "doctype",
     [LAUGHS, "<!DOCTYPE worksheet>", '<!DOCTYPE worksheet SYSTEM "http://example.org/x.dtd">'],
@@ -220,7 +233,11 @@ def test_the_upload_handler_keeps_no_more_than_the_limit_of_all_the_files_of_a_r
 
 # ---------------------------------------------------------------- writing
 
-DANGEROUS = ['=HYPERLINK("http://x","klik")', "+1", "-2+3", "@SUM(A1:A2)", "\t=1+1", "\r=1+1"]
+DANGEROUS = [
+    '=HYPERLINK("http://x","klik")', "+1", "-2+3", "@SUM(A1:A2)", "\t=1+1", "\r=1+1",
+    # Spreadsheets skip leading spaces, and take the full-width sign and a line feed as well.
+    "  =1+1", "\n=1+1", "\uff1d1+1",
+]  # fmt: skip
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_get_a_leading_apostrophe():
@@ -244,13 +261,13 @@ def test_xlsx_cells_are_text_never_formulas_and_numbers_and_dates_keep_their_typ
     sheet = load_workbook(io.BytesIO(data)).active
     cells = [row[0] for row in sheet.iter_rows(min_row=2)]
     # (XML reads a carriage return back as a line feed.)
-    assert [c.value.replace("\n", "\r") for c in cells[:-1]] == DANGEROUS
+    assert [c.value for c in cells[:-1]] == [value.replace("\r", "\n") for value in DANGEROUS]
     assert {c.data_type for c in cells} == {"s"} and all(c.quotePrefix for c in cells[:-1])
     assert not any(c.data_type == "f" for row in sheet.iter_rows() for c in row)
     assert cells[-1].value == "BUDI"  # a control character Excel cannot hold is dropped, not a crash
     assert sheet["B2"].value == 7 and sheet["B2"].data_type == "n"
     assert sheet["C2"].value == dt.datetime(2020, 5, 1)
-    assert sheet["B8"].value == 3
+    assert sheet[f"B{len(DANGEROUS) + 2}"].value == 3
 
 
 def test_every_spreadsheet_written_or_read_by_the_product_goes_through_this_module():

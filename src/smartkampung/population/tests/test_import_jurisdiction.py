@@ -9,6 +9,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from openpyxl import Workbook
 
 from smartkampung.accounts.models import Role
@@ -71,7 +72,9 @@ def upload(client, rows: list[dict[str, str]], *, fmt: str = "csv", api: bool = 
         response = client.post("/population/imports/new/", {"file": file})
         assert response.status_code == 302, response.content
         job_id = ImportJob.objects.latest("id").pk
-    return services.run_import(job_id=job_id)
+    # Row problems are stored in the worker's language: read them in English here.
+    with translation.override("en"):
+        return services.run_import(job_id=job_id)
 
 
 def snapshot(nik: str, kk: str) -> tuple:

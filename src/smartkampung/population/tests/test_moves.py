@@ -67,7 +67,10 @@ def ask_for_suparmi(home) -> dict:
 def test_the_destination_asks_by_nik_and_sees_the_person_masked_until_released(home, world):
     move = ask_for_suparmi(home)
 
-    assert (move["status"], move["kind"], move["from_village_code"]) == ("requested", "resident", SARONGAN)
+    assert (move["status"], move["kind"]) == ("requested", "resident")
+    # Where the person lives is not told by asking for their NIK: the origin is hidden until the release.
+    assert (move["from_village_code"], move["from_village"], move["members"]) == (None, None, None)
+    assert Move.objects.get().from_village_id == SARONGAN
     assert move["name"] == "SU***** SA******" and move["nik"] == "351001******0001"
     assert AWAY_NIK not in str(move) and "SUPARMI" not in str(move)
     # Nothing of the register moved, and the record stays out of the destination's sight.
@@ -177,9 +180,10 @@ def test_readers_and_strangers_may_not_request(client, django_user_model, world,
 
 def test_a_whole_household_moves_on_release_by_the_regency_and_every_member_is_audited(home, admin, client, world):
     response = post(home, "/api/v1/moves", {"kk_number": AWAY_KK, "to_village": BAKUNGAN, "reason": "Pindah kerja"})
-    assert response.status_code == 201 and response.json()["members"] == 2
+    assert response.status_code == 201 and response.json()["members"] is None  # hidden until released
     assert response.json()["kk_number"] == "351001******0001"
     client.force_login(admin)
+    assert client.get(f"/api/v1/moves/{response.json()['id']}").json()["members"] == 2
 
     released = post(client, f"/api/v1/moves/{response.json()['id']}/release")
 
@@ -252,3 +256,38 @@ def test_refusing_on_the_page_without_a_reason_says_so(home, away, world):
 
     assert response.status_code == 200 and Move.objects.get().status == "requested"
     assert any(m.level_tag == "error" for m in response.context["messages"])
+
+
+def test_the_origin_is_shown_to_the_origin_and_to_the_destination_only_after_the_release(home, away, world):
+    move = ask_for_suparmi(home)
+    page = home.get(f"/population/moves/{move['id']}/").content.decode()
+    assert "Sarongan" not in page
+
+    assert away.get(f"/api/v1/moves/{move['id']}").json()["from_village_code"] == SARONGAN
+    assert post(away, f"/api/v1/moves/{move['id']}/release").status_code == 200
+
+    assert home.get(f"/api/v1/moves/{move['id']}").json()["from_village_code"] == SARONGAN
+
+
+def test_asking_nik_after_nik_is_throttled_per_account_refusals_included(home, away, world, settings):
+    settings.MOVE_REQUESTS_PER_HOUR = 3
+    unknown = {"nik": "3510011708850099", "to_kk_number": HOME_KK, "reason": "x"}
+    answers = [post(home, "/api/v1/moves", unknown).status_code for _ in range(3)]
+    assert answers == [422, 422, 422]
+
+    throttled = home.post(
+        "/api/v1/moves",
+        {"nik": AWAY_NIK, "to_kk_number": HOME_KK, "reason": "x"},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert throttled.status_code == 429 and int(throttled["Retry-After"]) > 0
+    assert "Too many move requests" in throttled.json()["detail"] and not Move.objects.exists()
+    page = home.post(
+        "/population/moves/new/",
+        {"kind": "resident", "nik": AWAY_NIK, "to_kk_number": HOME_KK, "reason": "x"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert "Too many move requests" in page.content.decode() and not Move.objects.exists()
+    # Another village's account counts on its own.
+    assert post(away, "/api/v1/moves", unknown).status_code != 429
