@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
+# The data directory holds personal data: whatever the steps below create is the service user's alone.
+umask 077
 sk=.venv/bin/smartkampung
 $sk migrate --noinput
 $sk load_regions

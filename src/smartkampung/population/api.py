@@ -228,12 +228,13 @@ def list_moves(request: HttpRequest, filters: Query[MoveFilters]):
 
 @router.post(
     "/moves",
-    response={201: schemas.MoveOut, 403: schemas.ErrorOut, 422: schemas.ErrorOut},
+    response={201: schemas.MoveOut, 403: schemas.ErrorOut, 422: schemas.ErrorOut, 429: schemas.ErrorOut},
     summary="Request a move into your village (pindah datang)",
 )
 def request_move(request: HttpRequest, payload: schemas.MoveIn):
     """The village of origin (or the regency) then releases or refuses it; until the release the person is
-    shown masked."""
+    shown masked. Counted per account, refused requests included (MOVE_REQUESTS_PER_HOUR, _PER_DAY): beyond
+    them a 429 with Retry-After."""
     move = moves.request_move(
         user=request.user,
         nik=payload.nik,
