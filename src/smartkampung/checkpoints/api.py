@@ -81,15 +81,11 @@ def list_arrivals(request: HttpRequest, filters: Query[ArrivalFilters]):
     response={200: schemas.LookupOut, 403: schemas.ErrorsOut, 429: schemas.ErrorsOut},
     summary="What to pre-fill for a NIK at a checkpoint (registry record, earlier passes, pre-registration)",
 )
-def lookup_traveller(request: HttpRequest, checkpoint: str, nik: str, response: HttpResponse):
+def lookup_traveller(request: HttpRequest, checkpoint: str, nik: str):
     """Counted per officer: beyond CHECKPOINT_LOOKUP_PER_MINUTE (or _PER_DAY) look-ups a 429 with Retry-After."""
     post = selectors.officer_checkpoint(request.user, checkpoint)
-    try:
-        found = services.look_up_nik(user=request.user, checkpoint=post, nik=nik)
-    except services.LookupThrottled as exc:
-        response["Retry-After"] = str(exc.retry_after)
-        return Status(429, exc.as_dict())
-    return found.as_json()
+    # A LookupThrottled (429, Retry-After) is answered by the API's one refusal handler.
+    return services.look_up_nik(user=request.user, checkpoint=post, nik=nik).as_json()
 
 
 @router.get("/arrivals/{arrival_id}", response={200: schemas.ArrivalOut, 404: schemas.ErrorsOut})

@@ -213,6 +213,15 @@ def _require_worker(user, case: MonitoringCase) -> None:
         raise PermissionDenied(_("Only the case's Puskesmas records its follow-ups."))
 
 
+def _lock_open_case(user, case: MonitoringCase, *, field: str, closed: str) -> MonitoringCase:
+    """The case, locked for this transaction, if the user works it and it is still open (else `closed`, 409)."""
+    case = MonitoringCase.objects.select_for_update().get(pk=case.pk)
+    _require_worker(user, case)
+    if not case.is_open:
+        raise CaseError([(field, closed)], 409)
+    return case
+
+
 def record_follow_up(*, user, case: MonitoringCase, values: dict[str, Any]) -> FollowUp:
     """Today's (or a recent day's) check of a case. A second entry for the same day corrects the first.
     Symptoms under the rules extend the case to that day plus the rule's length and tell the village."""
@@ -220,10 +229,7 @@ def record_follow_up(*, user, case: MonitoringCase, values: dict[str, Any]) -> F
     _raise_if_invalid(checked)
     data = checked.values
     with transaction.atomic():
-        case = MonitoringCase.objects.select_for_update().get(pk=case.pk)
-        _require_worker(user, case)
-        if not case.is_open:
-            raise CaseError([("status", _("This case is closed."))], 409)
+        case = _lock_open_case(user, case, field="status", closed=_("This case is closed."))
         if data["day"] < case.start_date:
             raise CaseError([("day", _("The case had not started on that day."))])
         earlier = FollowUp.objects.filter(case=case, day=data["day"]).first()
@@ -290,10 +296,7 @@ def close_case(*, user, case: MonitoringCase, values: dict[str, Any]) -> Monitor
     _raise_if_invalid(checked)
     data = checked.values
     with transaction.atomic():
-        case = MonitoringCase.objects.select_for_update().get(pk=case.pk)
-        _require_worker(user, case)
-        if not case.is_open:
-            raise CaseError([("outcome", _("This case is already closed."))], 409)
+        case = _lock_open_case(user, case, field="outcome", closed=_("This case is already closed."))
         if data["closed_on"] < case.start_date:
             raise CaseError([("closed_on", _("A case cannot close before it started."))])
         if data["outcome"] == CaseOutcome.COMPLETED and data["closed_on"] < case.planned_end:

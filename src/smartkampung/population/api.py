@@ -215,8 +215,8 @@ class MoveFilters(Schema):
 @router.get("/moves", response=schemas.MovePage, summary="Moves into and out of your villages")
 def list_moves(request: HttpRequest, filters: Query[MoveFilters]):
     """`direction=in`: pindah datang (into your villages), `out`: pindah keluar; empty: both."""
-    limit = max(1, min(filters.limit, 100))
-    offset = max(0, min(filters.offset, selectors.COUNT_CAP))
+    found = window(min(filters.offset, selectors.COUNT_CAP), filters.limit, most=100)
+    offset, limit = found.start, found.stop - found.start
     qs = {
         "in": selectors.moves_into,
         "out": selectors.moves_out_of,
