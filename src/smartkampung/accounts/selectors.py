@@ -156,17 +156,24 @@ def served_regency() -> str:
 REGENCY_WIDE = {
     "health": frozenset({Role.REGENCY_ADMIN, Role.HEALTH_AGENCY}),
     "aid": AID_EVERYTHING,
+    # Tourism: figures of visitors (arrivals counted by day, checkpoint and origin; never a name).
+    "tourism": frozenset({Role.REGENCY_ADMIN, Role.TOURISM_AGENCY}),
 }
 
 
 def regency_wide(user, module: str) -> bool:
-    """Does the user see `module`'s records of the whole regency ("health" or "aid")?"""
+    """Does the user see `module`'s records of the whole regency ("health", "aid" or "tourism")?"""
     return bool(roles_of(user) & REGENCY_WIDE[module])
 
 
 def aid_agency(user) -> bool:
     """The social affairs agency (and the administrator): imports the lists, sees every listing."""
     return regency_wide(user, "aid")
+
+
+def may_see_visitor_figures(user) -> bool:
+    """The tourism agency (and the administrator) sees the regency's arrival figures, counts only."""
+    return regency_wide(user, "tourism")
 
 
 def may_edit_entry_rules(user) -> bool:

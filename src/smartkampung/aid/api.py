@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
-from smartkampung.aid import explain, schemas, selectors, services
+from smartkampung.aid import explain, resolutions, schemas, selectors, services
 from smartkampung.aid.conflicts import rules_now
 from smartkampung.aid.models import AidReport, Conflict, Program, Recipient, RecipientList, Sector
 from smartkampung.aid.priority import rank
@@ -146,14 +146,23 @@ def decide(request: HttpRequest, row_id: int, payload: schemas.DecisionIn):
 
 
 def conflict_dict(c: Conflict) -> dict:
+    is_open, resolved = c.status == Conflict.Status.OPEN, c.status == Conflict.Status.RESOLVED
     return {
         "id": c.pk, "kind": c.kind, "kind_label": c.get_kind_display(), "status": c.status, "village": c.village_id,
+        "village_name": c.village.name, "district_name": c.village.district.name,
         "resident_nik": c.resident.nik if c.resident_id else None,
         "resident_name": c.resident.name if c.resident_id else None, "first_program": c.first_program.code,
         "second_program": c.second_program.code if c.second_program_id else None,
         "first_row": c.first.row_number if c.first_id else None,
-        "second_row": c.second.row_number if c.second_id else None, "detected_at": c.detected_at,
-        "resolution": c.resolution, "reason": c.reason, "resolutions": selectors.resolutions_for(c),
+        "second_row": c.second.row_number if c.second_id else None, "first_row_id": c.first_id,
+        "second_row_id": c.second_id, "detected_at": c.detected_at, "resolution": c.resolution,
+        "decision": resolutions.decision_words(c) if resolved else "", "reason": c.reason,
+        "resolutions": selectors.resolutions_for(c),
+        "choices": [
+            {"resolution": x.resolution, "row": x.row, "label": x.label, "withdraws": list(x.withdraws),
+             "recommended": x.recommended}
+            for x in (resolutions.choices_for(c) if is_open else [])
+        ],
     }  # fmt: skip
 
 
@@ -173,7 +182,7 @@ def resolve(request: HttpRequest, conflict_id: int, payload: schemas.ResolveIn):
     if conflict is None:
         return _not_found()
     conflict = services.resolve_conflict(
-        user=request.user, conflict=conflict, resolution=payload.resolution, reason=payload.reason
+        user=request.user, conflict=conflict, resolution=payload.resolution, reason=payload.reason, row=payload.row
     )
     return Status(200, conflict_dict(selectors.conflicts_visible_to(request.user).get(pk=conflict.pk)))
 

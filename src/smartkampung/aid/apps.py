@@ -9,3 +9,9 @@ class AidConfig(AppConfig):
 
     def ready(self) -> None:
         from smartkampung.aid import notification_kinds  # noqa: F401 - registers this app's notification kinds
+        from smartkampung.aid.selectors import sees_aid
+        from smartkampung.core.start import register_start_page
+
+        # The social affairs agency (no dashboard of its own) starts at social aid; the kecamatan and the
+        # villages, who see aid too, start at their dashboard (ranked before).
+        register_start_page(rank=40, url_name="aid:home", fits=sees_aid)

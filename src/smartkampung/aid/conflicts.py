@@ -16,7 +16,8 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from smartkampung.aid.models import Conflict, ConflictKind, ExclusionRule, Recipient, Unit
+from smartkampung.aid.links import conflict_url, conflicts_url
+from smartkampung.aid.models import Conflict, ConflictKind, ExclusionRule, Program, Recipient, Unit
 
 _CURRENT = (
     "FROM aid_recipient r JOIN aid_recipientlist l ON l.id = r.source_id "
@@ -138,15 +139,27 @@ def rules_now() -> list[tuple[int, int, str]]:
     return list(ExclusionRule.objects.values_list("program_id", "excludes_id", "scope"))
 
 
-def withdrawn_by(conflict: Conflict, *, first: int | None, second: int | None) -> list[int]:
-    """The listed rows a resolved conflict's decision takes out of the lists (its rows now, or a re-import's)."""
+def withdrawn_by(
+    conflict: Conflict, *, first: int | None, second: int | None, fingerprints: dict[int, str] | None = None
+) -> list[int] | None:
+    """The listed rows a resolved conflict's decision takes out of the lists (its rows now, or a re-import's).
+    A person listed twice loses the row that says what the given-up row said (`fingerprints`: row -> its
+    fingerprint), wherever it stands in the list; None when neither row does (the decision no longer fits)."""
     R = Conflict.Resolution
     if conflict.resolution == R.KEEP_FIRST:
         chosen = [second]
     elif conflict.resolution == R.KEEP_SECOND:
         chosen = [first]
+    elif conflict.resolution == R.WITHDRAW and conflict.kind == ConflictKind.DUPLICATE:
+        if not conflict.given_up:  # decided before rows were named: the later row, as then
+            chosen = [second]
+        else:
+            same = [pk for pk in (first, second) if pk and (fingerprints or {}).get(pk) == conflict.given_up]
+            if not same:
+                return None
+            chosen = same[-1:]  # two identical rows: the later one
     elif conflict.resolution == R.WITHDRAW:
-        chosen = [second] if conflict.kind == ConflictKind.DUPLICATE else [first]
+        chosen = [first]
     else:
         chosen = []
     return [pk for pk in chosen if pk]
@@ -157,26 +170,67 @@ def withdraw_rows(*, ids: list[int], reason: str) -> int:
     return Recipient.objects.filter(pk__in=ids, withdrawn=False).update(withdrawn=True, withdrawn_reason=reason[:300])
 
 
-def notify_conflicts(*, by_village: dict[str, int], actor=None) -> None:
-    """The alarm: one notification per village that has new conflicts (inside the caller's transaction)."""
+# How many people a village's alarm names (masked); the rest are counted.
+NAMED_IN_ALARM = 3
+
+
+def notify_conflicts(*, conflicts: list[Conflict], actor=None) -> None:
+    """The alarm: one notification per village with new (or reopened) conflicts, inside the caller's
+    transaction. It says how many, whom (masked names, as the village's public list shows them: it reaches
+    the Puskesmas and the health agency too, who do not read aid listings), in which programs and what is
+    wrong, and links to the conflict (one) or the village's open conflicts (several)."""
     from smartkampung.aid.notification_kinds import AID_CONFLICT
     from smartkampung.notifications.services import notify
+    from smartkampung.population.normalize import mask_name
 
-    for village, count in sorted(by_village.items()):
+    by_village: dict[str, list[Conflict]] = defaultdict(list)
+    for conflict in conflicts:
+        by_village[conflict.village_id].append(conflict)
+    if not by_village:
+        return
+    named = [c for group in by_village.values() for c in sorted(group, key=_order)[:NAMED_IN_ALARM]]
+    rows = {c.first_id for c in named} | {c.second_id for c in named if c.second_id}
+    people = dict(Recipient.objects.filter(pk__in=rows).values_list("pk", "resident__name"))
+    codes = dict(Program.objects.values_list("pk", "code"))
+    for village, group in sorted(by_village.items()):
+        group = sorted(group, key=_order)
+        who = []
+        for c in group[:NAMED_IN_ALARM]:
+            listed = [codes.get(c.first_program_id, "?")]
+            if c.kind == ConflictKind.DUPLICATE:
+                listed = [f"{listed[0]} ×2"]
+            elif c.second_program_id:
+                listed.append(codes.get(c.second_program_id, "?"))
+            names = dict.fromkeys(mask_name(people.get(pk) or "") for pk in (c.first_id, c.second_id) if pk)
+            who.append(f"{' / '.join(n for n in names if n) or '?'} ({', '.join(listed)})")
+        if len(group) > NAMED_IN_ALARM:
+            who.append(f"+{len(group) - NAMED_IN_ALARM}")
+        kinds = {c.kind for c in group}
+        one = group[0] if len(group) == 1 and group[0].pk else None
         notify(
             kind=AID_CONFLICT,
             village_code=village,
-            subject_type="aid_conflicts",
-            subject_id=count,
-            summary={"conflicts": count, "url": f"/aid/conflicts/?village={village}"},
+            subject_type="aid_conflict" if one else "aid_conflicts",
+            subject_id=one.pk if one else len(group),
+            summary={
+                "conflicts": len(group),
+                "outcome": kinds.pop() if len(kinds) == 1 else "",
+                "who": "; ".join(who),
+                "url": conflict_url(one.pk) if one else conflicts_url(village),
+            },
             actor=actor,
         )
 
 
+def _order(conflict: Conflict) -> tuple:
+    return (conflict.first_id or 0, conflict.pk or 0)
+
+
 def sync_conflicts(*, program: int | None = None, actor=None) -> dict[str, int]:
     """Compare the lists now with the conflicts on record: open the new, close the gone, apply resolved
-    decisions again; alarm each village with new conflicts (one notification per village). With `program`
-    (the list that just changed) only the conflicts that program takes part in. Returns counts."""
+    decisions again (a decision that no longer fits the rows is asked again: reopened); alarm each village
+    with new conflicts (one notification per village). With `program` (the list that just changed) only the
+    conflicts that program takes part in. Returns counts."""
     now = timezone.now()
     with transaction.atomic():
         lock_lists()
@@ -188,6 +242,7 @@ def sync_conflicts(*, program: int | None = None, actor=None) -> dict[str, int]:
         if program is not None:
             on_record = on_record.filter(Q(first_program=program) | Q(second_program=program))
         known = {c.key: c for c in on_record}
+        fingerprints = _fingerprints(known, found)
         new, reopened, to_update, stale = [], [], [], []
         for key, f in found.items():
             conflict = known.get(key)
@@ -199,12 +254,14 @@ def sync_conflicts(*, program: int | None = None, actor=None) -> dict[str, int]:
                 ))  # fmt: skip
                 continue
             if conflict.status == Conflict.Status.GONE:
-                conflict.status = Conflict.Status.OPEN
-                conflict.detected_at = now
+                _reopen(conflict, now)
                 reopened.append(conflict)
             elif conflict.status == Conflict.Status.RESOLVED:
-                rows = withdrawn_by(conflict, first=f.first, second=f.second)
-                if rows:
+                rows = withdrawn_by(conflict, first=f.first, second=f.second, fingerprints=fingerprints)
+                if rows is None:
+                    _reopen(conflict, now)
+                    reopened.append(conflict)
+                elif rows:
                     withdraw_rows(ids=rows, reason=conflict.reason)
                     counts["reapplied"] += 1
             if (conflict.first_id, conflict.second_id) != (f.first, f.second) or conflict in reopened:
@@ -216,14 +273,36 @@ def sync_conflicts(*, program: int | None = None, actor=None) -> dict[str, int]:
                 stale.append(conflict)
         Conflict.objects.bulk_create(new, batch_size=2000)
         Conflict.objects.bulk_update(
-            [*to_update, *stale], ["first", "second", "status", "detected_at"], batch_size=2000
-        )
+            [*to_update, *stale],
+            ["first", "second", "status", "detected_at", "resolution", "reason", "resolved_by", "resolved_at",
+             "given_up"],
+            batch_size=2000,
+        )  # fmt: skip
         counts.update(new=len(new), reopened=len(reopened), gone=len(stale))
-        by_village: dict[str, int] = defaultdict(int)
-        for conflict in [*new, *reopened]:
-            by_village[conflict.village_id] += 1
-        notify_conflicts(by_village=dict(by_village), actor=actor)
+        notify_conflicts(conflicts=[*new, *reopened], actor=actor)
     return counts
+
+
+def _reopen(conflict: Conflict, now) -> None:
+    """Open again: gone from the lists and back, or resolved by a decision that no longer fits its rows (the
+    decision stays in the audit log)."""
+    conflict.status, conflict.detected_at = Conflict.Status.OPEN, now
+    conflict.resolution, conflict.reason, conflict.resolved_by, conflict.resolved_at = "", "", None, None
+    conflict.given_up = ""
+
+
+def _fingerprints(known: dict[str, Conflict], found: dict[str, Found]) -> dict[int, str]:
+    """The fingerprints of the rows that resolved "listed twice" decisions are applied to again (one query)."""
+    rows = {
+        pk
+        for key, conflict in known.items()
+        if conflict.status == Conflict.Status.RESOLVED and conflict.given_up and key in found
+        for pk in (found[key].first, found[key].second)
+        if pk
+    }
+    if not rows:
+        return {}
+    return dict(Recipient.objects.filter(pk__in=rows).values_list("pk", "fingerprint"))
 
 
 def lock_lists() -> None:

@@ -4,8 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from smartkampung.aid.importer import COLUMNS
-from smartkampung.aid.models import Conflict, Impact, Program, Sector, Situation
+from smartkampung.aid.models import Impact, Program, Sector, Situation
 from smartkampung.core.forms import TextChecked
+from smartkampung.population.forms import DayField
 
 _COLUMN_LABELS = {
     "nik": _("NIK column"),
@@ -61,8 +62,25 @@ class DecisionForm(TextChecked, forms.Form):
 
 
 class ResolveForm(TextChecked, forms.Form):
-    resolution = forms.ChoiceField(choices=Conflict.Resolution.choices, widget=forms.RadioSelect)
-    reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    """A conflict's resolution as the page's buttons send it (the service says in words what is not offered)."""
+
+    # The page's buttons send `choice` ("keep_first", or "withdraw-<row id>" for one of two rows); other
+    # clients may send `resolution` and `row`.
+    choice = forms.CharField(max_length=40, required=False)
+    resolution = forms.CharField(max_length=20, required=False)
+    # Listed twice: the id of the row withdrawn.
+    row = forms.IntegerField(min_value=1, required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=1000, required=False, widget=forms.Textarea)
+
+    def clean(self):
+        data = super().clean()
+        choice = data.get("choice") or ""
+        if choice:
+            resolution, _dash, row = choice.partition("-")
+            if row and not row.isdigit():
+                raise forms.ValidationError(_("Choose one of the buttons."))
+            data["resolution"], data["row"] = resolution, int(row) if row else data.get("row")
+        return data
 
 
 _NUMBER = {"inputmode": "numeric", "autocomplete": "off"}
@@ -117,8 +135,7 @@ class AffectedImportForm(TextChecked, forms.Form):
                                required=False)  # fmt: skip
     impact = forms.ChoiceField(label=_("Impact, for rows that do not say"), choices=[("", "—"), *Impact.choices],
                                required=False)  # fmt: skip
-    since = forms.DateField(label=_("Since, for rows that do not say (DD-MM-YYYY)"), required=False,
-                            input_formats=["%d-%m-%Y", "%Y-%m-%d"])  # fmt: skip
+    since = DayField(label=_("Since, for rows that do not say (DD-MM-YYYY)"), required=False)
 
 
 class EndAffectedForm(TextChecked, forms.Form):

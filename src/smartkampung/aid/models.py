@@ -262,10 +262,16 @@ class Conflict(models.Model):
         GONE = "gone", _("no longer in the lists")
 
     class Resolution(models.TextChoices):
-        KEEP_FIRST = "keep_first", _("the first program keeps the recipient")
-        KEEP_SECOND = "keep_second", _("the second program keeps the recipient")
-        WITHDRAW = "withdraw", _("withdraw the listing")
-        KEEP_BOTH = "keep_both", _("not a conflict: keep both")
+        # Two programs: the first program's listing stays, the second program's is withdrawn (and the other way).
+        KEEP_FIRST = "keep_first", _("kept in the first program, withdrawn from the second")
+        KEEP_SECOND = "keep_second", _("kept in the second program, withdrawn from the first")
+        # One listing given up: the row of a recipient who died or moved, or one of the two rows of a person
+        # listed twice (`given_up` says which, by what the row says).
+        WITHDRAW = "withdraw", _("a listing withdrawn")
+        # Two listings that may both stay (not the same person, or the rule does not apply).
+        KEEP_BOTH = "keep_both", _("not a conflict: both kept")
+        # One listing that stays although the register says the person died or moved (the register is wrong).
+        KEEP_LISTED = "keep_listed", _("the register is out of date: the listing stays")
 
     key = models.CharField(max_length=120, unique=True)
     kind = models.CharField(_("conflict"), max_length=9, choices=ConflictKind.choices)
@@ -284,6 +290,9 @@ class Conflict(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    # The row a "withdraw" gave up, by its fingerprint: a person listed twice keeps the same row when the list
+    # comes again in another order.
+    given_up = models.CharField(max_length=40, blank=True)
 
     class Meta:
         ordering = ["-detected_at", "-id"]

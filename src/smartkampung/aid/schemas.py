@@ -54,27 +54,46 @@ class DecisionIn(Schema):
     nik: str = Field("", description="The right person's NIK, for choice=other")
 
 
+class ConflictChoice(Schema):
+    resolution: str
+    row: int | None = Field(
+        ...,
+        description="For a person listed twice: the row (first_row_id or second_row_id) "
+        "this choice withdraws; send it as `row`",
+    )
+    label: str = Field(..., description="What it does, naming the rows and programs")
+    withdraws: list[int] = Field(..., description="The ids of the rows it takes off the lists")
+    recommended: bool
+
+
 class ConflictOut(Schema):
     id: int
     kind: str
     kind_label: str
     status: str
     village: str
+    village_name: str
+    district_name: str
     resident_nik: str | None
     resident_name: str | None
     first_program: str
     second_program: str | None
     first_row: int | None
     second_row: int | None
+    first_row_id: int | None
+    second_row_id: int | None
     detected_at: dt.datetime
     resolution: str
+    decision: str = Field(..., description="What the resolution did, in words (resolved conflicts)")
     reason: str
     resolutions: list[str] = Field(..., description="What may be chosen to resolve it")
+    choices: list[ConflictChoice] = Field(..., description="Each way to resolve it now, in words (open conflicts)")
 
 
 class ResolveIn(Schema):
     resolution: str
     reason: str
+    row: int | None = Field(None, description="Listed twice, resolution withdraw: the id of the row withdrawn")
 
 
 class AidReportOut(Schema):

@@ -5,6 +5,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from smartkampung.accounts.selectors import aid_agency, aid_read_scope, aid_write_scope
+from smartkampung.aid.links import conflict_url, conflicts_url  # noqa: F401 - the dashboard's panel links here
 from smartkampung.aid.models import (
     AffectedResident,
     AidReport,
@@ -42,15 +43,26 @@ def review_queue(user) -> QuerySet[Recipient]:
     return (
         recipients_visible_to(user)
         .filter(status="review", decided=False, source__current=True)
-        .select_related("candidate", "village")
+        .select_related("candidate", "village", "village__district")
         .order_by("village_id", "name", "id")
     )
 
 
 def conflicts_visible_to(user) -> QuerySet[Conflict]:
     return Conflict.objects.filter(aid_read_scope(user).q("village")).select_related(
-        "village", "resident", "first_program", "second_program", "first", "second"
-    )
+        "village", "village__district", "resident", "first_program", "second_program", "first", "second",
+        "first__resident", "second__resident", "resolved_by",
+    )  # fmt: skip
+
+
+def open_conflict_count(user, village_code: str = "") -> int:
+    """How many conflicts wait for a decision in the user's villages (or in one of them): the aid alarm."""
+    if not sees_aid(user):
+        return 0
+    conflicts = Conflict.objects.filter(aid_read_scope(user).q("village"), status=Conflict.Status.OPEN)
+    if village_code:
+        conflicts = conflicts.filter(village_id=village_code)
+    return conflicts.count()
 
 
 def may_decide(user, recipient: Recipient) -> bool:
@@ -68,10 +80,16 @@ def residents_for_review(user) -> QuerySet[Resident]:
 
 
 def resolutions_for(conflict: Conflict) -> list[str]:
+    """What may settle a conflict of its kind. Two programs: one keeps the recipient, or both (the rule does not
+    apply). Listed twice in one program: one of the two rows is withdrawn (which one: `row`), or both stay (not the
+    same person). Died or moved away: the one listing is withdrawn, or it stays (the register is out of date);
+    "keep both" is no choice where there is one listing."""
     R = Conflict.Resolution
     if conflict.kind in (ConflictKind.EXCLUSIVE, ConflictKind.HOUSEHOLD):
         return [R.KEEP_FIRST, R.KEEP_SECOND, R.KEEP_BOTH]
-    return [R.WITHDRAW, R.KEEP_BOTH]
+    if conflict.kind == ConflictKind.DUPLICATE:
+        return [R.WITHDRAW, R.KEEP_BOTH]
+    return [R.WITHDRAW, R.KEEP_LISTED]
 
 
 # ---------------------------------------------------------------- citizens (public, masked)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("review/", views.review, name="review"),
     path("review/<int:pk>/", views.decide, name="decide"),
     path("conflicts/", views.conflict_list, name="conflicts"),
+    path("conflicts/<int:pk>/", views.conflict_detail, name="conflict"),
     path("conflicts/<int:pk>/resolve/", views.resolve, name="resolve"),
     path("check/", views.citizen_check, name="check"),
     path("villages/<str:code>/", views.village_list, name="village_list"),

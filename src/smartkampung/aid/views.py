@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from smartkampung.accounts.selectors import aid_read_scope
-from smartkampung.aid import exports, selectors, services
+from smartkampung.aid import exports, resolutions, selectors, services
 from smartkampung.aid.forms import DecisionForm, ListUploadForm, ResolveForm
 from smartkampung.aid.models import Conflict, MatchStatus, Program, RecipientList
 from smartkampung.aid.public_api import CheckRefused, check
@@ -34,14 +34,13 @@ def require_aid(request: HttpRequest) -> None:
 def home(request: HttpRequest) -> HttpResponse:
     require_aid(request)
     lists = list(selectors.lists_visible_to(request.user)[:30])
-    conflicts = selectors.conflicts_visible_to(request.user).filter(status=Conflict.Status.OPEN)
     return render(
         request,
         "aid/home.html",
         {
             "lists": lists,
             "programs": Program.objects.filter(active=True),
-            "open_conflicts": conflicts.count(),
+            "open_conflicts": selectors.open_conflict_count(request.user),
             "to_review": selectors.review_queue(request.user).count(),
             "reports_waiting": selectors.reports_visible_to(request.user).filter(status="pending").count(),
             "affected": selectors.affected_visible_to(request.user).filter(active=True).count(),
@@ -183,11 +182,42 @@ def conflict_list(request: HttpRequest) -> HttpResponse:
         order=("-detected_at", "-id"),
     )  # fmt: skip
     for row in rows:
-        row.may_resolve = selectors.may_resolve(request.user, row)
-        row.choices = [(v, Conflict.Resolution(v).label) for v in selectors.resolutions_for(row)]
+        _present(request, row)
     if rows:
         audit.record(action="view", object_type="aid_conflict", object_ids=[str(c.pk) for c in rows])
     return render(request, "aid/conflicts.html", {**context, "rows": rows})
+
+
+def _present(request: HttpRequest, conflict: Conflict) -> Conflict:
+    """What the conflict's card shows: its rows side by side, how each NIK compares with the register, the
+    choices (naming rows and programs) for who may resolve it, the decision in words once resolved."""
+    conflict.may_resolve = selectors.may_resolve(request.user, conflict)
+    conflict.choices = resolutions.choices_for(conflict) if conflict.status == Conflict.Status.OPEN else []
+    conflict.decision = resolutions.decision_words(conflict) if conflict.status == Conflict.Status.RESOLVED else ""
+    conflict.rows = [
+        (row, program, resolutions.nik_check(row))
+        for row, program in ((conflict.first, conflict.first_program),
+                             (conflict.second, conflict.second_program or conflict.first_program))
+        if row is not None
+    ]  # fmt: skip
+    return conflict
+
+
+def _conflict_or_404(request: HttpRequest, pk: int) -> Conflict:
+    conflict = selectors.conflicts_visible_to(request.user).filter(pk=pk).first()
+    if conflict is None:
+        raise Http404
+    return conflict
+
+
+@login_required
+@require_GET
+def conflict_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One conflict (where the alarm links when it names one), with its resolution."""
+    require_aid(request)
+    conflict = _present(request, _conflict_or_404(request, pk))
+    audit.record(action="view", object_type="aid_conflict", object_ids=[str(conflict.pk)])
+    return render(request, "aid/conflict.html", {"c": conflict})
 
 
 def filtered_page(request: HttpRequest, records, *, statuses, default: str, order: tuple[str, ...]):
@@ -209,25 +239,31 @@ def filtered_page(request: HttpRequest, records, *, statuses, default: str, orde
 @login_required
 @require_POST
 def resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    """Settle a conflict with one of its buttons; a refused choice comes back on the conflict's page, in words,
+    with the reason as typed (422, or 409 when someone else resolved it first)."""
     require_aid(request)
-    conflict = selectors.conflicts_visible_to(request.user).filter(pk=pk).first()
-    if conflict is None:
-        raise Http404
+    conflict = _conflict_or_404(request, pk)
     form = ResolveForm(request.POST)
     try:
         if not form.is_valid():
-            raise services.AidError([("reason", _("Choose what happens to the listing and give the reason."))])
-        services.resolve_conflict(
+            raise services.AidError(
+                [(field, message) for field, errors in form.errors.items() for message in errors], status=422
+            )
+        done = services.resolve_conflict(
             user=request.user, conflict=conflict, resolution=form.cleaned_data["resolution"],
-            reason=form.cleaned_data["reason"],
+            reason=form.cleaned_data["reason"], row=form.cleaned_data["row"],
         )  # fmt: skip
     except services.AidForbidden as exc:
         raise PermissionDenied(str(exc)) from exc
     except services.AidError as exc:
-        messages.error(request, str(exc))
-        return redirect(f"{reverse('aid:conflicts')}?status=open#conflict-{pk}")
-    messages.success(request, _("The conflict is resolved."))
-    return redirect("aid:conflicts")
+        conflict = _present(request, _conflict_or_404(request, pk))
+        context = {"c": conflict, "errors": [message for _field, message in exc.errors],
+                   "reason": request.POST.get("reason", "")[:1000]}  # fmt: skip
+        return render(request, "aid/conflict.html", context, status=exc.status)
+    done = _conflict_or_404(request, pk)
+    messages.success(request, _("The conflict is resolved: %(decision)s.") % {
+        "decision": resolutions.decision_words(done)})  # fmt: skip
+    return redirect(selectors.conflicts_url(done.village_id))
 
 
 # ---------------------------------------------------------------- citizens

@@ -23,6 +23,10 @@ def regency_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     return sorted(groups.items())
 
 
+# A day typed as everywhere else: DD-MM-YYYY, the numeric keypad (8 digits without dashes are read too).
+DAY = {"inputmode": "numeric", "placeholder": "DD-MM-YYYY", "autocomplete": "off", "maxlength": "10"}
+
+
 def _choices(choices, blank: str = "—"):
     return [("", blank), *choices]
 
@@ -35,9 +39,14 @@ class ArrivalForm(_Form):
     )
     name = forms.CharField(label=_("Name (as on the KTP)"), max_length=100)
     sex = forms.ChoiceField(label=_("Sex"), choices=_choices(Sex.choices))
-    birth_date = forms.CharField(label=_("Date of birth (DD-MM-YYYY)"), required=False)
+    birth_date = forms.CharField(
+        label=_("Date of birth (DD-MM-YYYY)"), required=False, widget=forms.TextInput(attrs=DAY)
+    )
     phone = forms.CharField(label=_("Phone"), widget=forms.TextInput(attrs={"inputmode": "tel"}))
-    origin_regency = forms.ChoiceField(label=_("Comes from (regency or city)"))
+    origin_regency = forms.ChoiceField(
+        label=_("Comes from (regency or city)"),
+        help_text=_("Ask where the trip started: not the address on the KTP."),
+    )
     origin_address = forms.CharField(label=_("Origin address"), required=False)
     destination_village = forms.ChoiceField(label=_("Destination village"))
     destination_address = forms.CharField(label=_("Address at the destination"))
@@ -49,7 +58,10 @@ class ArrivalForm(_Form):
         label=_("Temperature (°C)"), widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "36.5"})
     )
     symptoms = forms.MultipleChoiceField(
-        label=_("Symptoms"), required=False, choices=Symptom.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Symptoms"),
+        required=False,
+        choices=Symptom.choices,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "checks"}),  # each label wraps its box (checkpoints.css)
     )
     contact_with_case = forms.BooleanField(label=_("Contact with a confirmed case in the last 14 days"), required=False)
     isolation_place = forms.ChoiceField(
@@ -63,10 +75,14 @@ class ArrivalForm(_Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["origin_regency"].choices = _choices(regency_choices())
+        self.fields["origin_regency"].choices = _choices(regency_choices(), _("— ask the traveller —"))
         self.fields["destination_village"].choices = _choices(village_choices())
 
     def add_errors(self, errors: list[tuple[str, str]]) -> None:
+        """Show the one check's errors (checkpoints/validation.py) on the fields, in place of the form's own
+        generic ones (the check knows, e.g., that a NIK gives the sex when none is chosen)."""
+        self.is_valid()
+        self._errors.clear()
         for name, message in errors:
             self.add_error(name if name in self.fields and name != "preregistration_code" else None, message)
 
@@ -101,13 +117,11 @@ class PreRegistrationForm(_Form):
     origin_regency = forms.ChoiceField(label=_("Travelling from (regency or city)"), required=False)
     destination_village = forms.ChoiceField(label=_("Destination village"))
     destination_address = forms.CharField(label=_("Address at the destination"))
-    expected_arrival = forms.CharField(
-        label=_("Expected arrival (DD-MM-YYYY)"), widget=forms.TextInput(attrs={"inputmode": "numeric"})
-    )
+    expected_arrival = forms.CharField(label=_("Expected arrival (DD-MM-YYYY)"), widget=forms.TextInput(attrs=DAY))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["origin_regency"].choices = _choices(regency_choices(), _("— the NIK's regency —"))
+        self.fields["origin_regency"].choices = _choices(regency_choices())
         self.fields["destination_village"].choices = _choices(village_choices())
 
     add_errors = ArrivalForm.add_errors
@@ -124,7 +138,7 @@ class EntryRuleForm(_Form):
     )
     referral_symptoms = forms.MultipleChoiceField(
         label=_("Symptoms that refer to the Puskesmas"), required=False, choices=Symptom.choices,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "checks"}),
     )  # fmt: skip
     isolation_days = forms.IntegerField(label=_("Isolation length (days)"), min_value=1, max_value=60, initial=14)
     note = forms.CharField(label=_("Reason for the change"), max_length=300)

@@ -38,6 +38,7 @@ PREREGISTRATION = kinds.register(
     "preregistration",
     _("pre-registration"),
     summary=(
+        ("expected_day", _("Expected arrival")),  # DD-MM-YYYY (summary["expected_arrival"] is the ISO day)
         ("name", _("Name")),
         ("nik", _("NIK")),
         ("phone", _("Phone")),

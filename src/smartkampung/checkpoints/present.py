@@ -90,6 +90,10 @@ class Lookup:
     nik_sex: str | None
     nik_birth: Any
 
+    @property
+    def _stated_origin(self) -> str | None:
+        return self.preregistrations[0].origin_regency_id if self.preregistrations else None
+
     def as_json(self) -> dict[str, Any]:
         r = self.resident
         return {
@@ -100,8 +104,10 @@ class Lookup:
             "name": r.name if r else (self.preregistrations[0].name if self.preregistrations else ""),
             "sex": (r.sex if r else self.nik_sex) or None,
             "birth_date": r.birth_date if r else self.nik_birth,
-            "origin_regency": self.nik_regency,
-            "origin": origin_name(self.nik_regency),
+            # Where the trip comes from is asked at the desk: only a pre-registration's stated origin is
+            # offered, never the NIK's (home) regency.
+            "origin_regency": self._stated_origin,
+            "origin": origin_name(self._stated_origin),
             "home_village": r.village_id if r else None,
             "home_address": r.household.address if r else "",
             "phone": r.phone if r else (self.preregistrations[0].phone if self.preregistrations else ""),

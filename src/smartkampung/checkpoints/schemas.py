@@ -13,7 +13,9 @@ class ArrivalIn(Schema):
     name: str = ""
     sex: str = Field("", description="male or female; read from the NIK when empty")
     birth_date: str = Field("", description="YYYY-MM-DD or DD-MM-YYYY; read from the NIK when empty")
-    origin_regency: str = Field("", description="4-digit regency/city code; the NIK's when empty")
+    origin_regency: str = Field(
+        "", description="4-digit regency/city code of where the trip started; required, never taken from the NIK"
+    )
     origin_address: str = ""
     phone: str
     destination_village: str = Field(description="10-digit village code of the served regency")
@@ -86,7 +88,7 @@ class PreRegistrationIn(Schema):
     nik: str
     name: str
     phone: str
-    origin_regency: str = ""
+    origin_regency: str = Field("", description="4-digit regency/city code the trip starts from, if known")
     destination_village: str
     destination_address: str
     expected_arrival: str = Field(description="YYYY-MM-DD or DD-MM-YYYY")
@@ -120,7 +122,7 @@ class LookupOut(Schema):
     name: str
     sex: str | None
     birth_date: dt.date | None
-    origin_regency: str | None
+    origin_regency: str | None = Field(description="Where a pre-registration says the trip starts (else null: ask)")
     origin: str
     home_village: str | None
     home_address: str

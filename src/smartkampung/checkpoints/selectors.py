@@ -59,6 +59,16 @@ def earlier_arrivals(*, checkpoint: Checkpoint, nik: str, at: dt.datetime | None
     )
 
 
+def preregistrations_visible_to(user) -> QuerySet[PreRegistration]:
+    """Pre-registrations bound for the user's jurisdiction: whoever is told of one (its notification, by
+    `accounts.selectors.notification_scope`) may open it."""
+    seen = scope.notification_scope(user)
+    found = PreRegistration.objects.select_related("destination_village__district", "origin_regency")
+    if seen.regency_wide:
+        return found
+    return found.filter(seen.read.q("destination_village"))
+
+
 def pending_preregistrations(*, code: str = "", nik: str = "") -> QuerySet[PreRegistration]:
     """Expected travellers found by code or NIK (for checkpoint officers only; the caller checks)."""
     found = PreRegistration.objects.filter(status=PreRegistration.Status.PENDING).select_related(

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -346,7 +347,9 @@ def preregister(*, values: dict[str, Any]) -> PreRegistration:
                         "origin": prereg.origin_regency.name if prereg.origin_regency_id else "",
                         "destination_address": prereg.destination_address,
                         "expected_arrival": prereg.expected_arrival.isoformat(),
+                        "expected_day": prereg.expected_arrival.strftime("%d-%m-%Y"),
                         "code": prereg.code,
+                        "url": reverse("checkpoints:preregistration_detail", kwargs={"pk": prereg.pk}),
                     },
                 )
                 return prereg

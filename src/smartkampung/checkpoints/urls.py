@@ -10,6 +10,7 @@ urlpatterns = [
     path("rules/", views.rules, name="rules"),
     path("found/new/", views.found_create, name="found_create"),
     path("pre-register/", views.preregister, name="preregister"),
+    path("preregistrations/<int:pk>/", views.preregistration_detail, name="preregistration_detail"),
     path("<slug:code>/", views.register, name="register"),
     path("<slug:code>/lookup/", views.lookup, name="lookup"),
 ]

@@ -33,7 +33,9 @@ def check_destination(values: dict, out: Checked, *, address_required: bool = Tr
 
 
 def check_origin(values: dict, out: Checked) -> None:
-    origin = _text(values, "origin_regency", 4) or out.values.get("nik_regency") or ""
+    """Where the trip comes from, as the officer asked it: never taken from the NIK or the home address (a
+    resident coming home from Bali comes from Bali, and the entry rules must judge Bali)."""
+    origin = _text(values, "origin_regency", 4)
     if not origin:
         out.errors.append(("origin_regency", _("Choose the regency or city the traveller comes from.")))
     elif origin not in code_lists().regencies:
@@ -103,9 +105,9 @@ def check_preregistration(values: dict[str, Any], *, today: dt.date) -> Checked:
         out.errors.append(("name", _("Enter the traveller's name as on the KTP.")))
     check_phone(values, out)
     check_destination(values, out)
-    out.values["origin_regency"] = _text(values, "origin_regency", 4) or out.values.get("nik_regency") or ""
-    if out.values["origin_regency"] and out.values["origin_regency"] not in code_lists().regencies:
-        out.values["origin_regency"] = ""
+    # Only what the traveller states: the NIK's regency is where they live, not where the trip starts.
+    origin = _text(values, "origin_regency", 4)
+    out.values["origin_regency"] = origin if origin in code_lists().regencies else ""
     expected = parse_date(values.get("expected_arrival"))
     horizon = settings.PREREGISTRATION_MAX_DAYS_AHEAD
     if expected is None:
@@ -133,6 +135,6 @@ def check_found(values: dict[str, Any]) -> Checked:
     out.values["found_at"] = _text(values, "found_at", 200)
     if not out.values["found_at"]:
         out.errors.append(("found_at", _("Say where the person was found.")))
-    origin = _text(values, "origin_regency", 4) or out.values.get("nik_regency") or ""
+    origin = _text(values, "origin_regency", 4)  # if known; never the NIK's (home) regency
     out.values["origin_regency"] = origin if origin in code_lists().regencies else ""
     return out

@@ -59,18 +59,19 @@ def register(request: HttpRequest, code: str) -> HttpResponse:
             )
         except services.CheckpointError as exc:
             form = ArrivalForm(request.POST)
-            form.is_valid()
             form.add_errors(exc.errors)
             context = {"form": form}
         except services.RepeatedArrival as exc:
             form = ArrivalForm(request.POST)
-            form.is_valid()
+            form.add_errors([])
             context = {"form": form, "earlier": present.arrival_dict(exc.earlier)}
         else:
             context = {"form": ArrivalForm(), "result": present.arrival_dict(registration.arrival)}
     context = _register_context(request, checkpoint, context.pop("form", None) or ArrivalForm(), **context)
     template = "checkpoints/_register.html" if is_htmx(request) else "checkpoints/register.html"
-    return render(request, template, context, status=422 if "form" in context and context["form"].errors else 200)
+    # htmx swaps no 4xx answer into the desk: there the errors come with a 200, else the officer sees nothing.
+    refused = bool(context["form"].errors) and not is_htmx(request)
+    return render(request, template, context, status=422 if refused else 200)
 
 
 @login_required
@@ -103,7 +104,6 @@ def lookup(request: HttpRequest, code: str) -> HttpResponse:
             sex=data["sex"] or "",
             birth_date=data["birth_date"].strftime("%d-%m-%Y") if data["birth_date"] else "",
             phone=data["phone"],
-            origin_regency=data["origin_regency"] or "",
         )
         if data["home_village"]:
             initial.update(destination_village=data["home_village"], destination_address=data["home_address"])
@@ -113,8 +113,10 @@ def lookup(request: HttpRequest, code: str) -> HttpResponse:
                 preregistration_code=p.code,
                 destination_village=p.destination_village_id,
                 destination_address=p.destination_address,
-                origin_regency=p.origin_regency_id or initial["origin_regency"],
             )
+            # What the traveller said when announcing the trip; never the home address or the NIK's regency.
+            if p.origin_regency_id:
+                initial["origin_regency"] = p.origin_regency_id
             notes["preregistration"] = present.preregistration_dict(p)
         notes["resident"] = found.resident is not None
         if found.earlier:
@@ -158,6 +160,20 @@ def arrival_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "checkpoints/arrival_detail.html",
         {"arrival": arrival, "a": present.arrival_dict(arrival), "symptoms": symptoms},
+    )
+
+
+@login_required
+@require_GET
+def preregistration_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An announced trip, as the destination village reads it from its notification."""
+    prereg = get_object_or_404(selectors.preregistrations_visible_to(request.user), pk=pk)
+    audit.record(action="view", object_type="preregistration", subject=prereg.nik, object_ids=[prereg.nik])
+    arrival = selectors.arrivals_visible_to(request.user).filter(preregistration=prereg).first()
+    return render(
+        request,
+        "checkpoints/preregistration_detail.html",
+        {"prereg": prereg, "p": present.preregistration_dict(prereg), "arrival": arrival},
     )
 
 

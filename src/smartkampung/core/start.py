@@ -1,6 +1,7 @@
-"""Where each signed-in user starts: the checkpoint desk, the Puskesmas's work list, the dashboard or the
-register. The apps above core register their start page and whom it fits from their AppConfig.ready; the
-lowest rank that fits the user wins. Core itself knows no roles."""
+"""Where each signed-in user starts: the checkpoint desk, the Puskesmas's work list, the dashboard, social aid
+or the register. The apps above core register their start page and whom it fits from their AppConfig.ready;
+the lowest rank that fits the user wins. Core itself knows no roles: an account that no page fits (no role
+yet) gets core's page saying so (core.views.home)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass

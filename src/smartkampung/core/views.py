@@ -1,19 +1,20 @@
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
-from django.utils.translation import gettext as _
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
 
 from smartkampung.core.start import start_page_for
 
 
 @login_required
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    """Each role starts where its work is (the apps register their start pages: core.start)."""
+    """Each role starts where its work is (the apps register their start pages: core.start); an account
+    that no start page fits (no role yet) is told so, and whom to ask."""
     url_name = start_page_for(request.user)
     if url_name is None:
-        raise PermissionDenied(_("Your account has no role yet: ask the administrator for one."))
+        return render(request, "core/no_role.html")
     return redirect(url_name)
 
 

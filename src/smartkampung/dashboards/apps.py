@@ -8,12 +8,15 @@ class DashboardsConfig(AppConfig):
     verbose_name = _("Dashboards")
 
     def ready(self) -> None:
-        # Whoever has a dashboard (a jurisdiction to read, or the entry rules to set) starts there.
-        from smartkampung.accounts.selectors import may_edit_entry_rules, read_scope
+        # Whoever has a dashboard (a jurisdiction to read, the entry rules to set, or the visitor figures
+        # of the tourism agency) starts there.
+        from smartkampung.accounts.selectors import may_edit_entry_rules, may_see_visitor_figures, read_scope
         from smartkampung.core.start import register_start_page
 
         register_start_page(
             rank=30,
             url_name="dashboards:dashboard",
-            fits=lambda user: may_edit_entry_rules(user) or not read_scope(user).nothing,
+            fits=lambda user: (
+                may_edit_entry_rules(user) or not read_scope(user).nothing or may_see_visitor_figures(user)
+            ),
         )

@@ -1,15 +1,21 @@
-"""Figures of the dashboards, within the viewer's jurisdiction (through the module selectors)."""
+"""Figures of the dashboards, within the viewer's jurisdiction (through the module selectors), and the
+names of the places each group of figures counts (its scope, said in its heading)."""
 
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from smartkampung.checkpoints.models import MONITORED, Arrival, Outcome
+from smartkampung.checkpoints.models import MONITORED, Arrival, Checkpoint, Outcome
 from smartkampung.checkpoints.present import origin_name
 from smartkampung.checkpoints.selectors import arrivals_visible_to
+from smartkampung.regions.models import District, Puskesmas, Regency, Village
+from smartkampung.regions.selectors import villages_served_by
 
 
 @dataclass(frozen=True)
@@ -23,20 +29,42 @@ def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def arrival_figures(user, *, today: dt.date | None = None, days: int = 14) -> dict:
-    """Arrivals today and this week (by outcome), under monitoring now, per day, per checkpoint and
-    per origin over the last `days` days. One grouped query each, on indexed columns."""
-    today = today or timezone.localdate()
-    arrivals = arrivals_visible_to(user)
+def _totals(arrivals, today: dt.date) -> dict[str, int]:
+    """The tiles: arrivals today and this week (by outcome), under monitoring now; one aggregate query."""
     week_start = today - dt.timedelta(days=today.weekday())
-    since = today - dt.timedelta(days=days - 1)
-    totals = arrivals.aggregate(
+    return arrivals.order_by().aggregate(
         today=Count("id", filter=Q(registered_at__gte=_start_of(today))),
         week=Count("id", filter=Q(registered_at__gte=_start_of(week_start))),
         refused_today=Count("id", filter=Q(registered_at__gte=_start_of(today), outcome=Outcome.REFUSED)),
         monitored_today=Count("id", filter=Q(registered_at__gte=_start_of(today), outcome__in=list(MONITORED))),
         under_monitoring=Count("id", filter=Q(monitoring_until__gte=today)),
     )
+
+
+def arrival_totals(user, *, today: dt.date | None = None) -> dict[str, int]:
+    """The tiles of the user's dashboard (the arrivals they see), for the live fragment."""
+    return _totals(arrivals_visible_to(user), today or timezone.localdate())
+
+
+def arrival_figures(user, *, today: dt.date | None = None, days: int = 14) -> dict:
+    """Arrivals today and this week (by outcome), under monitoring now, per day, per checkpoint and
+    per origin over the last `days` days. One grouped query each, on indexed columns."""
+    return _figures(arrivals_visible_to(user), today=today or timezone.localdate(), days=days)
+
+
+def visitor_figures(user, *, today: dt.date | None = None, days: int = 14) -> dict:
+    """The tourism agency's figures: the regency's arrivals counted per day, checkpoint and origin. Counts
+    only (grouped in the database, no row leaves it), for whom `may_see_visitor_figures` allows."""
+    from smartkampung.accounts.selectors import may_see_visitor_figures
+
+    if not may_see_visitor_figures(user):
+        raise PermissionDenied
+    return _figures(Arrival.objects.all(), today=today or timezone.localdate(), days=days)
+
+
+def _figures(arrivals, *, today: dt.date, days: int) -> dict:
+    since = today - dt.timedelta(days=days - 1)
+    totals = _totals(arrivals, today)
     recent = arrivals.filter(registered_at__gte=_start_of(since)).order_by()
     per_day = dict(
         recent.annotate(day=TruncDate("registered_at", tzinfo=timezone.get_current_timezone()))
@@ -57,6 +85,7 @@ def arrival_figures(user, *, today: dt.date | None = None, days: int = 14) -> di
         "per_checkpoint": per_checkpoint,
         "per_origin": per_origin,
         "since": since,
+        "period_total": sum(n for _d, n in series),
     }
 
 
@@ -141,10 +170,97 @@ def isolation_figures(user, *, today: dt.date | None = None, days: int = 30) -> 
         ],
         "since": points[0].day,
         "missing": None,
+        "scope": isolation_scope(user),
     }
     if may_edit_entry_rules(user):
         missing = tallies.reports_missing(days=14, today=today)
         top = max([n for _d, n in missing] + [1])
         figures["missing"] = [Bar(d.strftime("%d-%m"), n, n / top) for d, n in missing]
         figures["missing_today"] = missing[-1][1]
+        figures["missing_scope"] = regency_name()
     return figures
+
+
+# ---------------------------------------------------------------- scopes: the places a group of figures counts
+
+
+def regency_name() -> str:
+    """The served regency as it is called ("Kabupaten Banyuwangi")."""
+    regency = Regency.objects.filter(code=settings.SMARTKAMPUNG_REGENCY).first()
+    return regency.name if regency else settings.SMARTKAMPUNG_REGENCY
+
+
+def _village_label(village: Village) -> str:
+    return f"{'Kelurahan' if village.kind == Village.Kind.KELURAHAN else 'Desa'} {village.name}"
+
+
+def _joined(parts: list[str], *, most: int = 3) -> str:
+    if len(parts) > most + 1:
+        parts = [*parts[:most], _("and %(n)s more") % {"n": len(parts) - most}]
+    return ", ".join(parts)
+
+
+def place_label(*, everything: bool = False, districts=(), villages=(), puskesmas=(), checkpoints=()) -> str:
+    """The places a figure counts, in words: "Kabupaten Banyuwangi", "Kecamatan Glagah", "Kelurahan Bakungan",
+    "Puskesmas Paspan area", a checkpoint's name, or a few of them."""
+    if everything:
+        return regency_name()
+    districts = sorted(set(districts))
+    served = {}
+    if puskesmas:
+        served = {p.name: villages_served_by([p.pk]) for p in Puskesmas.objects.filter(pk__in=list(puskesmas))}
+    covered = set().union(*served.values()) if served else set()
+    own = sorted(code for code in set(villages) - covered if code[:6] not in districts)
+    parts = [f"Kecamatan {name}" for name in District.objects.filter(code__in=districts).values_list("name", flat=True)]
+    parts += [_village_label(v) for v in Village.objects.filter(code__in=own).order_by("name")]
+    parts += [_("%(name)s area") % {"name": name} for name in sorted(served)]
+    parts += list(Checkpoint.objects.filter(pk__in=list(checkpoints)).order_by("name").values_list("name", flat=True))
+    return _joined(parts) or "—"
+
+
+def arrivals_scope(user) -> str:
+    """Where the arrivals the user sees are bound (or registered): the scope of the tiles and arrival charts
+    (as checkpoints.selectors.arrivals_visible_to filters them)."""
+    from smartkampung.accounts.selectors import checkpoints_of, puskesmas_of, read_scope, regency_wide
+
+    if regency_wide(user, "health"):
+        return regency_name()
+    scope = read_scope(user)
+    return place_label(
+        everything=scope.everything,
+        districts=scope.districts,
+        villages=scope.villages,
+        puskesmas=puskesmas_of(user),
+        checkpoints=checkpoints_of(user),
+    )
+
+
+def isolation_scope(user) -> str:
+    """The kecamatan whose daily tallies the isolation charts add up (tallies are kept per kecamatan)."""
+    districts = _districts_of(user)
+    return place_label(everything=districts is None, districts=districts or ())
+
+
+# ---------------------------------------------------------------- the aid alarm
+
+
+def aid_alarm(user) -> dict | None:
+    """The aid panel of the dashboard: open conflicts in the lists of the user's area, and where they are;
+    None for whoever sees no aid lists."""
+    from smartkampung.accounts.selectors import aid_read_scope, aid_write_scope
+    from smartkampung.aid.links import conflicts_url
+    from smartkampung.aid.models import Conflict
+    from smartkampung.aid.selectors import conflicts_visible_to, sees_aid
+
+    if not sees_aid(user):
+        return None
+    scope = aid_read_scope(user)
+    open_ = conflicts_visible_to(user).filter(status=Conflict.Status.OPEN).order_by()
+    counted = open_.aggregate(n=Count("id"), villages=Count("village", distinct=True))
+    return {
+        "open": counted["n"],
+        "villages": counted["villages"],
+        "may_resolve": not aid_write_scope(user).nothing,
+        "url": conflicts_url(),
+        "scope": place_label(everything=scope.everything, districts=scope.districts, villages=scope.villages),
+    }

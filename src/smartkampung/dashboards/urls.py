@@ -3,4 +3,7 @@ from django.urls import path
 from smartkampung.dashboards import views
 
 app_name = "dashboards"
-urlpatterns = [path("", views.dashboard, name="dashboard")]
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("tiles/", views.tiles, name="tiles"),
+]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from smartkampung.health.models import CaseOutcome, FollowUpStatus, IsolationPlace, Symptom
 from smartkampung.population.normalize import PhoneError, clean_name, normalize_phone
-from smartkampung.population.validation import parse_date
+from smartkampung.population.validation import no_such_day, parse_date
 from smartkampung.regions.nik import parse_nik
 from smartkampung.regions.selectors import served_village
 
@@ -82,10 +82,12 @@ MAX_DAYS_BACK = 14
 
 
 def _day(values: dict, out: Checked, name: str, today: dt.date, *, default: dt.date | None) -> dt.date | None:
+    """A day as typed on the pages (DD-MM-YYYY, or 8 digits from a phone keypad) or sent to the API (YYYY-MM-DD):
+    population.validation.parse_date reads them all. Never after today, nor long before it."""
     raw = values.get(name)
     day = parse_date(raw) if raw not in (None, "") else default
     if day is None:
-        out.errors.append((name, _("Enter a date as YYYY-MM-DD.")))
+        out.errors.append((name, no_such_day(raw) or _("Write the date as DD-MM-YYYY, e.g. 17-08-1985.")))
     elif not today - dt.timedelta(days=MAX_DAYS_BACK) <= day <= today:
         out.errors.append((name, _("The date must be between %(days)s days ago and today.") % {"days": MAX_DAYS_BACK}))
         day = None

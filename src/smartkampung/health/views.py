@@ -10,18 +10,26 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from smartkampung.audit import services as audit
+from smartkampung.core.http import is_htmx
 from smartkampung.health import reports, selectors, services
 from smartkampung.health.models import CaseOutcome, DailyReport, FollowUpStatus, IsolationPlace, MonitoringCase, Symptom
 from smartkampung.population.forms import village_choices
-from smartkampung.population.validation import parse_date
+from smartkampung.population.validation import no_such_day, parse_date
 
 CASES_PER_PAGE = 50
+
+
+def _shown_day(raw: str) -> str:
+    """A typed day as its field shows it again: DD-MM-YYYY when it reads as a date, else as typed."""
+    day = parse_date(raw) if raw else None
+    return day.strftime("%d-%m-%Y") if day else raw
 
 
 def _seen(request: HttpRequest, cases, subject: str) -> None:
@@ -128,21 +136,50 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _case_page(request, _case_or_404(request, pk))
 
 
+def _work_item(request: HttpRequest, case_id: int, *, back: str, errors=None, values=None, saved=False):
+    """One case of today's list, as htmx swaps it in place after a save (the nurse stays where she was)."""
+    cases = selectors.with_flags(selectors.cases_visible_to(request.user), timezone.localdate())
+    case = cases.select_related("village", "house").get(pk=case_id)
+    return render(
+        request,
+        "health/_work_item.html",
+        {
+            "c": case,
+            "next": back,
+            "statuses": FollowUpStatus.choices,
+            "symptom_choices": Symptom.choices,
+            "errors": errors or [],
+            "values": values,
+            "saved": saved,
+            "tone": "overdue" if case.overdue and not case.seen_today else "",  # as today's list sorts it
+        },
+    )
+
+
 @login_required
 @require_POST
 def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save a follow-up and stay at it: from today's list, htmx swaps the case's card (without htmx, the
+    redirect comes back to the card's anchor); from the case page, back to its follow-ups."""
     case = _case_or_404(request, pk)
     values = {k: request.POST.get(k, "") for k in ("status", "temperature", "day", "note")}
     values["symptoms"] = request.POST.getlist("symptoms")
+    back = request.POST.get("next", "").split("#")[0]
+    from_today = back.startswith("/health/today/")
     try:
         services.record_follow_up(user=request.user, case=case, values=values)
     except services.CaseError as exc:
-        return _case_page(request, case, errors=[m for _f, m in exc.errors], values=values, status=exc.status)
+        errors = [m for _f, m in exc.errors]
+        if from_today and is_htmx(request):  # htmx swaps no 4xx answer: the card with its errors, as a 200
+            return _work_item(request, case.pk, back=back, errors=errors, values=values)
+        values["day"] = _shown_day(values["day"])
+        return _case_page(request, case, errors=errors, values=values, status=exc.status)
+    if from_today and is_htmx(request):
+        return _work_item(request, case.pk, back=back, saved=True)
     messages.success(request, _("Follow-up of %(name)s recorded.") % {"name": case.name})
-    back = request.POST.get("next", "")
-    if back.startswith("/health/today/"):
-        return redirect(back)
-    return redirect("health:case_detail", pk=case.pk)
+    if from_today:
+        return redirect(f"{back}#case-{case.pk}")
+    return redirect(reverse("health:case_detail", kwargs={"pk": case.pk}) + "#follow-ups")
 
 
 @login_required
@@ -153,6 +190,7 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.close_case(user=request.user, case=case, values=values)
     except services.CaseError as exc:
+        values["closed_on"] = _shown_day(values["closed_on"])
         return _case_page(request, case, errors=[m for _f, m in exc.errors], values=values, status=exc.status)
     messages.success(request, _("The case of %(name)s is closed.") % {"name": case.name})
     return redirect("health:case_detail", pk=case.pk)
@@ -173,6 +211,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
             case = services.open_case(user=request.user, values=values)
         except services.CaseError as exc:
             errors, status = [m for _f, m in exc.errors], exc.status
+            values["start_date"] = _shown_day(values["start_date"])
         else:
             messages.success(request, _("Case opened: %(name)s.") % {"name": case.name})
             return redirect("health:case_detail", pk=case.pk)
@@ -196,10 +235,17 @@ def case_new(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- daily reports
 
 
-def _day(request: HttpRequest) -> dt.date:
-    day = parse_date(request.GET.get("day") or request.POST.get("day") or "")
+def _day(request: HttpRequest) -> tuple[dt.date, str]:
+    """The report day asked for (DD-MM-YYYY as typed, or the ISO day of a link), and why not, if it cannot be:
+    then today."""
+    raw = (request.GET.get("day") or request.POST.get("day") or "").strip()
     today_ = timezone.localdate()
-    return day if day is not None and day <= today_ else today_
+    day = parse_date(raw) if raw else today_
+    if day is None:
+        return today_, no_such_day(raw) or _("Write the date as DD-MM-YYYY, e.g. 17-08-1985.")
+    if day > today_:
+        return today_, _("%(day)s is in the future: there is no report for it yet.") % {"day": day.strftime("%d-%m-%Y")}
+    return day, ""
 
 
 @login_required
@@ -207,9 +253,11 @@ def _day(request: HttpRequest) -> dt.date:
 def report(request: HttpRequest) -> HttpResponse:
     """A Puskesmas's report of a day: the figures as they stand, the fields to type, submit; its versions."""
     puskesmas, options = _chosen_puskesmas(request)
-    day = _day(request)
+    day, day_error = _day(request)
     errors, values, status = [], {}, 200
-    if request.method == "POST":
+    if request.method == "POST" and day_error:
+        errors, status = [day_error], 422  # never filed under another day than the one meant
+    elif request.method == "POST":
         values = {k: request.POST.get(k, "") for k, _l in reports.ENTERED} | {
             "note": request.POST.get("note", ""),
             "correction_reason": request.POST.get("correction_reason", ""),
@@ -233,6 +281,7 @@ def report(request: HttpRequest) -> HttpResponse:
             "puskesmas": puskesmas,
             "options": options,
             "day": day,
+            "day_error": "" if errors else day_error,
             "computed": [(k, label, figures[k]) for k, label in reports.COMPUTED],
             "entered": [(k, label, values.get(k, "")) for k, label in reports.ENTERED],
             "versions": versions,
@@ -258,12 +307,12 @@ def report_overview(request: HttpRequest) -> HttpResponse:
     """The health agency's view of a day: which Puskesmas have reported and which not yet."""
     if not selectors.sees_all_reports(request.user):
         raise PermissionDenied(_("This page is for the health agency."))
-    day = _day(request)
+    day, day_error = _day(request)
     rows = selectors.report_status(day=day)
     return render(
         request,
         "health/report_overview.html",
-        {"day": day, "rows": rows, "missing": sum(1 for _p, r in rows if r is None)},
+        {"day": day, "day_error": day_error, "rows": rows, "missing": sum(1 for _p, r in rows if r is None)},
     )
 
 
@@ -290,7 +339,7 @@ def report_dhis2(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def reports_csv(request: HttpRequest) -> HttpResponse:
     """The current version of every report of a day (the health agency: all; a Puskesmas: its own)."""
-    day = _day(request)
+    day, _error = _day(request)
     rows = (
         selectors.reports_visible_to(request.user)
         .filter(day=day, is_current=True)

@@ -4,12 +4,14 @@ staff their houses, guests, check-in and check-out (/isolation)."""
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Status
 
 from smartkampung.audit import services as audit
 from smartkampung.core.ratelimit import Limit, allow
 from smartkampung.core.schemas import Schema
 from smartkampung.isolation import schemas, selectors, services
+from smartkampung.isolation.models import Reservation
 
 public_router = Router(tags=["public"])
 # The public map asks for every house with a free bed at once: a regency has a few hundred.
@@ -87,6 +89,66 @@ def reserve(request: HttpRequest, house_id: int, payload: schemas.ReservationIn,
             "hold_until": reservation.hold_until,
         },
     )
+
+
+def own_reservation_dict(reservation, *, detail: str = "") -> dict:
+    """A citizen's own reservation as the look-up and the cancel answer it (and the pages show it)."""
+    house = reservation.house
+    status = selectors.shown_status(reservation)
+    return {
+        "code": reservation.code,
+        "status": status,
+        "status_label": str(Reservation.Status(status).label),
+        "may_cancel": status == Reservation.Status.HELD,
+        "house": house.name,
+        "address": house.address,
+        "village_name": house.village.name if house.village_id else None,
+        "expected_arrival": reservation.expected_arrival,
+        "hold_until": reservation.hold_until,
+        "contact_name": house.contact_name,
+        "contact_phone": house.contact_phone,
+        "latitude": float(house.latitude),
+        "longitude": float(house.longitude),
+        "map_url": selectors.map_link(house.latitude, house.longitude),
+        "detail": detail,
+    }
+
+
+def cancelled_words(result: services.Cancelled) -> str:
+    if result.already:
+        return _("This reservation was cancelled already.")
+    return _("Your reservation is cancelled. The bed is free for someone else.")
+
+
+_TOO_MANY = gettext_lazy("Too many requests from this address. Try again later.")
+
+
+@public_router.post(
+    "/isolation-reservations/lookup",
+    response={200: schemas.OwnReservationOut, 404: schemas.IsolationErrorOut, 422: schemas.IsolationErrorOut,
+              429: schemas.IsolationErrorOut},
+    summary="My reservation by its code (with NIK + KK number): status, the house's contact and a map link",
+    auth=None,
+)  # fmt: skip
+def look_up_reservation(request: HttpRequest, payload: schemas.OwnReservationIn, response: HttpResponse):
+    # Counted with reserving: codes, NIKs and KK numbers must not be guessed by trying many.
+    if not allowed_to_reserve(request, response):
+        return Status(429, {"detail": str(_TOO_MANY)})
+    return Status(200, own_reservation_dict(selectors.own_reservation(payload.dict())))
+
+
+@public_router.post(
+    "/isolation-reservations/cancel",
+    response={200: schemas.OwnReservationOut, 404: schemas.IsolationErrorOut, 409: schemas.IsolationErrorOut,
+              422: schemas.IsolationErrorOut, 429: schemas.IsolationErrorOut},
+    summary="Cancel my reservation (code + NIK + KK number); the bed is free at once; cancelling twice is harmless",
+    auth=None,
+)  # fmt: skip
+def cancel_reservation(request: HttpRequest, payload: schemas.OwnReservationIn, response: HttpResponse):
+    if not allowed_to_reserve(request, response):
+        return Status(429, {"detail": str(_TOO_MANY)})
+    result = services.cancel_reservation(values=payload.dict())
+    return Status(200, own_reservation_dict(result.reservation, detail=cancelled_words(result)))
 
 
 # ---------------------------------------------------------------- staff

@@ -42,3 +42,27 @@ class ReservationOut(Schema):
 
 class IsolationErrorOut(Schema):
     detail: str
+
+
+class OwnReservationIn(Schema):
+    code: str = Field(..., max_length=40, description="The code received when reserving", examples=["K7M2QX9P"])
+    nik: str = Field(..., max_length=40, examples=["3510151708850001"])
+    kk_number: str = Field(..., max_length=40, description="The family card number: the second factor")
+
+
+class OwnReservationOut(Schema):
+    code: str
+    status: str = Field(description="held, checked_in, checked_out, lapsed or cancelled")
+    status_label: str
+    may_cancel: bool
+    house: str
+    address: str
+    village_name: str | None
+    expected_arrival: dt.date
+    hold_until: dt.datetime
+    contact_name: str
+    contact_phone: str
+    latitude: float
+    longitude: float
+    map_url: str = Field(description="The house on OpenStreetMap")
+    detail: str = Field("", description="What just happened, in words (when cancelling)")

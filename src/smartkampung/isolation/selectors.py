@@ -6,8 +6,12 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from smartkampung.core.errors import Refused
 from smartkampung.isolation.models import IsolationHouse, Reservation
+from smartkampung.regions.nik import parse_kk, parse_nik
 
 
 def taken_beds(*, house_ids=None, now: dt.datetime | None = None) -> dict[tuple[int, str], int]:
@@ -98,7 +102,58 @@ def places(
             continue
         found.append(place)
     found.sort(key=lambda p: (p.distance_km if p.distance_km is not None else 0, p.house.name))
-    return found[:limit]
+    return found if limit is None else found[:limit]
+
+
+def map_link(latitude, longitude) -> str:
+    """A plain link to the point on OpenStreetMap (followed by the visitor, never fetched by the page)."""
+    lat, lon = f"{float(latitude):.6f}", f"{float(longitude):.6f}"
+    return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
+
+
+# ---------------------------------------------------------------- a citizen's own reservation
+
+# One answer for an unknown code and a code with someone else's NIK or a wrong KK number: the look-up tells
+# nobody which codes exist or whose they are.
+UNKNOWN_RESERVATION = gettext_lazy(
+    "No reservation matches this code, NIK and KK number. Check all three, or call the isolation house."
+)
+
+
+def typed_code(value) -> str:
+    """A reservation code as people type it: any case, spaces or dashes between the letters."""
+    return "".join(str(value or "").split()).replace("-", "").upper()
+
+
+def own_reservation(values: dict) -> Reservation:
+    """The reservation with this code of the resident with this NIK and KK number (the second factor, as when
+    reserving). Refuses the numbers' own form with 422 and everything else with 404, in the same words
+    whether the code is unknown or the NIK or KK number does not go with it."""
+    code = typed_code(values.get("code"))
+    nik, kk = parse_nik(str(values.get("nik") or "")), parse_kk(str(values.get("kk_number") or ""))
+    errors = []
+    if not code:
+        errors.append(("code", _("Enter the code you received when you reserved.")))
+    errors += [("nik", e.message) for e in nik.errors] + [("kk_number", e.message) for e in kk.errors]
+    if errors:
+        raise Refused(errors)
+    found = (
+        Reservation.objects.filter(code=code, nik=nik.nik, resident__household__kk_number=kk.kk)
+        .select_related("house", "house__village")
+        .first()
+    )
+    if found is None:
+        raise Refused([("code", str(UNKNOWN_RESERVATION))], status=404)
+    return found
+
+
+def shown_status(reservation: Reservation, *, now: dt.datetime | None = None) -> str:
+    """The status as the citizen should read it: a hold whose time has passed is lapsed, whether or not the
+    hourly job has marked it yet."""
+    now = now or timezone.now()
+    if reservation.status == Reservation.Status.HELD and reservation.hold_until <= now:
+        return Reservation.Status.LAPSED
+    return reservation.status
 
 
 # ---------------------------------------------------------------- staff

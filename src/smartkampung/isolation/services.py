@@ -2,10 +2,12 @@
 take the last bed (the count and the insert happen under the lock)."""
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,8 +16,8 @@ from smartkampung.audit import services as audit
 from smartkampung.core.codes import draw_code
 from smartkampung.core.errors import Refused
 from smartkampung.isolation.models import HOLDING, IsolationHouse, Reservation
-from smartkampung.isolation.notification_kinds import RESERVATION
-from smartkampung.isolation.selectors import taken_beds
+from smartkampung.isolation.notification_kinds import CANCELLATION, RESERVATION
+from smartkampung.isolation.selectors import own_reservation, taken_beds
 from smartkampung.notifications.services import notify
 from smartkampung.population.identity import NOT_MATCHED, checked_identity, find_citizen
 from smartkampung.population.models import Resident
@@ -26,7 +28,32 @@ class ReservationError(Refused):
     """A reservation refused."""
 
 
+class AlreadyHolding(ReservationError):
+    """The person already holds a bed (pages link to the cancel page with it)."""
+
+    status_default = 409
+
+
 _ALREADY = gettext_lazy("This person already holds a bed. Cancel it first, or ask the Puskesmas.")
+
+
+def _guest_summary(reservation: Reservation, *, name: str) -> dict[str, Any]:
+    """What a village's notification about a guest shows, with the link to the house's page (staff who see
+    the notification see the house: the village's own people, its kecamatan, its Puskesmas), at the guest
+    while the house lists them."""
+    house_page = reverse("isolation:staff_house_detail", kwargs={"pk": reservation.house_id})
+    if reservation.status in HOLDING:
+        house_page += f"#reservation-{reservation.code}"
+    return {
+        "name": name,
+        "nik": reservation.nik,
+        "phone": reservation.phone,
+        "destination_address": reservation.house.name,
+        "expected_arrival": reservation.expected_arrival.isoformat(),
+        "expected_day": reservation.expected_arrival.strftime("%d-%m-%Y"),
+        "code": reservation.code,
+        "url": house_page,
+    }
 
 
 def _checked(values: dict[str, Any], today: dt.date) -> tuple[Resident, str, dt.date]:
@@ -64,7 +91,7 @@ def reserve_bed(*, house_id: int, values: dict[str, Any], now: dt.datetime | Non
                     nik=resident.nik, status=Reservation.Status.HELD, hold_until__lte=now
                 ).update(status=Reservation.Status.LAPSED)
                 if Reservation.objects.filter(nik=resident.nik, status__in=list(HOLDING)).exists():
-                    raise ReservationError([("nik", str(_ALREADY))], 409)
+                    raise AlreadyHolding([("nik", str(_ALREADY))])
                 pool = house.pool_for(resident.sex)
                 if taken_beds(house_ids=[house.pk], now=now).get((house.pk, pool), 0) >= house.capacity(pool):
                     raise ReservationError([("house", _("No bed is free here any more: choose another house."))], 409)
@@ -93,22 +120,70 @@ def reserve_bed(*, house_id: int, values: dict[str, Any], now: dt.datetime | Non
                         village_code=house.village_id,
                         subject_type="reservation",
                         subject_id=reservation.pk,
-                        summary={
-                            "name": resident.name,
-                            "nik": resident.nik,
-                            "phone": phone,
-                            "destination_address": house.name,
-                            "expected_arrival": expected.isoformat(),
-                            "code": reservation.code,
-                        },
+                        summary=_guest_summary(reservation, name=resident.name),
                     )
                 return reservation
         except IntegrityError as exc:
             # Two houses at once for one person: the database's one-per-person rule stops the second.
             if "one_per_person" in str(exc) or ".nik" in str(exc):
-                raise ReservationError([("nik", str(_ALREADY))], 409) from exc
+                raise AlreadyHolding([("nik", str(_ALREADY))]) from exc
             continue  # the drawn code was taken a moment ago
     raise RuntimeError("could not draw a free reservation code")
+
+
+@dataclass(frozen=True)
+class Cancelled:
+    reservation: Reservation
+    # True when an earlier request had cancelled it already (cancelling twice is harmless).
+    already: bool
+
+
+def cancel_reservation(*, values: dict[str, Any], now: dt.datetime | None = None) -> Cancelled:
+    """The citizen cancels their reservation by its code with their NIK and KK number (the second factor, as when
+    reserving): the bed is free at once, the house's village is told. A reservation already cancelled stays so;
+    one checked in, over, or lapsed cannot be cancelled (409)."""
+    now = now or timezone.now()
+    found = own_reservation(values)  # 422 for the numbers' form, 404 for anything that does not match
+    with transaction.atomic():
+        # The house first, then the reservation: the order in which reserving locks them.
+        house = IsolationHouse.objects.select_for_update().get(pk=found.house_id)
+        reservation = Reservation.objects.select_for_update().select_related("resident").get(pk=found.pk)
+        reservation.house = house
+        status = reservation.status
+        if status == Reservation.Status.CANCELLED:
+            return Cancelled(reservation, already=True)
+        if status == Reservation.Status.CHECKED_IN:
+            raise ReservationError(
+                [("status", _("You have checked in at the house already, so this reservation cannot be cancelled. "
+                              "To leave, speak to the house's contact or the Puskesmas."))],
+                409,
+            )  # fmt: skip
+        if status == Reservation.Status.CHECKED_OUT:
+            raise ReservationError([("status", _("This stay is over: there is nothing to cancel."))], 409)
+        if status == Reservation.Status.LAPSED or reservation.hold_until <= now:
+            raise ReservationError(
+                [("status", _("This reservation has lapsed and its bed is free already: there is nothing to cancel."))],
+                409,
+            )
+        reservation.status = Reservation.Status.CANCELLED
+        reservation.save(update_fields=["status"])
+        audit.record(
+            action="update",
+            object_type="reservation",
+            subject=reservation.nik,
+            object_ids=[reservation.nik],
+            changes={"status": [status, Reservation.Status.CANCELLED.value]},
+            detail={"code": reservation.code, "house": house.pk, "public": True},
+        )
+        if house.village_id:
+            notify(
+                kind=CANCELLATION,
+                village_code=house.village_id,
+                subject_type="reservation",
+                subject_id=reservation.pk,
+                summary=_guest_summary(reservation, name=reservation.resident.name),
+            )
+        return Cancelled(reservation, already=False)
 
 
 def _staff_change(*, user, reservation: Reservation, status: str, allowed_from: tuple[str, ...]) -> Reservation:

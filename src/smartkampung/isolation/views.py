@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from smartkampung.audit import services as audit
+from smartkampung.core.errors import Refused
+from smartkampung.core.paging import Pager, page_number
 from smartkampung.isolation import selectors, services
-from smartkampung.isolation.api import MAX_LISTED, allowed_to_reserve
+from smartkampung.isolation.api import MAX_LISTED, allowed_to_reserve, cancelled_words, own_reservation_dict
 from smartkampung.isolation.models import IsolationHouse
 from smartkampung.population.forms import village_choices
 from smartkampung.regions.selectors import served_village
@@ -29,19 +31,40 @@ def _float(value: str | None) -> float | None:
     return number if -180 <= number <= 180 else None
 
 
+# A phone's screenful of cards at a time: about 300 houses are 15 pages by name, and the nearest come first.
+PLACES_PER_PAGE = 20
+
+
 @require_GET
 def house_list(request: HttpRequest) -> HttpResponse:
     lat, lon = _float(request.GET.get("lat")), _float(request.GET.get("lon"))
+    if lat is None or lon is None or not -90 <= lat <= 90:
+        lat = lon = None
     village = served_village(request.GET.get("village", ""))
     if village is not None and village.latitude is not None:
         lat, lon = float(village.latitude), float(village.longitude)
     sex = request.GET.get("sex", "") if request.GET.get("sex") in ("male", "female") else ""
-    found = selectors.places(latitude=lat, longitude=lon, sex=sex, limit=30)
+    found = selectors.places(latitude=lat, longitude=lon, sex=sex, limit=None)
+    pager = Pager(
+        page=page_number(request.GET.get("page"), per_page=PLACES_PER_PAGE),
+        per_page=PLACES_PER_PAGE,
+        count=len(found),
+        capped=False,
+        params={
+            "village": village.code if village else "",
+            # A position from the browser is kept as it came; a village's is found again from the village.
+            "lat": f"{lat:.5f}" if lat is not None and village is None else "",
+            "lon": f"{lon:.5f}" if lon is not None and village is None else "",
+            "sex": sex,
+            "map": "1" if request.GET.get("map") == "1" else "",
+        },
+    )
     return render(
         request,
         "isolation/house_list.html",
         {
-            "places": found,
+            "places": found[pager.offset : pager.offset + PLACES_PER_PAGE],
+            "pager": pager,
             "located": lat is not None,
             "village": village,
             "sex": sex,
@@ -87,25 +110,80 @@ def reserve(request: HttpRequest, pk: int) -> HttpResponse:
     house = IsolationHouse.objects.filter(pk=pk, status=IsolationHouse.Status.OPEN).select_related("village").first()
     if house is None:
         raise Http404(_("This isolation house is not taking guests."))
-    errors, values, status = [], {}, 200
+    errors, values, status, holding = [], {}, 200, False
+    response = HttpResponse()
     if request.method == "POST":
         values = {k: request.POST.get(k, "") for k in ("nik", "kk_number", "phone", "expected_arrival")}
-        response = HttpResponse()
         if not allowed_to_reserve(request, response):
             errors, status = [_("Too many reservations from this address. Try again later.")], 429
         else:
             try:
                 reservation = services.reserve_bed(house_id=house.pk, values=values)
+            except services.AlreadyHolding as exc:
+                errors, status, holding = [m for _f, m in exc.errors], exc.status, True
             except services.ReservationError as exc:
                 errors, status = [m for _f, m in exc.errors], exc.status
             else:
-                return render(request, "isolation/reserved.html", {"reservation": reservation}, status=201)
-    return render(
+                context = {"reservation": reservation, "map_url": selectors.map_link(house.latitude, house.longitude)}
+                return render(request, "isolation/reserved.html", context, status=201)
+    answer = render(
         request,
         "isolation/reserve.html",
-        {"house": house, "errors": errors, "values": values, "days": settings.ISOLATION_MAX_DAYS_AHEAD},
+        {
+            "house": house,
+            "errors": errors,
+            "holding": holding,
+            "values": values,
+            "days": settings.ISOLATION_MAX_DAYS_AHEAD,
+        },
         status=status,
     )
+    return _with_retry_after(answer, response)
+
+
+def _with_retry_after(answer: HttpResponse, counted: HttpResponse) -> HttpResponse:
+    """A refusal for too many requests says when to try again (the rate limit set it on `counted`)."""
+    if answer.status_code == 429 and counted.has_header("Retry-After"):
+        answer["Retry-After"] = counted["Retry-After"]
+    return answer
+
+
+# ---------------------------------------------------------------- a citizen's own reservation
+
+_OWN_FIELDS = ("code", "nik", "kk_number")
+
+
+def _own_reservation_page(request: HttpRequest, *, cancel: bool) -> HttpResponse:
+    """The look-up and the cancel page: the same form (code, NIK, KK number), counted against the limits of
+    reserving, and one answer for an unknown code and a wrong NIK or KK number."""
+    values = {"code": selectors.typed_code(request.GET.get("code", ""))[:12]}
+    found, errors, status, detail = None, [], 200, ""
+    counted = HttpResponse()
+    if request.method == "POST":
+        values = {k: request.POST.get(k, "").strip()[:40] for k in _OWN_FIELDS}
+        if not allowed_to_reserve(request, counted):
+            errors, status = [_("Too many requests from this address. Try again later.")], 429
+        else:
+            try:
+                if cancel:
+                    result = services.cancel_reservation(values=values)
+                    found, detail = own_reservation_dict(result.reservation), cancelled_words(result)
+                else:
+                    found = own_reservation_dict(selectors.own_reservation(values))
+            except Refused as exc:
+                errors, status = [m for _f, m in exc.errors], exc.status
+    context = {"cancel": cancel, "values": values, "errors": errors, "found": found, "detail": detail}
+    return _with_retry_after(render(request, "isolation/own_reservation.html", context, status=status), counted)
+
+
+@require_http_methods(["GET", "POST"])
+def reservation_lookup(request: HttpRequest) -> HttpResponse:
+    return _own_reservation_page(request, cancel=False)
+
+
+@require_http_methods(["GET", "POST"])
+def reservation_cancel(request: HttpRequest) -> HttpResponse:
+    return _own_reservation_page(request, cancel=True)
 
 
 # ---------------------------------------------------------------- staff pages

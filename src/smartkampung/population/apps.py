@@ -14,5 +14,10 @@ class PopulationConfig(AppConfig):
 
         # The audit log shows a changed field of a resident or household by the name the forms give it.
         access.add_field_labeller(lambda name: label if (label := name_label(name)) != name else None)
-        # Everyone else starts at the register (which shows each role what it may see).
-        register_start_page(rank=90, url_name="population:resident_list", fits=lambda user: True)
+        # Whoever reads registry data and has no page of their own starts at the register. (A user who fits
+        # no start page gets core's page saying that their account has no role yet.)
+        from smartkampung.accounts.selectors import read_scope
+
+        register_start_page(
+            rank=90, url_name="population:resident_list", fits=lambda user: not read_scope(user).nothing
+        )

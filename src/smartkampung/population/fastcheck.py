@@ -88,13 +88,16 @@ def _birth_date(today: dt.date) -> tuple[pl.Expr, pl.Expr]:
     text = pl.col("birth_date")
     iso = text.str.contains(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
     dmy = text.str.contains(r"^(?:[0-9]{2}-[0-9]{2}-[0-9]{4}|[0-9]{2}/[0-9]{2}/[0-9]{4}|[0-9]{2}\.[0-9]{2}\.[0-9]{4})$")
+    digits = text.str.contains(r"^[0-9]{8}$")  # DDMMYYYY, as a phone's numeric keypad types it
     as_iso = (
         pl.when(iso)
         .then(text)
+        .when(digits)
+        .then(pl.concat_str([text.str.slice(4, 4), text.str.slice(2, 2), text.str.slice(0, 2)], separator="-"))
         .otherwise(pl.concat_str([text.str.slice(6, 4), text.str.slice(3, 2), text.str.slice(0, 2)], separator="-"))
     )
     parsed = as_iso.str.to_date("%Y-%m-%d", strict=False)
-    ok = (iso | dmy) & parsed.is_not_null() & (parsed <= today) & (parsed.dt.year() >= 1880)
+    ok = (iso | dmy | digits) & parsed.is_not_null() & (parsed <= today) & (parsed.dt.year() >= 1880)
     return parsed, ok
 
 

@@ -2,8 +2,11 @@
 the rules of the register live in services/validation, whose errors the views put back on these
 forms with `add_registry_errors`."""
 
+import datetime as dt
+
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -20,9 +23,31 @@ from smartkampung.population.models import (
     ResidentStatus,
     Sex,
 )
+from smartkampung.population.validation import no_such_day, parse_date
 from smartkampung.regions.models import District, Village
 
-DATE_INPUT_FORMATS = ["%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d"]
+# The forms population.validation.parse_date reads (DayField parses with it, so the two never disagree);
+# %d%m%Y is the 8 digits a phone's numeric keypad types, without a dash.
+DATE_INPUT_FORMATS = ["%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%d%m%Y", "%Y-%m-%d"]
+
+
+class DayField(forms.DateField):
+    """A day as people type it: whatever population.validation.parse_date reads (DD-MM-YYYY, DDMMYYYY, …);
+    a day the calendar does not have (31022020) is refused in words of its own."""
+
+    input_formats = DATE_INPUT_FORMATS
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        day = parse_date(value)
+        if day is None:
+            raise ValidationError(no_such_day(value) or self.error_messages["invalid"], code="invalid")
+        return day
 
 
 def _label(model, name: str):
@@ -128,9 +153,8 @@ class ResidentForm(_Form):
     )
     name = forms.CharField(label=_label(Resident, "name"), max_length=150)
     birth_place = forms.CharField(label=_label(Resident, "birth_place"), max_length=100, required=False)
-    birth_date = forms.DateField(
+    birth_date = DayField(
         label=_label(Resident, "birth_date"),
-        input_formats=DATE_INPUT_FORMATS,
         help_text=_("DD-MM-YYYY, e.g. 17-08-1985."),
         widget=forms.DateInput(
             format="%d-%m-%Y",

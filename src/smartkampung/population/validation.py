@@ -5,6 +5,7 @@ the record in our vocabulary, every error in words, and the NIK mismatch flag.
 """
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -72,7 +73,9 @@ class CheckedRecord:
 
 
 def parse_date(value: Any) -> dt.date | None:
-    """A date from a cell: DD-MM-YYYY, DD/MM/YYYY, DD.MM.YYYY, YYYY-MM-DD, or a spreadsheet date."""
+    """A date from a cell or a form: DD-MM-YYYY, DD/MM/YYYY, DD.MM.YYYY, DDMMYYYY (8 digits: a phone's
+    numeric keypad has no dash), YYYY-MM-DD, or a spreadsheet date. None for anything else, and for a
+    day the calendar does not have (31022020): `no_such_day` says which it was."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -82,12 +85,27 @@ def parse_date(value: Any) -> dt.date | None:
         year, month, day = text[:4], text[5:7], text[8:10]
     elif len(text) == 10 and text[2] in "-/." and text[5] == text[2]:
         day, month, year = text[:2], text[3:5], text[6:10]
+    elif len(text) == 8 and text.isascii() and text.isdigit():
+        day, month, year = text[:2], text[2:4], text[4:]
     else:
         return None
     try:
         return dt.date(int(year), int(month), int(day))
     except ValueError:
         return None
+
+
+# What parse_date reads as a day, month and year (before asking the calendar).
+_DATE_SHAPE = re.compile(r"^(?:\d{4}-\d{2}-\d{2}|\d{2}([-/.])\d{2}\1\d{4}|\d{8})$", re.ASCII)
+
+
+def no_such_day(value: Any) -> str:
+    """For a value written like a date that names no day of the calendar (31-02-2020, 31022020), the
+    words to say so; "" for anything else (a real date, or text that is not a date at all)."""
+    text = str(value if value is not None else "").strip()
+    if not _DATE_SHAPE.match(text) or parse_date(text) is not None:
+        return ""
+    return _("“%(value)s” is not a day of the calendar: check the day and the month.") % {"value": text}
 
 
 def _text(value: Any) -> str:
@@ -120,7 +138,9 @@ def _check_birth_date(rec: "CheckedRecord", raw: Any, fail: Fail, today: dt.date
         return
     parsed = parse_date(raw)
     if parsed is None:
-        fail("birth_date", _("“%(value)s” is not a date (write DD-MM-YYYY).") % {"value": _text(raw)})
+        fail(
+            "birth_date", no_such_day(raw) or _("“%(value)s” is not a date (write DD-MM-YYYY).") % {"value": _text(raw)}
+        )
     elif parsed > today or parsed.year < 1880:
         fail("birth_date", _("%(date)s is not a possible date of birth.") % {"date": parsed.isoformat()})
     else:

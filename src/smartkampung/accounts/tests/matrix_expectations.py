@@ -89,7 +89,8 @@ def expect_acknowledge(actor: str) -> str:
 ARRIVAL_READERS = READERS | {"health_agency", "checkpoint_officer"}
 OFFICERS = {"regency_admin", "checkpoint_officer"}
 RULE_SETTERS = {"regency_admin", "health_agency"}
-DASHBOARD = READERS | {"health_agency", "camat_out", "operator_out", "oversight_out", "puskesmas_out"}
+# The tourism agency sees the regency's arrival figures (counts only: the leak check proves no name or NIK).
+DASHBOARD = READERS | {"health_agency", "tourism_agency", "camat_out", "operator_out", "oversight_out", "puskesmas_out"}
 
 
 def expect_arrival(actor: str) -> str:
@@ -215,6 +216,14 @@ def expect_aid_list(actor: str) -> str:
     return LISTED if actor in AID_READERS else HIDDEN if actor in AID_DESKS else FORBIDDEN
 
 
+def expect_aid_record(actor: str) -> str:
+    """One aid record (a conflict): its readers see it with the person's NIK; an aid desk elsewhere is told it
+    does not exist; anyone else may not open aid records at all."""
+    if actor == "anonymous":
+        return LOGIN
+    return LISTED if actor in AID_READERS else NOT_FOUND if actor in AID_DESKS else FORBIDDEN
+
+
 def expect_aid_import(actor: str) -> str:
     return LOGIN if actor == "anonymous" else SHOWN if actor in AID_IMPORTERS else FORBIDDEN
 
@@ -240,6 +249,16 @@ def expect_aid_home_record(actor: str) -> str:
     if actor == "anonymous":
         return LOGIN
     return SHOWN if actor in AID_DECIDERS else NOT_FOUND if actor == "operator_out" else FORBIDDEN
+
+
+def expect_dashboard_tiles(actor: str) -> str:
+    """The live tiles of a jurisdiction's dashboard; the tourism agency's figures page has none."""
+    return LOGIN if actor == "anonymous" else SHOWN if actor in DASHBOARD - {"tourism_agency"} else FORBIDDEN
+
+
+def expect_preregistration(actor: str) -> str:
+    """An announced trip: whoever is told of it (HOME's readers, the health agency, the administrator)."""
+    return LOGIN if actor == "anonymous" else SHOWN if actor in READERS | {"health_agency"} else NOT_FOUND
 
 
 def expect_dashboard(actor: str) -> str:

@@ -44,6 +44,7 @@ from smartkampung.accounts.tests.matrix_expectations import (
     expect_aid_home_record,
     expect_aid_import,
     expect_aid_list,
+    expect_aid_record,
     expect_aid_recorder,
     expect_arrival,
     expect_arrival_list,
@@ -58,6 +59,7 @@ from smartkampung.accounts.tests.matrix_expectations import (
     expect_check_out,
     expect_checkpoint_home,
     expect_dashboard,
+    expect_dashboard_tiles,
     expect_found,
     expect_house,
     expect_import,
@@ -70,6 +72,7 @@ from smartkampung.accounts.tests.matrix_expectations import (
     expect_move_request_home,
     expect_notifications,
     expect_officer,
+    expect_preregistration,
     expect_puskesmas_desk,
     expect_read,
     expect_register,
@@ -104,6 +107,7 @@ RESIDENT_BODY = {
 }
 ARRIVAL_BODY = {
     "checkpoint": "ketapang",
+    "origin_regency": "3509",  # asked of every traveller, never taken from the home address
     "nik": "3509014203880004",
     "name": "Siti Aminah",
     "phone": "081234567891",
@@ -153,6 +157,7 @@ PAGES = {
     "checkpoints:rules": ("get", "/checkpoints/rules/", None, expect_rules_page),
     "checkpoints:found_create": ("get", "/checkpoints/found/new/", None, expect_found),
     "dashboards:dashboard": ("get", "/dashboard/", None, expect_dashboard),
+    "dashboards:tiles": ("get", "/dashboard/tiles/", None, expect_dashboard_tiles),
     "isolation:staff_house_list": ("get", "/isolation/houses/", None, expect_signed_in),
     "isolation:staff_house_detail": ("get", "/isolation/houses/{house}/", None, expect_house),
     "isolation:staff_change": ("post", "/isolation/reservations/{reservation}/check-in/", {}, expect_check_in),
@@ -174,6 +179,10 @@ PAGES = {
     "aid:review": ("get", "/aid/review/", None, expect_aid_list),
     "aid:decide": ("post", "/aid/review/{aid_review}/", {"choice": "none"}, expect_aid_decision),
     "aid:conflicts": ("get", "/aid/conflicts/", None, expect_aid_list),
+    "checkpoints:preregistration_detail": (
+        "get", "/checkpoints/preregistrations/{preregistration}/", None, expect_preregistration,
+    ),  # fmt: skip
+    "aid:conflict": ("get", "/aid/conflicts/{aid_conflict}/", None, expect_aid_record),
     "aid:reports": ("get", "/aid/reports/", None, expect_aid_list),
     "aid:affected": ("get", "/aid/affected/", None, expect_aid_list),
     "aid:affected_export": ("get", "/aid/affected/priority.csv", None, expect_aid_list),
@@ -358,10 +367,13 @@ PUBLIC_PAGES = {
     "set_language",
     # A citizen announces their own trip (tested in checkpoints/tests): it shows nothing of anyone else.
     "checkpoints:preregister",
-    # Public isolation houses (no personal data listed) and a citizen's own reservation (NIK + KK number,
-    # one answer for both failures; tested in isolation/tests).
+    # Public isolation houses (no personal data listed) and a citizen's own reservation: reserve, look up and
+    # cancel by code with NIK + KK number (one answer for every mismatch, rate-limited; tested in
+    # isolation/tests/test_cancel.py).
     "isolation:house_list",
     "isolation:reserve",
+    "isolation:reservation",
+    "isolation:cancel",
     # A citizen's own aid check (NIK + KK number, masked, rate-limited) and a village's public list of
     # recipients (program and masked name only); tested in aid/tests/test_citizens.py.
     "aid:check",
@@ -429,8 +441,16 @@ def build_world(tmp_path) -> dict:
         arrivals[village] = checkpoint_services.register_arrival(
             user=admin,
             checkpoint=posts[post],
-            values={**ARRIVAL_BODY, "nik": nik, "name": name, "destination_village": village, "origin_regency": "3509"},
+            values={**ARRIVAL_BODY, "nik": nik, "name": name, "destination_village": village},
         ).arrival
+    # A traveller (not in the register, so no HOME secrets) announces a trip to HOME.
+    preregistration = checkpoint_services.preregister(
+        values={
+            "nik": "3509014203880004", "name": "Siti Aminah", "phone": "081234567891", "destination_village": HOME,
+            "destination_address": "JL. KOPI 9",
+            "expected_arrival": (timezone.localdate() + dt.timedelta(days=1)).isoformat(),
+        }
+    )  # fmt: skip
     # Each village's resident holds a bed in a house of their village.
     houses = {}
     for nik, kk, village in ((HOME_NIK, HOME_KK, HOME), (AWAY_NIK, AWAY_KK, AWAY)):
@@ -467,6 +487,7 @@ def build_world(tmp_path) -> dict:
         "admin_role": admin_role.pk,
         "notification": notification.pk,
         "arrival": arrivals[HOME].pk,
+        "preregistration": preregistration.pk,
         "house": houses[HOME].pk,
         "reservation": houses[f"{HOME}-code"],
         "case": cases[HOME].pk,

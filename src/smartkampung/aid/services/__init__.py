@@ -8,11 +8,11 @@ from smartkampung.aid.services.affected import (
     record_affected,
     set_priority_weights,
 )
+from smartkampung.aid.services.conflicts import resolve_conflict
 from smartkampung.aid.services.errors import AidError, AidForbidden
 from smartkampung.aid.services.lists import (
     decide_match,
     import_list_now,
-    resolve_conflict,
     run_list_import,
     start_list_import,
     start_list_upload,

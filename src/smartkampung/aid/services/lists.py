@@ -1,5 +1,5 @@
 """Writes on the lists: importing a program's list (read, matched, checked for conflicts), a reviewer's match
-decision, resolving a conflict. Each owns its transaction, audit entry and notifications."""
+decision (resolving a conflict: services/conflicts.py). Each owns its transaction, audit entry and notifications."""
 
 import json
 import logging
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from smartkampung.aid import selectors
 from smartkampung.aid.importer import name_key_expr, read_list
 from smartkampung.aid.matching import match_rows, registry_frame
-from smartkampung.aid.models import Conflict, MatchDecision, MatchStatus, Program, Recipient, RecipientList
+from smartkampung.aid.models import MatchDecision, MatchStatus, Program, Recipient, RecipientList
 from smartkampung.aid.services.errors import AidError, AidForbidden
 from smartkampung.audit import services as audit
 from smartkampung.core import spreadsheets
@@ -298,39 +298,3 @@ def decide_match(*, user, recipient: Recipient, resident: Resident | None) -> Re
         )  # fmt: skip
     sync_conflicts(program=recipient.program_id, actor=user)
     return recipient
-
-
-def resolve_conflict(*, user, conflict: Conflict, resolution: str, reason: str) -> Conflict:
-    """Settle a conflict: which program keeps the recipient (or withdraw the listing, or not a conflict), with
-    the reason. The listing given up is withdrawn; a re-imported list gets the same decision again."""
-    if not selectors.may_resolve(user, conflict):
-        raise AidForbidden(_("You may not resolve conflicts of this village."))
-    reason = (reason or "").strip()
-    errors = []
-    if conflict.status != Conflict.Status.OPEN:
-        errors.append(("resolution", _("This conflict is no longer open.")))
-    allowed = selectors.resolutions_for(conflict)
-    if resolution not in allowed:
-        errors.append(("resolution", _("Choose what happens to the listing.")))
-    if len(reason) < 5:
-        errors.append(("reason", _("Give the reason (at least a few words).")))
-    if errors:
-        raise AidError(errors, status=409 if conflict.status != Conflict.Status.OPEN else 422)
-    from smartkampung.aid.conflicts import withdraw_rows, withdrawn_by
-
-    with transaction.atomic():
-        conflict = Conflict.objects.select_for_update().get(pk=conflict.pk)
-        if conflict.status != Conflict.Status.OPEN:
-            raise AidError([("resolution", _("This conflict is no longer open."))], status=409)
-        conflict.status = Conflict.Status.RESOLVED
-        conflict.resolution, conflict.reason = resolution, reason
-        conflict.resolved_by, conflict.resolved_at = user, timezone.now()
-        conflict.save(update_fields=["status", "resolution", "reason", "resolved_by", "resolved_at"])
-        withdrawn = withdrawn_by(conflict, first=conflict.first_id, second=conflict.second_id)
-        withdraw_rows(ids=withdrawn, reason=reason)
-        audit.record(
-            action="update", object_type="aid_conflict", subject=conflict.key, object_ids=[str(conflict.pk)],
-            changes={"status": ["open", "resolved"], "resolution": ["", resolution]},
-            detail={"reason": reason, "withdrawn": withdrawn}, user=user,
-        )  # fmt: skip
-    return conflict

@@ -26,13 +26,14 @@ def test_a_household_split_over_excluding_programs_alarms_its_village_and_stays_
     operator = operator_of(django_user_model, head.village_id, "operator.desa")
     client.force_login(operator)
     assert spouse.name in client.get("/aid/conflicts/").content.decode()
-    refused = client.post(f"/aid/conflicts/{conflict.pk}/resolve/", {"resolution": "keep_first", "reason": ""})
-    assert refused.status_code == 302 and Conflict.objects.get().status == "open"
+    refused = client.post(f"/aid/conflicts/{conflict.pk}/resolve/", {"choice": "keep_first", "reason": ""})
+    assert refused.status_code == 422 and 'class="errorbox"' in refused.content.decode()
+    assert Conflict.objects.get().status == "open"
     done = client.post(
         f"/aid/conflicts/{conflict.pk}/resolve/",
-        {"resolution": "keep_first", "reason": "PKH sudah menanggung keluarga"},
+        {"choice": "keep_first", "reason": "PKH sudah menanggung keluarga"},
     )
-    assert done.status_code == 302
+    assert done.status_code == 302 and done["Location"] == f"/aid/conflicts/?status=open&village={head.village_id}"
     conflict.refresh_from_db()
     assert conflict.status == "resolved" and conflict.resolved_by == operator
     assert Recipient.objects.get(program__code="BLT-DD").withdrawn

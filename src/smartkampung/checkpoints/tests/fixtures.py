@@ -12,6 +12,7 @@ BAKUNGAN, SARONGAN = "3510151002", "3510012001"
 RESIDENT_NIK, RESIDENT_KK = "3510151708850001", "3510150101100001"
 # A man from Kota Denpasar (Bali, 5171), born 17-08-1990; a woman from Kab. Jember (3509), born 02-03-1988.
 BALI_NIK, JEMBER_NIK = "5171011708900003", "3509014203880004"
+BANYUWANGI, JEMBER, DENPASAR = "3510", "3509", "5171"  # regency codes
 
 
 @pytest.fixture
@@ -71,6 +72,7 @@ def arrival(**overrides) -> dict:
         "nik": JEMBER_NIK,
         "name": "Siti Aminah",
         "phone": "0812 3456 7891",
+        "origin_regency": JEMBER,  # asked at the desk, never taken from the NIK
         "destination_village": BAKUNGAN,
         "destination_address": "Jl. Kopi 9, RT 1 RW 2",
         "host_name": "Warsidi",

@@ -122,7 +122,8 @@ def test_the_nurse_works_through_todays_list(client, nurse, operator):
     response = client.post(
         f"/health/cases/{missed.pk}/follow-up/", {"status": "well", "temperature": "36,7", "next": "/health/today/"}
     )
-    assert response.status_code == 302 and response["Location"] == "/health/today/"
+    # Back to the same card, not the top of the list.
+    assert response.status_code == 302 and response["Location"] == f"/health/today/#case-{missed.pk}"
     work = client.get("/api/v1/health/worklist").json()
     assert [c["id"] for c in work["seen"]] == [missed.pk]
     assert work["missed"] == []

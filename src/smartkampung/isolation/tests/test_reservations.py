@@ -2,9 +2,7 @@
 reservations than beds."""
 
 import datetime as dt
-import json
 import threading
-from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -13,48 +11,9 @@ from django.utils import timezone
 
 from smartkampung.isolation.demo import seed_demo_houses
 from smartkampung.isolation.models import IsolationHouse, Reservation
+from smartkampung.isolation.tests.fixtures import BAKUNGAN, KK, house, reserve, residents
 from smartkampung.notifications.models import Notification
 from smartkampung.population import services as population
-
-BAKUNGAN = "3510151002"
-KK = "3510150101100001"
-
-
-def residents(count: int, *, sex: str = "male") -> list[str]:
-    """`count` residents of one Bakungan household; returns their NIKs."""
-    population.create_household(user=None, values={"kk_number": KK, "village_code": BAKUNGAN, "address": "KRAJAN"})
-    niks = []
-    for i in range(count):
-        day = 17 + (40 if sex == "female" else 0)
-        nik = f"351015{day:02d}0885{i + 1:04d}"
-        population.create_resident(
-            user=None,
-            values={"nik": nik, "kk_number": KK, "name": f"Warga {i}", "birth_date": "1985-08-17", "sex": sex},
-        )
-        niks.append(nik)
-    return niks
-
-
-def house(beds: int = 1, **extra) -> IsolationHouse:
-    return IsolationHouse.objects.create(
-        name="Rumah Isolasi Uji", village_id=BAKUNGAN, address="Balai Desa", latitude=Decimal("-8.221"),
-        longitude=Decimal("114.344"), beds_any=beds, **extra,
-    )  # fmt: skip
-
-
-def reserve(client, house_id: int, nik: str, kk: str = KK, days: int = 1):
-    body = {
-        "nik": nik,
-        "kk_number": kk,
-        "phone": "081234567890",
-        "expected_arrival": (timezone.localdate() + dt.timedelta(days=days)).isoformat(),
-    }
-    return client.post(
-        f"/api/v1/public/isolation-houses/{house_id}/reservations",
-        json.dumps(body),
-        content_type="application/json",
-        HTTP_ACCEPT_LANGUAGE="en",
-    )
 
 
 @pytest.mark.django_db
@@ -137,6 +96,7 @@ def test_separated_houses_count_beds_for_men_and_women_apart(client, regions):
     assert set(Reservation.objects.values_list("pool", flat=True)) == {"male", "female"}
 
 
+@pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_reservations_for_the_last_bed_give_exactly_one(regions):
     if connection.vendor != "postgresql":

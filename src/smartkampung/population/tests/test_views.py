@@ -150,9 +150,10 @@ def test_the_home_page_leads_signed_in_staff_to_their_dashboard(admin_client):
     assert response["Location"] == reverse("dashboards:dashboard")
 
 
-def test_the_home_page_leads_staff_without_a_dashboard_to_the_resident_list(client, django_user_model):
+def test_the_home_page_tells_staff_without_a_role_to_ask_for_one(client, django_user_model):
     client.force_login(django_user_model.objects.create_user("tanpa.peran"))
-    assert client.get("/")["Location"] == reverse("population:resident_list")
+    response = client.get("/")
+    assert response.status_code == 200 and b'id="no-role"' in response.content
 
 
 def test_the_login_page_is_in_indonesian_and_signs_staff_in(client, admin_user):

@@ -55,6 +55,27 @@
     label.textContent = texts[name] || name;
   }
 
+  // Whatever else on the page follows the notifications (the dashboard's tiles, hx-trigger
+  // "notifications-changed from:body") hears once per burst: every change within half a second makes one event.
+  var changeTimer = null;
+  function changed() {
+    if (changeTimer) { return; }
+    changeTimer = window.setTimeout(function () {
+      changeTimer = null;
+      document.body.dispatchEvent(new CustomEvent("notifications-changed", { bubbles: true }));
+    }, 500);
+  }
+  // Followed up from this page: the item's form posts by htmx and its answer replaces the item (beforeSwap fires
+  // on the item, the form's hx-target), once the change is saved.
+  root.addEventListener("htmx:beforeSwap", function (event) {
+    var detail = event.detail || {};
+    var xhr = detail.xhr;
+    var posted = detail.requestConfig && String(detail.requestConfig.verb).toLowerCase() === "post";
+    if (posted && event.target.classList.contains("nt-item") && xhr && xhr.status >= 200 && xhr.status < 300) {
+      changed();
+    }
+  });
+
   function show(data) {
     // Exactly once on the page: a notification already shown (page load, or before a reconnection) is skipped.
     if (!data.html || document.getElementById("notification-" + data.id)) { return; }
@@ -69,6 +90,7 @@
     announce.textContent = texts.new + ": " + (item.querySelector(".nt-head") || item).textContent.replace(/\s+/g, " ").trim();
     item.addEventListener("mouseenter", function () { item.classList.remove("nt-new"); }, { once: true });
     beep();
+    changed();
   }
 
   var source = new EventSource(root.getAttribute("data-stream") + "?after=" + encodeURIComponent(root.getAttribute("data-after") || "0"));
