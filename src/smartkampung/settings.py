@@ -104,6 +104,8 @@ MIDDLEWARE = [
     "smartkampung.core.middleware.RefuseControlCharacters",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # An htmx fragment asked for after the session ended: the sign-in page whole, never inside the fragment.
+    "smartkampung.core.middleware.HtmxSignInAgain",
     "django.contrib.messages.middleware.MessageMiddleware",
     "smartkampung.audit.context.AuditContextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -71,10 +71,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 
 def _list_or_404(request: HttpRequest, pk: int) -> RecipientList:
-    job = selectors.lists_visible_to(request.user).filter(pk=pk).first()
-    if job is None:
-        raise Http404
-    return job
+    return get_object_or_404(selectors.lists_visible_to(request.user), pk=pk)
 
 
 @login_required
@@ -204,10 +201,7 @@ def _present(request: HttpRequest, conflict: Conflict) -> Conflict:
 
 
 def _conflict_or_404(request: HttpRequest, pk: int) -> Conflict:
-    conflict = selectors.conflicts_visible_to(request.user).filter(pk=pk).first()
-    if conflict is None:
-        raise Http404
-    return conflict
+    return get_object_or_404(selectors.conflicts_visible_to(request.user), pk=pk)
 
 
 @login_required

@@ -1,9 +1,17 @@
 """Control characters refused at the door, for whatever input reaches a view without a form or an API schema
 (query strings, form posts read field by field): PostgreSQL cannot store or even compare NUL, so such input
 would otherwise end in a server error. Forms and API schemas check every field themselves, with messages at the
-field, and also refuse line breaks where text is one line (`core.validators`)."""
+field, and also refuse line breaks where text is one line (`core.validators`).
 
+And htmx requests whose session has ended are sent to the sign-in page whole (`HtmxSignInAgain`)."""
+
+from urllib.parse import urlencode, urlsplit
+
+from django.conf import settings
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from smartkampung.core.errors import sentences
@@ -42,3 +50,29 @@ class RefuseControlCharacters:
                     if message:
                         return _refused(request, field[:100], message)
         return self.get_response(request)
+
+
+class HtmxSignInAgain:
+    """Once a session has ended, htmx would follow the redirect to the sign-in page by itself and swap that page
+    into the fragment it asked for (the dashboard's tiles, a follow-up card). Tell it instead to load the sign-in
+    page whole (HX-Redirect), coming back afterwards to the page the person was on, not to the fragment."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.headers.get("HX-Request") != "true" or response.status_code != 302:
+            return response
+        login = resolve_url(settings.LOGIN_URL)
+        if urlsplit(response["Location"]).path != login:
+            return response
+        current = request.headers.get("HX-Current-URL", "")
+        page = urlsplit(current)
+        back = page.path + (f"?{page.query}" if page.query else "")
+        allowed = url_has_allowed_host_and_scheme(current, {request.get_host()}, require_https=request.is_secure())
+        if not (back.startswith("/") and allowed):
+            back = "/"
+        signed_out = HttpResponse(status=200)
+        signed_out["HX-Redirect"] = f"{login}?{urlencode({REDIRECT_FIELD_NAME: back})}"
+        return signed_out

@@ -56,6 +56,19 @@ def _guest_summary(reservation: Reservation, *, name: str) -> dict[str, Any]:
     }
 
 
+def _tell_village(kind, reservation: Reservation, *, name: str) -> None:
+    """The house's village is told of a guest reserving or cancelling (inside the caller's transaction); the
+    regency's central facility has no village to tell."""
+    if reservation.house.village_id:
+        notify(
+            kind=kind,
+            village_code=reservation.house.village_id,
+            subject_type="reservation",
+            subject_id=reservation.pk,
+            summary=_guest_summary(reservation, name=name),
+        )
+
+
 def _checked(values: dict[str, Any], today: dt.date) -> tuple[Resident, str, dt.date]:
     nik, kk, phone, errors = checked_identity(values, phone_hint=_("Enter a phone number the Puskesmas can reach."))
     expected = parse_date(values.get("expected_arrival"))
@@ -114,14 +127,7 @@ def reserve_bed(*, house_id: int, values: dict[str, Any], now: dt.datetime | Non
                     object_ids=[resident.nik],
                     detail={"house": house.pk, "code": reservation.code, "public": True},
                 )
-                if house.village_id:
-                    notify(
-                        kind=RESERVATION,
-                        village_code=house.village_id,
-                        subject_type="reservation",
-                        subject_id=reservation.pk,
-                        summary=_guest_summary(reservation, name=resident.name),
-                    )
+                _tell_village(RESERVATION, reservation, name=resident.name)
                 return reservation
         except IntegrityError as exc:
             # Two houses at once for one person: the database's one-per-person rule stops the second.
@@ -175,14 +181,7 @@ def cancel_reservation(*, values: dict[str, Any], now: dt.datetime | None = None
             changes={"status": [status, Reservation.Status.CANCELLED.value]},
             detail={"code": reservation.code, "house": house.pk, "public": True},
         )
-        if house.village_id:
-            notify(
-                kind=CANCELLATION,
-                village_code=house.village_id,
-                subject_type="reservation",
-                subject_id=reservation.pk,
-                summary=_guest_summary(reservation, name=reservation.resident.name),
-            )
+        _tell_village(CANCELLATION, reservation, name=reservation.resident.name)
         return Cancelled(reservation, already=False)
 
 
@@ -192,7 +191,9 @@ def _staff_change(*, user, reservation: Reservation, status: str, allowed_from: 
     from smartkampung.isolation.selectors import may_manage
 
     with transaction.atomic():
-        reservation = Reservation.objects.select_for_update().select_related("house").get(pk=reservation.pk)
+        # The reservation's row only (`of`): a plain FOR UPDATE over the join would lock the house after the
+        # reservation, against the order reserving and cancelling lock them (house first), and deadlock a cancel.
+        reservation = Reservation.objects.select_for_update(of=("self",)).select_related("house").get(pk=reservation.pk)
         if not may_manage(user, reservation.house):
             raise PermissionDenied(_("Only the village's operator or its Puskesmas manages this house's guests."))
         if reservation.status not in allowed_from or (

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from smartkampung.audit import services as audit
@@ -176,11 +177,13 @@ def _own_reservation_page(request: HttpRequest, *, cancel: bool) -> HttpResponse
     return _with_retry_after(render(request, "isolation/own_reservation.html", context, status=status), counted)
 
 
+@never_cache  # the answer holds the person's NIK and KK (for the one-click cancel): never kept by a cache
 @require_http_methods(["GET", "POST"])
 def reservation_lookup(request: HttpRequest) -> HttpResponse:
     return _own_reservation_page(request, cancel=False)
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def reservation_cancel(request: HttpRequest) -> HttpResponse:
     return _own_reservation_page(request, cancel=True)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartkampung.aid import selectors
-from smartkampung.aid.conflicts import withdraw_rows
+from smartkampung.aid.conflicts import lock_lists, withdraw_rows
 from smartkampung.aid.models import Conflict, ConflictKind
 from smartkampung.aid.resolutions import Choice, choices_for
 from smartkampung.aid.services.errors import AidError, AidForbidden
@@ -26,6 +26,9 @@ def resolve_conflict(*, user, conflict: Conflict, resolution: str, reason: str, 
         raise AidForbidden(_("You may not resolve conflicts of this village."))
     reason = (reason or "").strip()
     with transaction.atomic():
+        # After any comparison of the lists under way: it writes back the conflicts it read (status, resolution,
+        # rows) and would undo a decision committed meanwhile.
+        lock_lists()
         list(Conflict.objects.select_for_update().filter(pk=conflict.pk).values_list("pk", flat=True))
         conflict = Conflict.objects.select_related(*_LOADED).get(pk=conflict.pk)
         if conflict.status != Conflict.Status.OPEN:

@@ -7,6 +7,7 @@ from smartkampung.accounts.models import Role
 from smartkampung.aid.models import Conflict, Recipient
 from smartkampung.aid.tests.fixtures import family, listed, operator_of, upload_list
 from smartkampung.notifications.models import Notification
+from smartkampung.notifications.services import dispatch_batch
 from smartkampung.population.models import Resident, ResidentStatus
 
 
@@ -25,6 +26,10 @@ def test_a_household_split_over_excluding_programs_alarms_its_village_and_stays_
 
     operator = operator_of(django_user_model, head.village_id, "operator.desa")
     client.force_login(operator)
+    # On the village's notifications it stands out as an alarm (red), not as one more arrival.
+    dispatch_batch()
+    card = client.get("/notifications/").content.decode().split(f'id="notification-{alarm.pk}"')[1].split(">")[0]
+    assert "nt-alarm" in card and "nt-open" in card
     assert spouse.name in client.get("/aid/conflicts/").content.decode()
     refused = client.post(f"/aid/conflicts/{conflict.pk}/resolve/", {"choice": "keep_first", "reason": ""})
     assert refused.status_code == 422 and 'class="errorbox"' in refused.content.decode()

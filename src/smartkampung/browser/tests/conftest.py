@@ -42,10 +42,6 @@ MEASURE = """() => ({
 })"""
 
 
-def pytest_configure(config):
-    config.addinivalue_line("markers", "browser: drives Debian's Chromium against a live server (Playwright)")
-
-
 @pytest.fixture(scope="session")
 def chromium():
     """Chromium and Playwright for the worker's whole session, in a thread of their own."""

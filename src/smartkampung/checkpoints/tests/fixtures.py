@@ -1,7 +1,11 @@
 """People and places of the checkpoint tests: Pos Pantau Ketapang and its officer, a resident of
 Bakungan (Kec. Glagah), the operator of Bakungan and the health agency."""
 
+import datetime as dt
+import json
+
 import pytest
+from django.utils import timezone
 
 from smartkampung.accounts.models import Role
 from smartkampung.accounts.services import assign_role
@@ -85,3 +89,16 @@ def arrival(**overrides) -> dict:
     }
     values.update(overrides)
     return values
+
+
+def announce(client, **overrides):
+    """A citizen announces a trip over the public API (JEMBER_NIK to Bakungan in two days, unless overridden)."""
+    body = {
+        "nik": JEMBER_NIK,
+        "name": "Siti Aminah",
+        "phone": "081234567891",
+        "destination_village": BAKUNGAN,
+        "destination_address": "Jl. Kopi 9",
+        "expected_arrival": (timezone.localdate() + dt.timedelta(days=2)).isoformat(),
+    } | overrides
+    return client.post("/api/v1/public/preregistrations", json.dumps(body), content_type="application/json")

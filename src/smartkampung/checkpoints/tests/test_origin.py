@@ -2,11 +2,8 @@
 resident of Banyuwangi coming home from Bali comes from Bali, and the entry rules judge Bali. Only what a
 pre-registration states (the traveller said it) may fill the field in."""
 
-import datetime as dt
 import json
 import re
-
-from django.utils import timezone
 
 from smartkampung.checkpoints.models import Arrival, PreRegistration
 from smartkampung.checkpoints.services import create_entry_rule
@@ -17,6 +14,7 @@ from smartkampung.checkpoints.tests.fixtures import (
     JEMBER,
     JEMBER_NIK,
     RESIDENT_NIK,
+    announce,
     arrival,
 )
 from smartkampung.notifications.models import Notification
@@ -35,18 +33,6 @@ def _chosen(select: str) -> list[str]:
 def _desk_form(**overrides) -> dict:
     values = {k: v for k, v in arrival(**overrides).items() if k not in {"checkpoint", "symptoms"}}
     return {k: v for k, v in values.items() if v is not None}
-
-
-def announce(client, **overrides):
-    body = {
-        "nik": JEMBER_NIK,
-        "name": "Siti Aminah",
-        "phone": "081234567891",
-        "destination_village": BAKUNGAN,
-        "destination_address": "Jl. Kopi 9",
-        "expected_arrival": (timezone.localdate() + dt.timedelta(days=2)).isoformat(),
-    } | overrides
-    return client.post("/api/v1/public/preregistrations", json.dumps(body), content_type="application/json")
 
 
 def test_looking_up_a_resident_at_the_desk_leaves_where_they_come_from_to_ask(officer_client, resident):

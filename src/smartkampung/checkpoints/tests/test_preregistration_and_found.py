@@ -6,21 +6,8 @@ import json
 from django.utils import timezone
 
 from smartkampung.checkpoints.models import Arrival, PreRegistration
-from smartkampung.checkpoints.tests.fixtures import BAKUNGAN, JEMBER_NIK, SARONGAN, arrival
+from smartkampung.checkpoints.tests.fixtures import BAKUNGAN, JEMBER_NIK, SARONGAN, announce, arrival
 from smartkampung.notifications.models import Notification
-
-
-def announce(client, **overrides):
-    body = {
-        "nik": JEMBER_NIK,
-        "name": "Siti Aminah",
-        "phone": "081234567891",
-        "destination_village": BAKUNGAN,
-        "destination_address": "Jl. Kopi 9",
-        "expected_arrival": (timezone.localdate() + dt.timedelta(days=2)).isoformat(),
-    }
-    body.update(overrides)
-    return client.post("/api/v1/public/preregistrations", json.dumps(body), content_type="application/json")
 
 
 def test_a_citizen_announces_a_trip_and_gets_a_code_with_a_qr_image(client, regions):

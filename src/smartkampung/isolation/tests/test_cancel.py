@@ -238,6 +238,8 @@ def test_the_look_up_page_shows_the_reservation_and_offers_to_cancel_it():
 
     assert found.status_code == 200 and 'data-status="held"' in page and 'href="tel:+6281234500011"' in page
     assert fields == {"code": code, "nik": nik, "kk_number": KK}
+    # The answer carries the NIK and KK in its form: no browser or proxy may keep it.
+    assert "no-store" in found["Cache-Control"] and "no-store" in done["Cache-Control"]
     assert done.status_code == 200 and Reservation.objects.get().status == "cancelled"
     again = phone.post("/isolation/reservation/", fields).content.decode()
     assert 'data-status="cancelled"' in again and 'id="reservation-cancel-form"' not in again

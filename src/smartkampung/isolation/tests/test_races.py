@@ -83,3 +83,60 @@ def test_a_cancel_racing_reservations_of_the_last_bed_never_overfills_it():
     assert held.count() == statuses[1:].count(201) <= 1
     assert taken_beds(house_ids=[place.pk]).get((place.pk, "any"), 0) == held.count()
     assert Reservation.objects.get(code=code).status == "cancelled"
+
+
+def test_a_cancel_and_a_check_in_at_once_never_deadlock():
+    """Cancelling locks the house, then the reservation (the order reserving uses); checking in must not lock the
+    house after the reservation, or the two wait for each other and the database kills one (a 500)."""
+    import time
+
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from smartkampung.accounts.services import assign_role
+    from smartkampung.isolation.models import IsolationHouse
+    from smartkampung.isolation.tests.fixtures import BAKUNGAN
+
+    nik = residents(1)[0]
+    place = house(beds=1)
+    code = reserve(Client(REMOTE_ADDR="10.30.1.1"), place.pk, nik).json()["code"]
+    operator = get_user_model().objects.create_user("op.race")
+    assign_role(user=operator, role="village_operator", village_code=BAKUNGAN)
+    held, statuses = threading.Event(), {}
+
+    def hold_the_house() -> None:  # a reservation of another bed in this house, say, still counting
+        try:
+            with transaction.atomic():
+                IsolationHouse.objects.select_for_update().get(pk=place.pk)
+                held.set()
+                time.sleep(1.0)
+        finally:
+            connection.close()
+
+    def cancelling() -> None:
+        try:
+            statuses["cancel"] = cancel(code, nik)(Client(REMOTE_ADDR="10.30.2.1", raise_request_exception=False))
+        finally:
+            connection.close()
+
+    def checking_in() -> None:
+        staff = Client(raise_request_exception=False)
+        staff.force_login(operator)
+        try:
+            statuses["check_in"] = staff.post(f"/api/v1/isolation/reservations/{code}/check-in")
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_the_house)
+    holder.start()
+    held.wait(5)
+    threads = [threading.Thread(target=cancelling), threading.Thread(target=checking_in)]
+    threads[0].start()  # waits for the house
+    time.sleep(0.3)
+    threads[1].start()  # takes the reservation while the cancel waits for the house
+    for thread in [holder, *threads]:
+        thread.join()
+
+    answers = sorted([statuses["cancel"].status_code, statuses["check_in"].status_code])
+    assert answers == [200, 409], {k: v.content[:300] for k, v in statuses.items()}
+    assert Reservation.objects.get(code=code).status in ("cancelled", "checked_in")
