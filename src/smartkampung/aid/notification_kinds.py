@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from smartkampung.accounts.selectors import aid_read_scope
 from smartkampung.aid.models import ConflictKind
 from smartkampung.notifications import kinds
 
@@ -16,6 +17,7 @@ AID_CONFLICT = kinds.register(
     outcomes=ConflictKind.choices,
     alarm=True,
     module=__name__,
+    opened_within=aid_read_scope,  # the Puskesmas and the health agency are told, but may not open aid records
 )
 # No name, NIK or phone in its summary: it reaches people who do not work with aid (the village's Puskesmas).
 AID_REPORT = kinds.register(
@@ -23,4 +25,5 @@ AID_REPORT = kinds.register(
     _("citizen reports receiving no aid"),
     summary=[("situation", _("Situation")), ("code", _("Code"))],
     module=__name__,
+    opened_within=aid_read_scope,
 )

@@ -171,18 +171,25 @@ def cancel_reservation(*, values: dict[str, Any], now: dt.datetime | None = None
                 [("status", _("This reservation has lapsed and its bed is free already: there is nothing to cancel."))],
                 409,
             )
-        reservation.status = Reservation.Status.CANCELLED
-        reservation.save(update_fields=["status"])
-        audit.record(
-            action="update",
-            object_type="reservation",
-            subject=reservation.nik,
-            object_ids=[reservation.nik],
-            changes={"status": [status, Reservation.Status.CANCELLED.value]},
-            detail={"code": reservation.code, "house": house.pk, "public": True},
-        )
+        _change_status(reservation, Reservation.Status.CANCELLED, public=True)
         _tell_village(CANCELLATION, reservation, name=reservation.resident.name)
         return Cancelled(reservation, already=False)
+
+
+def _change_status(reservation: Reservation, status: str, *, user=None, **detail) -> None:
+    """The reservation's new status, audited with the old and the new (inside the caller's transaction)."""
+    old = reservation.status
+    reservation.status = status
+    reservation.save(update_fields=["status"])
+    audit.record(
+        action="update",
+        object_type="reservation",
+        subject=reservation.nik,
+        object_ids=[reservation.nik],
+        changes={"status": [old, status]},
+        detail={"code": reservation.code, "house": reservation.house_id, **detail},
+        user=user,
+    )
 
 
 def _staff_change(*, user, reservation: Reservation, status: str, allowed_from: tuple[str, ...]) -> Reservation:
@@ -200,18 +207,7 @@ def _staff_change(*, user, reservation: Reservation, status: str, allowed_from: 
             reservation.status == Reservation.Status.HELD and reservation.hold_until <= timezone.now()
         ):
             raise ReservationError([("status", _("This reservation cannot change that way any more."))], 409)
-        old = reservation.status
-        reservation.status = status
-        reservation.save(update_fields=["status"])
-        audit.record(
-            action="update",
-            object_type="reservation",
-            subject=reservation.nik,
-            object_ids=[reservation.nik],
-            changes={"status": [old, status]},
-            detail={"code": reservation.code, "house": reservation.house_id},
-            user=user,
-        )
+        _change_status(reservation, status, user=user)
         return reservation
 
 

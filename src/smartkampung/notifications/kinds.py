@@ -8,8 +8,9 @@ this way, without editing this app or its migrations; `notify` refuses a kind no
     ARRIVAL = kinds.register("arrival", _("arrival"), summary=[("name", _("Name"))], escalates=True)
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import Promise
@@ -34,6 +35,10 @@ class Kind:
     # Shown as an alarm (red) rather than a task (amber).
     alarm: bool = False
     module: str = field(default="", compare=False)
+    # For records not everyone notified may open (aid listings reach the village's Puskesmas too): the scope
+    # function (user -> accounts.selectors.Scope) within which the link to the record is offered. None: whoever
+    # sees the notification may open its record.
+    opened_within: Callable[[Any], Any] | None = field(default=None, compare=False)
 
     def outcome_label(self, value: str) -> str:
         return str(dict(self.outcomes).get(value, value))
@@ -51,12 +56,13 @@ def register(
     escalates: bool = False,
     alarm: bool = False,
     module: str = "",
+    opened_within: Callable[[Any], Any] | None = None,
 ) -> str:
     """Register a kind of notification and return its code (what `notify(kind=...)` takes). Registering
     the same kind again the same way is harmless; two different kinds with one code are a mistake."""
     if not code or len(code) > MAX_CODE_LENGTH or not code.replace("_", "").isalnum() or code != code.lower():
         raise ImproperlyConfigured(f"notification kind {code!r}: lower-case letters, digits, _; at most 16")
-    kind = Kind(code, label, tuple(summary), tuple(outcomes), escalates, alarm, module)
+    kind = Kind(code, label, tuple(summary), tuple(outcomes), escalates, alarm, module, opened_within)
     known = _KINDS.get(code)
     if known is not None and known != kind:
         raise ImproperlyConfigured(f"notification kind {code!r} is registered twice ({known.module}, {module})")

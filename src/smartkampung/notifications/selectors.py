@@ -20,6 +20,9 @@ class Viewer:
     read: Scope
     write: Scope
     regency_wide: bool = False
+    # Per kind whose records not every recipient may open: where this viewer may (computed once, here, so a
+    # stream never asks the database from its event loop).
+    opens: tuple[tuple[str, Scope], ...] = ()
 
     @property
     def sees_nothing(self) -> bool:
@@ -39,10 +42,21 @@ class Viewer:
     def may_acknowledge(self, item: "Item") -> bool:
         return self.write.covers(item.village_code)
 
+    def may_open(self, item: "Item") -> bool:
+        """Is the link to the item's record one this viewer may follow?"""
+        kind = item.described_by
+        scope = dict(self.opens).get(kind.code) if kind else None
+        return bool(item.url) and (scope is None or scope.covers(item.village_code))
+
+    def item_context(self, item: "Item") -> dict:
+        """What notifications/_item.html needs to show the item to this viewer."""
+        return {"item": item, "may_acknowledge": self.may_acknowledge(item), "may_open": self.may_open(item)}
+
 
 def viewer_of(user) -> Viewer:
     scope = notification_scope(user)
-    return Viewer(read=scope.read, write=scope.write, regency_wide=scope.regency_wide)
+    opens = tuple((kind.code, kind.opened_within(user)) for kind in kinds.registered() if kind.opened_within)
+    return Viewer(read=scope.read, write=scope.write, regency_wide=scope.regency_wide, opens=opens)
 
 
 def _visible(viewer: Viewer) -> QuerySet[Notification]:

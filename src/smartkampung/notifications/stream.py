@@ -76,15 +76,15 @@ class Access:
         return True
 
 
-def render_item(item: Item, *, may_acknowledge: bool) -> str:
-    return render_to_string("notifications/_item.html", {"item": item, "may_acknowledge": may_acknowledge})
+def render_item(item: Item, viewer: Viewer) -> str:
+    return render_to_string("notifications/_item.html", viewer.item_context(item))
 
 
 def _event(item: Item, viewer: Viewer, language: str | None) -> str:
     data = item.as_json()
     if language:
         with translation.override(language):
-            data["html"] = render_item(item, may_acknowledge=viewer.may_acknowledge(item))
+            data["html"] = render_item(item, viewer)
     return f"id: {item.seq}\nevent: notification\ndata: {json.dumps(data, separators=(',', ':'))}\n\n"
 
 

@@ -17,7 +17,7 @@ from smartkampung.notifications.context import live_context
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
     context = live_context(request)
-    shown = [str(item.id) for item, _may in context["notifications"]]
+    shown = [str(entry["item"].id) for entry in context["notifications"]]
     if shown:
         audit.record(action="view", object_type="notification", object_ids=shown)
     return render(request, "notifications/notification_list.html", context)
@@ -54,9 +54,5 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     services.acknowledge_notification(user=request.user, notification=notification)
     if request.headers.get("HX-Request") == "true":
         item = selectors.item(pk)
-        return render(
-            request,
-            "notifications/_item.html",
-            {"item": item, "may_acknowledge": selectors.viewer_of(request.user).may_acknowledge(item)},
-        )
+        return render(request, "notifications/_item.html", selectors.viewer_of(request.user).item_context(item))
     return redirect("notifications:notification_list")

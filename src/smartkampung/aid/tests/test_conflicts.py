@@ -4,6 +4,7 @@ resolution kept when a list comes again."""
 import pytest
 
 from smartkampung.accounts.models import Role
+from smartkampung.accounts.tests.factories import give_role
 from smartkampung.aid.models import Conflict, Recipient
 from smartkampung.aid.tests.fixtures import family, listed, operator_of, upload_list
 from smartkampung.notifications.models import Notification
@@ -28,8 +29,16 @@ def test_a_household_split_over_excluding_programs_alarms_its_village_and_stays_
     client.force_login(operator)
     # On the village's notifications it stands out as an alarm (red), not as one more arrival.
     dispatch_batch()
-    card = client.get("/notifications/").content.decode().split(f'id="notification-{alarm.pk}"')[1].split(">")[0]
-    assert "nt-alarm" in card and "nt-open" in card
+    card = client.get("/notifications/").content.decode().split(f'id="notification-{alarm.pk}"')[1].split("</li>")[0]
+    classes = card.split(">")[0]
+    assert "nt-alarm" in classes and "nt-open" in classes and 'href="/aid/conflicts/' in card
+    # Its Puskesmas is told too, but may not open aid records: no link that would answer 403.
+    nurse = django_user_model.objects.create_user("perawat.desa")
+    give_role(nurse, Role.PUSKESMAS_STAFF, village=head.village_id)
+    client.force_login(nurse)
+    told = client.get("/notifications/").content.decode().split(f'id="notification-{alarm.pk}"')[1].split("</li>")[0]
+    assert "/aid/conflicts/" not in told
+    client.force_login(operator)
     assert spouse.name in client.get("/aid/conflicts/").content.decode()
     refused = client.post(f"/aid/conflicts/{conflict.pk}/resolve/", {"choice": "keep_first", "reason": ""})
     assert refused.status_code == 422 and 'class="errorbox"' in refused.content.decode()

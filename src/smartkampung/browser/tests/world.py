@@ -12,14 +12,13 @@ from smartkampung.accounts.tests.factories import give_role
 from smartkampung.aid.tests.fixtures import make_double_listing
 from smartkampung.checkpoints.models import Checkpoint
 from smartkampung.checkpoints.services import register_arrival, seed_demo_checkpoints
-from smartkampung.checkpoints.tests.fixtures import RESIDENT_KK, RESIDENT_NIK, arrival
+from smartkampung.checkpoints.tests.fixtures import RESIDENT_KK, RESIDENT_NIK, arrival, make_resident
 from smartkampung.health.tests.fixtures import open_case
 from smartkampung.isolation.demo import seed_demo_houses
 from smartkampung.isolation.models import IsolationHouse
 from smartkampung.isolation.services import reserve_bed
 from smartkampung.notifications.models import Notification
 from smartkampung.notifications.services import acknowledge_notification, dispatch_batch
-from smartkampung.population import services as population
 from smartkampung.population.demo.generator import generate_households
 from smartkampung.population.demo.writers import write_to_database
 
@@ -64,20 +63,7 @@ def person(username: str):
 
 def resident_of_bakungan():
     """Warsidi of Bakungan (NIK RESIDENT_NIK, KK RESIDENT_KK): a returning resident with a phone."""
-    population.create_household(
-        user=None, values={"kk_number": RESIDENT_KK, "village_code": BAKUNGAN, "address": "JL. KOPI 7"}
-    )
-    return population.create_resident(
-        user=None,
-        values={
-            "nik": RESIDENT_NIK,
-            "kk_number": RESIDENT_KK,
-            "name": "Warsidi",
-            "birth_date": "1985-08-17",
-            "sex": "male",
-            "phone": "081234567890",
-        },
-    )
+    return make_resident()
 
 
 def dispatch_all() -> None:

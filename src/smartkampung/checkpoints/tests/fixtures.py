@@ -53,6 +53,11 @@ def health(regions, django_user_model):
 
 @pytest.fixture
 def resident(regions):
+    return make_resident()
+
+
+def make_resident():
+    """Warsidi of Bakungan (NIK RESIDENT_NIK, KK RESIDENT_KK): a returning resident with a phone."""
     population.create_household(
         user=None, values={"kk_number": RESIDENT_KK, "village_code": BAKUNGAN, "address": "JL. KOPI 7"}
     )

@@ -23,7 +23,7 @@ DEMO_USERS = [
         "Dinas Kesehatan: entry rules; arrivals and notifications regency-wide",
     ),
     ("dinsos", Role.SOCIAL_AGENCY, None, None, "", "Dinas Sosial: aid lists, matches and conflicts"),
-    ("dispar", Role.TOURISM_AGENCY, None, None, "", "Dinas Pariwisata (its modules come later)"),
+    ("dispar", Role.TOURISM_AGENCY, None, None, "", "Dinas Pariwisata: visitor figures (arrival counts, regency-wide)"),
     ("camat.glagah", Role.DISTRICT_STAFF, "351015", None, "", "Camat of Glagah: kecamatan Glagah"),
     ("operator.bakungan", Role.VILLAGE_OPERATOR, None, "3510151002", "", "Operator of Bakungan (Glagah)"),
     ("operator.sarongan", Role.VILLAGE_OPERATOR, None, "3510012001", "", "Operator of Sarongan (Pesanggaran)"),
