@@ -183,7 +183,7 @@ def test_simultaneous_approvals_enrol_each_household_once_with_its_own_row_numbe
     operator = operator_of(django_user_model, village, "operator")
     # Each report twice at once: one approval each, and no two enrolments with one number.
     jobs = [r.pk for r in reports for _twice in range(2)]
-    barrier, statuses = threading.Barrier(len(jobs)), []
+    barrier, statuses = threading.Barrier(len(jobs), timeout=60), []
 
     def approve(pk: int) -> None:
         one = Client()

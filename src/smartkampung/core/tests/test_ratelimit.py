@@ -20,7 +20,7 @@ def test_concurrent_clients_cannot_slip_past_the_limit_together():
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers; the race is real on PostgreSQL")
     limits = (Limit(requests=10, seconds=3600),)
-    barrier = threading.Barrier(8)
+    barrier = threading.Barrier(8, timeout=60)
     allowed: list[bool] = []
 
     def worker() -> None:

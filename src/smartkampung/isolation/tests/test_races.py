@@ -23,7 +23,7 @@ pytestmark = [
 
 def at_once(*requests) -> list[int]:
     """Run the requests (each a function of a client) at the same moment, each from its own address."""
-    barrier = threading.Barrier(len(requests))
+    barrier = threading.Barrier(len(requests), timeout=60)
     statuses: dict[int, int] = {}
 
     def one(i: int, request) -> None:

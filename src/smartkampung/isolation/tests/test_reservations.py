@@ -103,7 +103,7 @@ def test_concurrent_reservations_for_the_last_bed_give_exactly_one(regions):
         pytest.skip("SQLite serialises writers; the race is real on PostgreSQL")
     niks = residents(8)
     place = house(beds=1)
-    barrier = threading.Barrier(len(niks))
+    barrier = threading.Barrier(len(niks), timeout=60)
     statuses: list[int] = []
 
     def one(nik: str) -> None:

@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 
 
 def race(admin, url: str, payload: dict, clients: int = 6) -> list[int]:
-    barrier = threading.Barrier(clients)
+    barrier = threading.Barrier(clients, timeout=60)  # a thread that fails before it fails the test, never hangs it
     statuses: list[int] = []
 
     def one() -> None:
