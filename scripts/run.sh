@@ -10,6 +10,7 @@ $sk migrate --noinput
 $sk load_regions
 $sk demo --residents "${DEMO_RESIDENTS:-3000}" --seed "${DEMO_SEED:-1}" --if-empty
 $sk demo_logins
+$sk demo_letters  # Bakungan's signing officials (keys of a demo authority) and letters in every state
 $sk demo_arrivals --count "${DEMO_ARRIVALS:-60}"
 $sk demo_houses
 $sk demo_aid

@@ -13,6 +13,11 @@ from smartkampung.regions.services import load_puskesmas, load_regions
 def load_reference_data() -> None:
     load_regions(regency_code="3510")
     load_puskesmas(regency_code="3510")
+    # The default letter types come with a data migration; a transactional test's flush removes them.
+    from smartkampung.letters.defaults import load_letter_types
+    from smartkampung.letters.models import ChainStep, LetterType
+
+    load_letter_types(LetterType, ChainStep)
 
 
 @pytest.fixture(scope="session")

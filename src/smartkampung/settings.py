@@ -12,6 +12,10 @@ from pathlib import Path
 
 import dj_database_url
 
+# openpyxl parses a workbook with lxml whenever lxml is installed (pyHanko brings it), and then not with
+# defusedxml: keep every uploaded workbook on defusedxml, which refuses entities instead of expanding them.
+os.environ.setdefault("OPENPYXL_LXML", "False")
+
 BASE_DIR = Path(__file__).resolve().parent
 
 
@@ -90,6 +94,7 @@ INSTALLED_APPS = [
     "smartkampung.dashboards",
     "smartkampung.isolation",
     "smartkampung.aid",
+    "smartkampung.letters",
     "smartkampung.population",
     "smartkampung.audit",
 ]
@@ -134,6 +139,7 @@ TEMPLATES = [
                 "smartkampung.checkpoints.context_processors.checkpoint_menu",
                 "smartkampung.health.context_processors.health_menu",
                 "smartkampung.aid.context_processors.aid_menu",
+                "smartkampung.letters.context_processors.letters_menu",
             ],
         },
     },
@@ -345,6 +351,10 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         # Splink reports every blocking and prediction step at INFO.
         "splink": {"level": "WARNING"},
+        # pyHanko logs a traceback at WARNING for every untrusted signature it checks: anyone uploading a foreign
+        # PDF to /verify/ could fill the log with them. The verdict says it in words.
+        "pyhanko": {"level": "ERROR"},
+        "pyhanko_certvalidator": {"level": "ERROR"},
     },
 }
 
@@ -360,3 +370,18 @@ DHIS2_PUSH_MAX_ATTEMPTS = int(os.environ.get("DHIS2_PUSH_MAX_ATTEMPTS", "8"))
 DHIS2_MAPPING_FILE = Path(
     os.environ.get("DHIS2_MAPPING_FILE", Path(__file__).resolve().parent / "health" / "data" / "dhis2_mapping.json")
 )
+
+# Letters (README: "Letters"): where the QR code on a letter leads, attachments, and the national authority.
+LETTERS_SITE_URL = os.environ.get("LETTERS_SITE_URL", NOTIFY_SITE_URL or "http://127.0.0.1:8000").rstrip("/")
+LETTERS_ATTACHMENT_MAX_BYTES = int(os.environ.get("LETTERS_ATTACHMENT_MAX_BYTES", str(2 * 1024 * 1024)))
+LETTERS_VERIFY_MAX_BYTES = int(os.environ.get("LETTERS_VERIFY_MAX_BYTES", str(5 * 1024 * 1024)))
+# BSrE's root certificates (PEM files, separated by commas) trusted besides the deployment's own authority.
+LETTERS_TRUSTED_ROOTS = [p for p in os.environ.get("LETTERS_TRUSTED_ROOTS", "").split(",") if p.strip()]
+# BSrE's signing gateway (remote signing; its client API with HTTP basic auth): empty means not offered.
+BSRE_GATEWAY_URL = os.environ.get("BSRE_GATEWAY_URL", "").rstrip("/")
+BSRE_GATEWAY_USERNAME = os.environ.get("BSRE_GATEWAY_USERNAME", "")
+BSRE_GATEWAY_PASSWORD = os.environ.get("BSRE_GATEWAY_PASSWORD", "")
+BSRE_GATEWAY_API = os.environ.get("BSRE_GATEWAY_API", "v1")  # v1: multipart /api/sign/pdf; v2: JSON
+BSRE_GATEWAY_TIMEOUT_SECONDS = float(os.environ.get("BSRE_GATEWAY_TIMEOUT_SECONDS", "20"))
+# Online requests per client address (the NIK/KK check answers one way for unknown and wrong).
+LETTERS_REQUESTS_PER_HOUR = int(os.environ.get("LETTERS_REQUESTS_PER_HOUR", "10"))

@@ -17,6 +17,9 @@ urlpatterns = [
     path("isolation/", include("smartkampung.isolation.urls")),
     path("health/", include("smartkampung.health.urls")),
     path("aid/", include("smartkampung.aid.urls")),
+    path("letters/", include("smartkampung.letters.urls")),
+    # The public verification of letters (the QR code on every letter leads here): short, outside /letters/.
+    path("verify/", include("smartkampung.letters.verify_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),

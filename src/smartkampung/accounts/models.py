@@ -25,16 +25,22 @@ class Role(models.TextChoices):
     VILLAGE_OVERSIGHT = "village_oversight", _("village oversight (three pillars)")
     CHECKPOINT_OFFICER = "checkpoint_officer", _("checkpoint officer")
     PUSKESMAS_STAFF = "puskesmas_staff", _("Puskesmas staff")
+    # The officials who sign letters (letters module): of a village, and the camat of a kecamatan.
+    VILLAGE_HEAD = "village_head", _("village head (kepala desa / lurah)")
+    VILLAGE_SECRETARY = "village_secretary", _("village secretary (sekretaris desa)")
+    CAMAT = "camat", _("camat (signs letters)")
 
 
-DISTRICT_ROLES = frozenset({Role.DISTRICT_STAFF})
-VILLAGE_ROLES = frozenset({Role.VILLAGE_OPERATOR, Role.VILLAGE_OVERSIGHT})
+DISTRICT_ROLES = frozenset({Role.DISTRICT_STAFF, Role.CAMAT})
+VILLAGE_ROLES = frozenset({Role.VILLAGE_OPERATOR, Role.VILLAGE_OVERSIGHT, Role.VILLAGE_HEAD, Role.VILLAGE_SECRETARY})
 PUSKESMAS_ROLES = frozenset({Role.PUSKESMAS_STAFF})
 CHECKPOINT_ROLES = frozenset({Role.CHECKPOINT_OFFICER})
 
 
 JURISDICTIONS = ("district", "village", "puskesmas", "checkpoint")
-PLACE_BOUND = ("district_staff", "village_operator", "village_oversight", "puskesmas_staff", "checkpoint_officer")
+DISTRICT_BOUND = ("district_staff", "camat")
+VILLAGE_BOUND = ("village_operator", "village_oversight", "village_head", "village_secretary")
+PLACE_BOUND = (*DISTRICT_BOUND, *VILLAGE_BOUND, "puskesmas_staff", "checkpoint_officer")
 
 
 def _only(field: str) -> dict[str, bool]:
@@ -86,8 +92,8 @@ class RoleAssignment(models.Model):
             # the regency-wide ones.
             models.CheckConstraint(
                 condition=(
-                    models.Q(role="district_staff", **_only("district"))
-                    | models.Q(role__in=["village_operator", "village_oversight"], **_only("village"))
+                    models.Q(role__in=[*DISTRICT_BOUND], **_only("district"))
+                    | models.Q(role__in=[*VILLAGE_BOUND], **_only("village"))
                     | models.Q(role="puskesmas_staff", **_only("puskesmas"))
                     | models.Q(role="checkpoint_officer", **_only("checkpoint"))
                     | (

@@ -17,7 +17,9 @@ from smartkampung.regions.selectors import villages_served_by
 
 READ_EVERYTHING = frozenset({Role.REGENCY_ADMIN})
 WRITE_EVERYTHING = frozenset({Role.REGENCY_ADMIN})
-READ_VILLAGE = frozenset({Role.VILLAGE_OPERATOR, Role.VILLAGE_OVERSIGHT})
+# The village head and secretary are the village government: they read their village's register too.
+READ_VILLAGE = frozenset({Role.VILLAGE_OPERATOR, Role.VILLAGE_OVERSIGHT, Role.VILLAGE_HEAD, Role.VILLAGE_SECRETARY})
+READ_DISTRICT = frozenset({Role.DISTRICT_STAFF, Role.CAMAT})
 WRITE_VILLAGE = frozenset({Role.VILLAGE_OPERATOR})
 # A Puskesmas watches people in the villages it serves, so its staff read their registry data.
 READ_PUSKESMAS = frozenset({Role.PUSKESMAS_STAFF})
@@ -113,7 +115,7 @@ def _scope(
 def read_scope(user) -> Scope:
     """Whose registry data the user may see: the whole regency, their kecamatan, their village, or
     the villages their Puskesmas serves."""
-    return _scope(user, READ_EVERYTHING, READ_VILLAGE, frozenset({Role.DISTRICT_STAFF}), READ_PUSKESMAS)
+    return _scope(user, READ_EVERYTHING, READ_VILLAGE, READ_DISTRICT, READ_PUSKESMAS)
 
 
 def write_scope(user) -> Scope:
@@ -127,7 +129,7 @@ AID_EVERYTHING = frozenset({Role.REGENCY_ADMIN, Role.SOCIAL_AGENCY})
 def aid_read_scope(user) -> Scope:
     """Whose social-aid listings the user sees: the social affairs agency all, a camat their kecamatan, the
     village's operator and three pillars their village."""
-    return _scope(user, AID_EVERYTHING, READ_VILLAGE, frozenset({Role.DISTRICT_STAFF}))
+    return _scope(user, AID_EVERYTHING, READ_VILLAGE, READ_DISTRICT)
 
 
 def aid_write_scope(user) -> Scope:
@@ -295,6 +297,85 @@ def notification_email_audience(*, village_codes, district_codes) -> tuple[dict[
         else:
             by_district.setdefault(district, set()).add(email.lower())
     return by_village, by_district
+
+
+# ---------------------------------------------------------------- letters
+
+LETTER_VILLAGE_STAFF = frozenset({Role.VILLAGE_OPERATOR, Role.VILLAGE_SECRETARY, Role.VILLAGE_HEAD})
+LETTER_DESK = frozenset({Role.VILLAGE_OPERATOR, Role.VILLAGE_SECRETARY})
+# The chain's positions (letters.Position) are these roles; the camat's is bound to a kecamatan.
+LETTER_POSITIONS = frozenset({Role.VILLAGE_OPERATOR, Role.VILLAGE_SECRETARY, Role.VILLAGE_HEAD, Role.CAMAT})
+
+
+def letters_read_scope(user) -> Scope:
+    """Whose letter requests (with the resident's data and attachments) the user reads: the village's
+    operator, secretary and head; the camat and the kecamatan's staff; the administrator."""
+    return _scope(user, READ_EVERYTHING, LETTER_VILLAGE_STAFF, READ_DISTRICT)
+
+
+def letters_desk_scope(user) -> Scope:
+    """Where the user takes requests at the village office (enters a resident's NIK): its operator and
+    secretary."""
+    return _scope(user, frozenset(), LETTER_DESK, frozenset())
+
+
+def signing_places(user) -> dict[str, Scope]:
+    """For each chain position the user holds, the villages whose letters they sign in it: a village's
+    operator, secretary and head their village; the camat every village of their kecamatan. Signatures are
+    personal: the administrator signs nothing by being administrator."""
+    places: dict[str, tuple[set, set]] = {}
+    for a in _assignments(user):
+        if a.role not in LETTER_POSITIONS:
+            continue
+        districts, villages = places.setdefault(a.role, (set(), set()))
+        if a.role == Role.CAMAT and a.district:
+            districts.add(a.district)
+        elif a.village:
+            villages.add(a.village)
+    return {
+        position: Scope(districts=frozenset(districts), villages=frozenset(villages))
+        for position, (districts, villages) in places.items()
+    }
+
+
+def may_sign_as(user, *, position: str, village_code: str) -> bool:
+    """May the user act at a step held by `position` for a letter of this village?"""
+    scope = signing_places(user).get(position)
+    return scope is not None and scope.covers(village_code)
+
+
+def signs_letters(user) -> bool:
+    """Does the user hold any position in a chain (and so a queue and a signing key)?"""
+    return bool(signing_places(user))
+
+
+def signs_as_official(user) -> bool:
+    """A village head or secretary, or a camat: signing letters is their daily work here (they start at their
+    queue)."""
+    return bool(set(signing_places(user)) & {Role.VILLAGE_HEAD, Role.VILLAGE_SECRETARY, Role.CAMAT})
+
+
+def letter_officials(*, village_code: str, district_code: str) -> dict[str, str]:
+    """The names a letter prints under its boxes: the village's head and secretary and its camat, as their active
+    accounts have them ({position: name}; the earliest assignment when there are several)."""
+    rows = (
+        RoleAssignment.objects.filter(
+            Q(role__in=[Role.VILLAGE_HEAD, Role.VILLAGE_SECRETARY], village_id=village_code)
+            | Q(role=Role.CAMAT, district_id=district_code),
+            user__is_active=True,
+        )
+        .select_related("user")
+        .order_by("created_at")
+    )
+    names: dict[str, str] = {}
+    for row in rows:
+        names.setdefault(row.role, row.user.get_full_name() or row.user.get_username())
+    return names
+
+
+def may_manage_letter_types(user) -> bool:
+    """Letter types, their templates, chains and numbering are the regency administrator's."""
+    return read_scope(user).everything
 
 
 def rights_fingerprint(user) -> tuple:

@@ -10,10 +10,12 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from smartkampung.checkpoints.models import MONITORED, Arrival, Checkpoint, Outcome
 from smartkampung.checkpoints.present import origin_name
 from smartkampung.checkpoints.selectors import arrivals_visible_to
+from smartkampung.letters.selectors import Timing
 from smartkampung.regions.models import District, Puskesmas, Regency, Village
 from smartkampung.regions.selectors import villages_served_by
 
@@ -262,5 +264,82 @@ def aid_alarm(user) -> dict | None:
         "villages": counted["villages"],
         "may_resolve": not aid_write_scope(user).nothing,
         "url": conflicts_url(),
+        "scope": place_label(everything=scope.everything, districts=scope.districts, villages=scope.villages),
+    }
+
+
+# ---------------------------------------------------------------- letters: the official's queue and the clock
+
+# The periods the letters figures count, by the key a link asks for (`?letters=7d`); the default is the last.
+LETTER_PERIODS = {
+    "today": (1, gettext_lazy("Today")),
+    "7d": (7, gettext_lazy("Last 7 days")),
+    "30d": (30, gettext_lazy("Last 30 days")),
+}
+DEFAULT_LETTER_PERIOD = "30d"
+
+
+def letter_period(value) -> str:
+    """The period a link asks for, or the default for anything else (a stale or mistyped link)."""
+    return value if value in LETTER_PERIODS else DEFAULT_LETTER_PERIOD
+
+
+def letters_queue(user) -> int | None:
+    """How many letters wait for the user's step (their own queue); None for whoever signs no letters."""
+    from smartkampung.accounts.selectors import signs_letters
+    from smartkampung.letters.selectors import queue_count
+
+    return queue_count(user) if signs_letters(user) else None
+
+
+@dataclass(frozen=True)
+class VillageLetters:
+    """A village's line of the letters figures: its name as it is called ("Kelurahan Bakungan") and its
+    kecamatan (said where the figures count more than one)."""
+
+    timing: Timing
+    name: str
+    district: str
+
+
+def _village_rows(timings: list[Timing], *, with_district: bool) -> list[VillageLetters]:
+    """Each village's timing with its full name, by kecamatan then village where there are several kecamatan."""
+    places = {v.code: v for v in Village.objects.filter(code__in=[t.key for t in timings]).select_related("district")}
+    rows = [
+        VillageLetters(
+            timing=t,
+            name=_village_label(places[t.key]) if t.key in places else t.label,
+            district=places[t.key].district.name if t.key in places else "",
+        )
+        for t in timings
+    ]
+    return sorted(rows, key=lambda row: (row.district, row.timing.label)) if with_district else rows
+
+
+def letter_figures(user, *, period: str | None = DEFAULT_LETTER_PERIOD, today: dt.date | None = None) -> dict | None:
+    """Letters finally signed in the period, in the villages whose letters the user reads (`letters_read_scope`):
+    the whole (request to final signature: how many, how many within an hour, the median minutes), one row a
+    village and one row an official (their own step). None for whoever reads no letters."""
+    from smartkampung.accounts.selectors import letters_read_scope
+    from smartkampung.letters.selectors import timing_by_official, timing_by_village
+
+    scope = letters_read_scope(user)
+    if scope.nothing:
+        return None
+    period = letter_period(period)
+    days, _label = LETTER_PERIODS[period]
+    since = _start_of((today or timezone.localdate()) - dt.timedelta(days=days - 1))
+    overall, villages = timing_by_village(scope_q=scope.q("village"), since=since)
+    several_districts = scope.everything or len(scope.districts | {code[:6] for code in scope.villages}) > 1
+    return {
+        "period": period,
+        "periods": [(key, name) for key, (_days, name) in LETTER_PERIODS.items()],
+        "since": since,
+        "overall": overall,
+        # A village's own staff see their village's line as the whole; a kecamatan or the regency, each village.
+        "per_village": scope.everything or bool(scope.districts) or len(scope.villages) > 1,
+        "villages": _village_rows(villages, with_district=several_districts),
+        "with_district": several_districts,
+        "officials": timing_by_official(scope_q=scope.q("village"), since=since),
         "scope": place_label(everything=scope.everything, districts=scope.districts, villages=scope.villages),
     }

@@ -6,4 +6,5 @@ app_name = "dashboards"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("tiles/", views.tiles, name="tiles"),
+    path("letters/", views.letters, name="letters"),
 ]

@@ -30,6 +30,7 @@ def _tiles_context(user, *, totals: dict | None = None) -> dict:
         "arrivals_scope": selectors.arrivals_scope(user),
         "notifications_open": open_count(user),
         "aid": selectors.aid_alarm(user),
+        "letters_queue": selectors.letters_queue(user),
     }
 
 
@@ -61,6 +62,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "isolation_wider": isolation["scope"] != tiles["arrivals_scope"],
         "monitored": monitored,
         "wide": wide,
+        "letter_figures": selectors.letter_figures(user, period=request.GET.get("letters")),
         # The newest few (the live list grows as they come); the full list is one link away.
         **live_context(request, limit=8),
         **tiles,
@@ -75,6 +77,21 @@ def tiles(request: HttpRequest) -> HttpResponse:
     if not _has_jurisdiction_dashboard(request.user):
         raise PermissionDenied(_("Your role has no dashboard."))
     response = render(request, "dashboards/_tiles.html", _tiles_context(request.user))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def letters(request: HttpRequest) -> HttpResponse:
+    """The letters finished in a period (`?period=today|7d|30d`) alone: the dashboard fetches it when the
+    viewer picks another period."""
+    if not _has_jurisdiction_dashboard(request.user):
+        raise PermissionDenied(_("Your role has no dashboard."))
+    figures = selectors.letter_figures(request.user, period=request.GET.get("period"))
+    if figures is None:
+        raise PermissionDenied(_("You read no village's letters."))
+    response = render(request, "dashboards/_letters.html", {"letter_figures": figures})
     response["Cache-Control"] = "no-store"
     return response
 

@@ -23,8 +23,11 @@ ACTORS = {
     "checkpoint_officer": (Role.CHECKPOINT_OFFICER, None, None),
     "puskesmas_in": (Role.PUSKESMAS_STAFF, None, HOME),
     "puskesmas_out": (Role.PUSKESMAS_STAFF, None, AWAY),
+    # The village head (kepala desa / lurah): village government, signs letters, reads the register.
+    "head_in": (Role.VILLAGE_HEAD, None, HOME),
+    "head_out": (Role.VILLAGE_HEAD, None, AWAY),
 }
-READERS = {"regency_admin", "camat_in", "operator_in", "oversight_in", "puskesmas_in"}
+READERS = {"regency_admin", "camat_in", "operator_in", "oversight_in", "puskesmas_in", "head_in"}
 WRITERS = {"regency_admin", "operator_in"}
 ANY_WRITER = WRITERS | {"operator_out"}  # may register somewhere, so gets past the first door
 
@@ -90,7 +93,9 @@ ARRIVAL_READERS = READERS | {"health_agency", "checkpoint_officer"}
 OFFICERS = {"regency_admin", "checkpoint_officer"}
 RULE_SETTERS = {"regency_admin", "health_agency"}
 # The tourism agency sees the regency's arrival figures (counts only: the leak check proves no name or NIK).
-DASHBOARD = READERS | {"health_agency", "tourism_agency", "camat_out", "operator_out", "oversight_out", "puskesmas_out"}
+DASHBOARD = READERS | {
+    "health_agency", "tourism_agency", "camat_out", "operator_out", "oversight_out", "puskesmas_out", "head_out"
+}  # fmt: skip
 
 
 def expect_arrival(actor: str) -> str:
@@ -200,8 +205,8 @@ def expect_report_overview(actor: str) -> str:
 
 # Social aid: the agency and the administrator everything; the kecamatan and the village's readers their own
 # listings; the agency and the village operator decide matches and conflicts.
-AID_READERS = {"regency_admin", "social_agency", "camat_in", "operator_in", "oversight_in"}
-AID_DESKS = AID_READERS | {"camat_out", "operator_out", "oversight_out"}
+AID_READERS = {"regency_admin", "social_agency", "camat_in", "operator_in", "oversight_in", "head_in"}
+AID_DESKS = AID_READERS | {"camat_out", "operator_out", "oversight_out", "head_out"}
 AID_DECIDERS = {"regency_admin", "social_agency", "operator_in"}
 AID_IMPORTERS = {"regency_admin", "social_agency"}
 
@@ -267,7 +272,7 @@ def expect_dashboard(actor: str) -> str:
 
 # Moves between villages: the world holds AWAY's request for HOME's resident. Both villages' readers see it (AWAY's
 # with the person masked); HOME's writers release or refuse it, AWAY's writers cancel it.
-MOVE_VIEWERS = READERS | {"camat_out", "operator_out", "oversight_out", "puskesmas_out"}
+MOVE_VIEWERS = READERS | {"camat_out", "operator_out", "oversight_out", "puskesmas_out", "head_out"}
 
 
 def expect_move(actor: str) -> str:

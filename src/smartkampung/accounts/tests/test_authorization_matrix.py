@@ -83,6 +83,13 @@ from smartkampung.accounts.tests.matrix_expectations import (
     expect_rules_page,
     expect_signed_in,
 )
+from smartkampung.accounts.tests.matrix_letters import (
+    LETTER_API,
+    LETTER_PAGES,
+    LETTER_PUBLIC_PAGES,
+    build_letter_world,
+    letter_upload,
+)
 from smartkampung.api import api
 from smartkampung.checkpoints import services as checkpoint_services
 from smartkampung.checkpoints.services import seed_demo_checkpoints
@@ -202,6 +209,7 @@ PAGES = {
         {"resolution": "keep_first", "reason": "sudah PKH"},
         expect_aid_decision,
     ),  # fmt: skip
+    **LETTER_PAGES,
 }
 API = {
     "GET /api/v1/residents": ("get", "/api/v1/residents", None, expect_list),
@@ -357,6 +365,7 @@ API = {
         {"isolation_days": 14, "note": "x"},
         expect_rule_setter,
     ),
+    **LETTER_API,
 }
 # No personal data behind these (reference data, structure checks, sign-in, the API's own documents).
 PUBLIC_PAGES = {
@@ -383,6 +392,7 @@ PUBLIC_PAGES = {
     "aid:report",
     "aid:report_lookup",
     "aid:report_status",
+    *LETTER_PUBLIC_PAGES,
 }
 # /api/v1/public/: citizens' endpoints (second factor, masked answers, rate limits), tested in
 # population/tests/test_public_check.py.
@@ -503,7 +513,7 @@ def built_world(django_db_blocker, tmp_path_factory):
     # Some 1,700 requests read the same two villages: write them once per module (and test worker).
     def build():
         tmp_path = tmp_path_factory.mktemp("world")
-        return build_aid_world(build_world(tmp_path), tmp_path)
+        return build_letter_world(build_aid_world(build_world(tmp_path), tmp_path))
 
     with built_once(django_db_blocker, build) as world:
         yield world
@@ -529,6 +539,8 @@ def login(client, django_user_model, actor: str):
 def call(client, method: str, url: str, body):
     if method == "get":
         return client.get(url)
+    if method == "letter_upload":
+        return letter_upload(client, url)
     if method == "upload":
         from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -561,7 +573,9 @@ def visible_villages(actor: str, endpoint: str = "") -> set[str]:
 def check(
     response, expected: str, *, actor: str, is_api: bool, submitted: dict | None = None, endpoint: str = ""
 ) -> None:
-    body = (b"".join(response.streaming_content) if response.streaming else response.content).decode()
+    # Files (PDFs, photos) are bytes: read what text they hold (a name would show in plain text there too).
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    body = raw.decode(errors="replace")
     for value in (submitted or {}).values():
         body = body.replace(str(value), "")  # what the actor typed in may come back to them
     status = response.status_code

@@ -25,14 +25,29 @@ MENUS = [
     (
         Role.VILLAGE_OPERATOR,
         {"village": BAKUNGAN},
-        [*VILLAGE, "population:import_list", "checkpoints:arrival_list", *HEALTH_RECORDS, "aid:home"],
+        [*VILLAGE, "population:import_list", "checkpoints:arrival_list", *HEALTH_RECORDS, "aid:home", "letters:home"],
     ),
     (
         Role.VILLAGE_OVERSIGHT,
         {"village": BAKUNGAN},
         [*VILLAGE, "checkpoints:arrival_list", *HEALTH_RECORDS, "aid:home"],
     ),
-    (Role.DISTRICT_STAFF, {"district": GLAGAH}, [*VILLAGE, "checkpoints:arrival_list", *HEALTH_RECORDS, "aid:home"]),
+    (
+        Role.DISTRICT_STAFF,
+        {"district": GLAGAH},
+        [*VILLAGE, "checkpoints:arrival_list", *HEALTH_RECORDS, "aid:home", "letters:home"],
+    ),
+    # The officials who sign letters start at their queue; they read their village's (kecamatan's) register.
+    (
+        Role.VILLAGE_HEAD,
+        {"village": BAKUNGAN},
+        [*VILLAGE, "checkpoints:arrival_list", *HEALTH_RECORDS, "aid:home", "letters:home"],
+    ),
+    (
+        Role.CAMAT,
+        {"district": GLAGAH},
+        [*VILLAGE, "checkpoints:arrival_list", *HEALTH_RECORDS, "aid:home", "letters:home"],
+    ),
     (
         Role.HEALTH_AGENCY,
         {},
@@ -58,6 +73,7 @@ MENUS = [
             *HEALTH_RECORDS,
             "health:report_overview",
             "aid:home",
+            "letters:home",
             "accounts:user_list",
             "audit:audit_list",
         ],

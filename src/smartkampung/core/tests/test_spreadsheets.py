@@ -270,6 +270,14 @@ def test_xlsx_cells_are_text_never_formulas_and_numbers_and_dates_keep_their_typ
     assert sheet[f"B{len(DANGEROUS) + 2}"].value == 3
 
 
+def test_workbooks_are_parsed_with_defusedxml_even_though_lxml_is_installed():
+    # lxml comes with pyHanko; openpyxl would prefer it to defusedxml (settings turn that off).
+    import lxml  # noqa: F401
+    import openpyxl
+
+    assert openpyxl.LXML is False and openpyxl.DEFUSEDXML is True
+
+
 def test_every_spreadsheet_written_or_read_by_the_product_goes_through_this_module():
     """A new export or import must use core.spreadsheets, not write its own CSV or workbook: only the demo and
     synthetic data writers and the database's COPY buffers (none of them served to users) are exempt."""

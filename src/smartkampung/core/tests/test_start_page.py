@@ -64,6 +64,7 @@ def test_every_app_with_a_start_page_registered_it(db, django_user_model):
     assert [p.url_name for p in sorted(start._pages.values(), key=lambda p: p.rank)] == [
         "checkpoints:home",
         "health:today",
+        "letters:home",
         "dashboards:dashboard",
         "aid:home",
         "population:resident_list",

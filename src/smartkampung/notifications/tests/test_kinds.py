@@ -17,14 +17,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def letter_kind():
-    """What a future letters module would put in its own notification_kinds.py."""
+    """What a future permits module would put in its own notification_kinds.py."""
     code = kinds.register(
-        "letter_request",
+        "permit_request",
         "letter requested",  # a real module wraps these in gettext_lazy
         summary=[("name", "Name"), ("letter", "Letter")],
         outcomes=[("ready", "ready to collect")],
         escalates=True,
-        module="letters.notification_kinds",
+        module="permits.notification_kinds",
     )
     yield code
     kinds.unregister(code)
@@ -51,7 +51,7 @@ def test_a_kind_registered_outside_the_notifications_app_goes_through_outbox_pag
     assert "letter requested" in page and "Surat keterangan domisili" in page
     assert "ready to collect" in page  # the outcome in the registering app's words
     assert "NIK" not in page.split(f'id="notification-{written.pk}"')[1].split("</li>")[0]  # only its fields
-    assert [i["kind"] for i in api["items"]] == ["letter_request"]
+    assert [i["kind"] for i in api["items"]] == ["permit_request"]
 
     settings.NOTIFY_ESCALATE_AFTER_MINUTES = 30
     Notification.objects.filter(pk=written.pk).update(created_at=timezone.now() - timedelta(minutes=31))
@@ -62,7 +62,7 @@ def test_a_kind_registered_outside_the_notifications_app_goes_through_outbox_pag
 
 def test_the_outbox_refuses_a_kind_nobody_registered(regions):
     with pytest.raises(ValueError, match="unregistered"):
-        notify(kind="letter_request", village_code=HOME, subject_type="letter", subject_id=5, summary={})
+        notify(kind="permit_request", village_code=HOME, subject_type="letter", subject_id=5, summary={})
     with pytest.raises(ValueError, match="dispatcher"):
         notify(kind=kinds.ESCALATION, village_code=HOME, subject_type="arrival", subject_id=5, summary={})
 

@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-BENCHMARKS = ("population", "checkpoint", "isolation", "aid")
+BENCHMARKS = ("population", "checkpoint", "isolation", "aid", "letters")
 
 
 class Command(BaseCommand):
@@ -21,6 +21,8 @@ class Command(BaseCommand):
         parser.add_argument("--wait", type=float, default=15, help="checkpoint: seconds to wait for late events")
         parser.add_argument("--cases", type=int, default=100_000, help="isolation: cases in the database")
         parser.add_argument("--reservations", type=int, default=2000, help="isolation: concurrent reservations")
+        parser.add_argument("--letters", type=int, default=100, help="letters: letters issued one after another")
+        parser.add_argument("--issuers", type=int, default=4, help="letters: threads issuing letters at once")
 
     def handle(self, *args, name: str, residents: int, import_rows: int, samples: int, seed: int, **options):
         if name == "checkpoint":
@@ -53,6 +55,13 @@ class Command(BaseCommand):
                 seed=seed,
             )
             self.stdout.write(json.dumps(result))
+            return
+        if name == "letters":
+            from smartkampung.bench import letters
+
+            if min(options["letters"], options["issuers"]) < 1:
+                raise CommandError("--letters and --issuers must be positive.")
+            self.stdout.write(json.dumps(letters.run(letters=options["letters"], issuers=options["issuers"])))
             return
         if name == "aid":
             from smartkampung.bench import aid
