@@ -37,19 +37,28 @@ class RefuseControlCharacters:
         message = control_character_message(request.path_info, multiline=False)
         if message:
             return _refused(request, "path", message)
-        sources = [request.GET]
-        # The API reads its own bodies and forms (core.schemas), and answers a body too large in its own words.
-        if request.method == "POST" and request.content_type in FORM_TYPES and not request.path.startswith("/api/"):
+        return self._first_refusal(request, request.GET) or self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # The API reads its own bodies and forms (core.schemas), and answers a body too large in its own words. A
+        # public upload page counts the client and the body's size before anything reads it
+        # (`counts_before_reading`): its forms check their own fields (core.forms.TextChecked).
+        if getattr(view_func, "counts_before_reading", False) or request.path.startswith("/api/"):
+            return None
+        if request.method == "POST" and request.content_type in FORM_TYPES:
             # Read as CsrfViewMiddleware reads it anyway (uploads go through the same upload handlers); JSON bodies
             # are the API's, whose schemas check every field.
-            sources.append(request.POST)
-        for source in sources:
-            for field, values in source.lists():
-                for value in [field, *values]:
-                    message = control_character_message(value, multiline=True)
-                    if message:
-                        return _refused(request, field[:100], message)
-        return self.get_response(request)
+            return self._first_refusal(request, request.POST)
+        return None
+
+    @staticmethod
+    def _first_refusal(request, source):
+        for field, values in source.lists():
+            for value in [field, *values]:
+                message = control_character_message(value, multiline=True)
+                if message:
+                    return _refused(request, field[:100], message)
+        return None
 
 
 class HtmxSignInAgain:

@@ -1,12 +1,19 @@
 """API of village letters: for staff (/letters) the official's queue, the village's requests, a request taken at
 the office, signing and sending back, the PDF; for citizens (/public) the offered letters, asking for one,
 following it by its code with NIK and KK number, downloading it, and verifying a letter by its code or as a file.
-The same selectors and services as the pages, so the same jurisdiction and the same refusals (core.errors)."""
+The same selectors and services as the pages, so the same jurisdiction and the same refusals (core.errors).
+
+The public operations that take files count the client and weigh the body (Content-Length) before django-ninja
+parses their form (`counted_first`, wrapped around the operation's run): a client over its limit gets 429, and a
+body larger than a letter or a letter's documents can be 413, without the upload being read."""
+
+import functools
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Status
+from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
 
 from smartkampung.audit import services as audit
@@ -17,7 +24,17 @@ from smartkampung.letters.content import official_title
 from smartkampung.letters.forms import uploads_from
 from smartkampung.letters.models import LetterRequest, LetterType
 from smartkampung.letters.schemas import ErrorOut
-from smartkampung.letters.views_public import REQUEST_LIMITS, STATUS_LIMITS, VERIFY_LIMITS, limited, own_steps
+from smartkampung.letters.views_public import (
+    REQUEST_LIMITS,
+    STATUS_LIMITS,
+    VERIFY_LIMITS,
+    body_length,
+    limited,
+    own_steps,
+    request_body_limit,
+    request_too_large_words,
+    verify_body_limit,
+)
 
 ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 PDF_DOC = {"responses": {200: {"description": "The letter as a PDF", "content": {"application/pdf": {}}}}}
@@ -36,6 +53,36 @@ class TooMany(Refused):
 def _counted(request: HttpRequest, scope: str, limits) -> None:
     if retry_after := limited(request, scope, limits):
         raise TooMany(retry_after)
+
+
+def _answer(refusal: Refused) -> JsonResponse:
+    """A refusal answered before django-ninja runs the operation, in the shape of the API's other refusals."""
+    response = JsonResponse(refusal.as_dict(), status=refusal.status)
+    if getattr(refusal, "retry_after", None):
+        response["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
+def counted_first(scope: str, limits, most_bytes, too_large_words):
+    """Wraps an operation's run (decorate_view): the client is counted against `limits` of `scope`, and a body
+    longer than `most_bytes()` refused (413, `too_large_words()`), before its form or files are parsed."""
+
+    def decorator(run):
+        @functools.wraps(run)
+        def counted(request: HttpRequest, *args, **kwargs):
+            if retry_after := limited(request, scope, limits):
+                return _answer(TooMany(retry_after))
+            if body_length(request) > most_bytes():
+                return _answer(Refused([("file", too_large_words())], status=413))
+            return run(request, *args, **kwargs)
+
+        return counted
+
+    return decorator
+
+
+def _verify_too_large_words() -> str:
+    return verify.too_large().headline
 
 
 def _not_found() -> Refused:
@@ -231,6 +278,7 @@ def letter_pdf(request: HttpRequest, code: str):
 
 public_router = Router(tags=["public"])
 PUBLIC_ERRORS = {404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+UPLOAD_ERRORS = {**PUBLIC_ERRORS, 413: ErrorOut}
 
 
 def type_dict(letter_type: LetterType) -> dict:
@@ -254,10 +302,11 @@ def letter_types(request: HttpRequest):
 
 @public_router.post(
     "/letter-requests",
-    response={201: schemas.LetterRequestedOut, **PUBLIC_ERRORS},
+    response={201: schemas.LetterRequestedOut, **UPLOAD_ERRORS},
     summary="Ask for a letter (multipart: NIK + KK number, phone, purpose, each document as attachment_<code>)",
     auth=None,
 )
+@decorate_view(counted_first("letter-request", REQUEST_LIMITS, request_body_limit, request_too_large_words))
 def online_request(
     request: HttpRequest,
     letter_type: Form[str],
@@ -266,7 +315,6 @@ def online_request(
     phone: Form[str],
     purpose: Form[str] = "",
 ):
-    _counted(request, "letter-request", REQUEST_LIMITS)
     values = {"letter_type": letter_type, "nik": nik, "kk_number": kk_number, "phone": phone, "purpose": purpose}
     letter = services.request_letter_online(values=values, files=uploads_from(request.FILES))
     return Status(
@@ -359,12 +407,12 @@ def verification(request: HttpRequest, code: str):
 
 @public_router.post(
     "/letters/verify",
-    response={200: schemas.LetterVerdictOut, 422: ErrorOut, 429: ErrorOut},
+    response={200: schemas.LetterVerdictOut, 413: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="Is this PDF an authentic, unmodified letter of this deployment? (multipart: file)",
     auth=None,
 )
+@decorate_view(counted_first("letter-verify", VERIFY_LIMITS, verify_body_limit, _verify_too_large_words))
 def verify_file(request: HttpRequest, file: File[UploadedFile]):
-    _counted(request, "letter-verify", VERIFY_LIMITS)
     if file.size > settings.LETTERS_VERIFY_MAX_BYTES:
         return Status(200, verify.too_large().as_dict())
     return Status(200, verify.verify_upload(file.read()).as_dict())

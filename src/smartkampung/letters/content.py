@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from smartkampung.accounts.selectors import letter_officials
 from smartkampung.letters import pdf, templating
@@ -47,6 +48,14 @@ def official_title(position: str, village) -> str:
     )
 
 
+def _printed(label) -> str:
+    """A register value's words as a letter prints them: in Indonesian whatever the official's language, with a
+    capital ("Perempuan", "Kawin")."""
+    with translation.override("id"):
+        words = str(label())
+    return words[:1].upper() + words[1:]
+
+
 def resident_facts(resident: Resident) -> dict[str, str]:
     """What the letter states of the resident, taken from the register when the request is made."""
     household = resident.household
@@ -67,9 +76,9 @@ def resident_facts(resident: Resident) -> dict[str, str]:
         "resident.nik": resident.nik,
         "resident.birth_place": resident.birth_place,
         "resident.birth_date": resident.birth_date.strftime("%d-%m-%Y"),
-        "resident.sex": resident.get_sex_display(),
-        "resident.religion": resident.get_religion_display() if resident.religion else "",
-        "resident.marital_status": resident.get_marital_status_display() if resident.marital_status else "",
+        "resident.sex": _printed(resident.get_sex_display),
+        "resident.religion": _printed(resident.get_religion_display) if resident.religion else "",
+        "resident.marital_status": _printed(resident.get_marital_status_display) if resident.marital_status else "",
         "resident.occupation": resident.occupation,
         "resident.address": address,
         "household.kk_number": household.kk_number if household else "",

@@ -21,6 +21,7 @@ from smartkampung.core.errors import Refused
 from smartkampung.letters import pki, signing
 from smartkampung.letters.content import official_title
 from smartkampung.letters.models import CertificateAuthority, Position, SigningKey
+from smartkampung.letters.selectors import trust_roots
 from smartkampung.regions.models import District, Regency, Village
 from smartkampung.regions.nik import parse_nik
 
@@ -217,6 +218,26 @@ def issue_signing_key(*, user, ca_passphrase: str, passphrase: str, position_tit
     return key
 
 
+def chains_to_trusted_root(certificate_pem: bytes, chain_pems: list[bytes]) -> bool:
+    """Does the certificate lead (through the file's own intermediates) to a root this deployment trusts?"""
+    from pyhanko.keys import load_certs_from_pemder_data
+    from pyhanko_certvalidator import CertificateValidator, ValidationContext
+    from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
+
+    roots = [cert for pem in trust_roots() for cert in load_certs_from_pemder_data(pem)]
+    if not roots:
+        return False
+    context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
+    (leaf,) = load_certs_from_pemder_data(certificate_pem)
+    intermediates = [cert for pem in chain_pems for cert in load_certs_from_pemder_data(pem)]
+    validator = CertificateValidator(leaf, intermediate_certs=intermediates, validation_context=context)
+    try:
+        signing.run_sync(validator.async_validate_path())
+    except (PathBuildingError, PathValidationError):
+        return False
+    return True
+
+
 def import_pkcs12_key(*, user, data: bytes, password: str) -> SigningKey:
     """The official brings their certificate from the national authority (BSrE) as a PKCS#12 file (.p12/.pfx).
     It is stored as it is, locked by its own password, which is the passphrase asked at every signature."""
@@ -237,7 +258,7 @@ def import_pkcs12_key(*, user, data: bytes, password: str) -> SigningKey:
     if not password:
         raise Refused([("password", _("Enter the password of the certificate file."))])
     try:
-        certificate_pem, _key_pem, _chain = pki.load_pkcs12(data, password)
+        certificate_pem, _key_pem, chain = pki.load_pkcs12(data, password)
     except signing.WrongPassphrase as error:
         raise Refused([("password", _("This password does not open the certificate file."))]) from error
     except pki.BadCertificateFile as error:
@@ -265,6 +286,19 @@ def import_pkcs12_key(*, user, data: bytes, password: str) -> SigningKey:
         )
     if facts.is_ca:
         raise Refused([("file", _("This is a certificate authority's certificate, not a personal one."))])
+    if not chains_to_trusted_root(certificate_pem, chain):
+        raise Refused(
+            [
+                (
+                    "file",
+                    _(
+                        "This certificate does not lead to a certificate authority this deployment trusts, so letters "
+                        "signed with it could not be verified. Ask the regency administrator to add BSrE's root "
+                        "certificate (LETTERS_TRUSTED_ROOTS)."
+                    ),
+                )
+            ]
+        )
     with transaction.atomic():
         key = _replace_key(
             user,

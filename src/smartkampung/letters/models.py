@@ -123,21 +123,29 @@ class NumberingRule(models.Model):
 
 
 class NumberCounter(models.Model):
-    """The last sequence number given to a village's letters of one type in one year. It is locked
-    (SELECT ... FOR UPDATE) while a letter is finally signed, so numbers have no gaps and no duplicates."""
+    """The last sequence number given to a village's letters of one type (or, under the village's one pattern for
+    all its letters, of every type: `letter_type` empty) in one year. It is locked (SELECT ... FOR UPDATE) while
+    a letter is finally signed, so numbers have no gaps and no duplicates."""
 
     village = models.ForeignKey(Village, on_delete=models.CASCADE, related_name="+")
-    letter_type = models.ForeignKey(LetterType, on_delete=models.CASCADE, related_name="+")
+    letter_type = models.ForeignKey(LetterType, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     year = models.PositiveSmallIntegerField()
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["village", "letter_type", "year"], name="numbercounter_unique"),
+            models.UniqueConstraint(
+                fields=["village", "letter_type", "year"],
+                condition=Q(letter_type__isnull=False),
+                name="numbercounter_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["village", "year"], condition=Q(letter_type__isnull=True), name="numbercounter_unique_village"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.village_id} {self.letter_type_id} {self.year}: {self.last}"
+        return f"{self.village_id} {self.letter_type_id or '*'} {self.year}: {self.last}"
 
 
 class LetterRequest(models.Model):
@@ -201,6 +209,10 @@ class LetterRequest(models.Model):
                 fields=["village", "letter_type", "year", "sequence"],
                 condition=Q(sequence__isnull=False),
                 name="letterrequest_unique_number",
+            ),
+            # Whatever the patterns say: one number, one letter of the village.
+            models.UniqueConstraint(
+                fields=["village", "number"], condition=~Q(number=""), name="letterrequest_unique_number_text"
             ),
         ]
 

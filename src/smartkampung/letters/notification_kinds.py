@@ -1,4 +1,6 @@
-"""The notifications the letters module writes, registered with `notifications.kinds` at start-up."""
+"""The notifications the letters module writes, registered with `notifications.kinds` at start-up. A letter moving
+from one official to the next writes none: each official's queue (and its count on their dashboard) is where
+they find it, and the village's list stays for what the office must act on."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -12,10 +14,11 @@ _LETTER = (
     ("outcome", _("Outcome")),
 )
 
-# A resident asked for a letter (online or at the office): the first official of the chain has it in their queue.
-REQUESTED = kinds.register("letter_request", _("letter requested"), summary=_LETTER, module=__name__)
-# The letter moved on to the next official of its chain.
-WAITING = kinds.register("letter_waiting", _("letter waiting for a signature"), summary=_LETTER, module=__name__)
-# Finally signed (the resident may download it) or rejected with a reason (told to the resident).
-FINISHED = kinds.register("letter_signed", _("letter signed"), summary=_LETTER, module=__name__)
-REJECTED = kinds.register("letter_rejected", _("letter rejected"), summary=_LETTER, module=__name__)
+# A resident asked for a letter online: the village office has a new request in its queue.
+REQUESTED = kinds.register("letter_request", _("letter requested online"), summary=_LETTER, module=__name__)
+# Finally signed (the resident may download it) or sent back with a reason: the village sees it, and the
+# resident is told on their phone through the gateway that subscribes to the webhook.
+FINISHED = kinds.register("letter_signed", _("letter signed"), summary=_LETTER, module=__name__, tells_citizen=True)
+REJECTED = kinds.register(
+    "letter_rejected", _("letter sent back"), summary=_LETTER, module=__name__, tells_citizen=True
+)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import secrets
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ from asn1crypto import pkcs12 as asn1_pkcs12
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
 from django.utils.translation import gettext
@@ -121,14 +123,45 @@ def passphrase_problems(passphrase: str) -> list[str]:
     return problems
 
 
+# A stored key is a standard encrypted PKCS#8 PEM whose password is not the passphrase itself but scrypt of it
+# (memory-hard, some 60 ms a try): PKCS#8's own PBKDF2 (2048 rounds in OpenSSL) alone would leave a database dump
+# open to fast offline guessing of 8-character passphrases. The scrypt parameters and salt go in a header line.
+SCRYPT_HEADER = b"Smartkampung-KDF: scrypt"
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+
+
+def _scrypt_password(passphrase: str, *, salt: bytes, n: int, r: int, p: int) -> bytes:
+    derived = Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(passphrase.encode("utf-8"))
+    return derived.hex().encode()
+
+
 def _encrypted_pem(key: rsa.RSAPrivateKey, passphrase: str) -> bytes:
     if not passphrase:
         raise BadCertificateFile(gettext("A private key must be protected by a passphrase."))
-    return key.private_bytes(
+    salt = os.urandom(16)
+    password = _scrypt_password(passphrase, salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P)
+    pem = key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
-        serialization.BestAvailableEncryption(passphrase.encode("utf-8")),
+        serialization.BestAvailableEncryption(password),
     )
+    header = b"%s n=%d r=%d p=%d salt=%s\n" % (SCRYPT_HEADER, SCRYPT_N, SCRYPT_R, SCRYPT_P, salt.hex().encode())
+    return header + pem
+
+
+def _key_password(key_pem: bytes, passphrase: str) -> tuple[bytes, bytes]:
+    """(the PEM itself, the password that opens it) for a stored key, with or without the scrypt header."""
+    if not key_pem.startswith(SCRYPT_HEADER):
+        return key_pem, passphrase.encode("utf-8")  # an older or imported key: the passphrase opens it directly
+    line, _newline, pem = key_pem.partition(b"\n")
+    try:
+        fields = dict(part.split(b"=", 1) for part in line[len(SCRYPT_HEADER) :].split())
+        n, r, p, salt = int(fields[b"n"]), int(fields[b"r"]), int(fields[b"p"]), bytes.fromhex(fields[b"salt"].decode())
+    except (KeyError, ValueError) as exc:
+        raise BadCertificateFile(gettext("The stored private key cannot be read.")) from exc
+    if not (2**10 <= n <= 2**20 and 1 <= r <= 16 and 1 <= p <= 4):
+        raise BadCertificateFile(gettext("The stored private key cannot be read."))
+    return pem, _scrypt_password(passphrase, salt=salt, n=n, r=r, p=p)
 
 
 def load_private_key(key_pem: bytes, passphrase: str, *, checked: bool = True):
@@ -138,10 +171,9 @@ def load_private_key(key_pem: bytes, passphrase: str, *, checked: bool = True):
     already checked on import. Raises WrongPassphrase for a wrong passphrase, BadCertificateFile for a key that is
     not a usable encrypted key.
     """
+    key_pem, password = _key_password(key_pem, passphrase)
     try:
-        key = serialization.load_pem_private_key(
-            key_pem, passphrase.encode("utf-8"), unsafe_skip_rsa_key_validation=not checked
-        )
+        key = serialization.load_pem_private_key(key_pem, password, unsafe_skip_rsa_key_validation=not checked)
     except TypeError as exc:  # the key is not encrypted, or is and no passphrase was given
         raise BadCertificateFile(gettext("The stored private key is not protected by a passphrase.")) from exc
     except ValueError as exc:

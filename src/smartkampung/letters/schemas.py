@@ -144,7 +144,7 @@ class LetterVerificationOut(Schema):
 
 
 class LetterVerdictOut(Schema):
-    verdict: str = Field(..., description="authentic, earlier, modified, foreign, unreadable or too_large")
+    verdict: str = Field(..., description="authentic, untrusted, earlier, modified, foreign, unreadable or too_large")
     authentic: bool
     headline: str
     details: list[str]

@@ -11,7 +11,7 @@ import hashlib
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from smartkampung.accounts.selectors import letters_desk_scope, may_manage_lette
 from smartkampung.audit import services as audit
 from smartkampung.core.codes import draw_code
 from smartkampung.core.errors import Refused
-from smartkampung.letters import numbering, pdf, signing, templating
+from smartkampung.letters import numbering, pdf, signing, templating, validation
 from smartkampung.letters.attachments import Upload, checked_attachments
 from smartkampung.letters.content import (
     ACTION_WORDS,
@@ -41,10 +41,12 @@ from smartkampung.letters.models import (
     Position,
     SigningKey,
 )
-from smartkampung.letters.notification_kinds import FINISHED, REJECTED, REQUESTED, WAITING
+from smartkampung.letters.notification_kinds import FINISHED, REJECTED, REQUESTED
+from smartkampung.letters.selectors import trust_roots
 from smartkampung.notifications.services import notify
 from smartkampung.population.identity import NOT_MATCHED, checked_identity, find_citizen
 from smartkampung.population.models import Resident
+from smartkampung.population.normalize import PhoneError, normalize_phone
 from smartkampung.regions.nik import parse_nik
 
 # ---------------------------------------------------------------- requests
@@ -123,25 +125,46 @@ def _open_request(
         detail={"letter_type": letter_type.code, "channel": channel, "nik": resident.nik},
         user=user,
     )
-    _tell(REQUESTED, letter, waiting_for=steps[0], actor=user)
+    if channel == LetterRequest.Channel.ONLINE:  # a request at the office is in the operator's hands already
+        _tell(REQUESTED, letter, waiting_for=steps[0], actor=user)
     return letter
 
 
-def _tell(kind: str, letter: LetterRequest, *, waiting_for: LetterStep | None = None, outcome: str = "", actor=None):
+def _tell(
+    kind: str, letter: LetterRequest, *, waiting_for: LetterStep | None = None, outcome: str = "", actor=None
+) -> None:
+    summary = {
+        "letter": letter.letter_type.name,
+        "name": letter.facts.get("resident.name", ""),
+        "code": letter.code,
+        "waiting_for": official_title(waiting_for.position, letter.village) if waiting_for else "",
+        "outcome": outcome,
+        "url": reverse("letters:letter_detail", kwargs={"code": letter.code}),
+    }
+    if kind in (FINISHED, REJECTED) and letter.phone:
+        summary["citizen_phone"] = letter.phone
+        summary["citizen_message"] = citizen_message(kind, letter, outcome=outcome)
     notify(
         kind=kind,
         village_code=letter.village_id,
         subject_type="letter_request",
         subject_id=letter.pk,
-        summary={
-            "letter": letter.letter_type.name,
-            "name": letter.facts.get("resident.name", ""),
-            "code": letter.code,
-            "waiting_for": official_title(waiting_for.position, letter.village) if waiting_for else "",
-            "outcome": outcome,
-            "url": reverse("letters:letter_detail", kwargs={"code": letter.code}),
-        },
+        summary=summary,
         actor=actor,
+    )
+
+
+def citizen_message(kind: str, letter: LetterRequest, *, outcome: str = "") -> str:
+    """What the resident reads on their phone (in Indonesian, the language of the letter)."""
+    status_page = f"{settings.LETTERS_SITE_URL}{reverse('letters:status')}"
+    if kind == FINISHED:
+        return (
+            f"{letter.letter_type.name} Anda (kode {letter.code}) sudah ditandatangani, nomor {letter.number}. "
+            f"Unduh di {status_page} dengan kode, NIK dan nomor KK Anda."
+        )
+    return (
+        f"Permohonan {letter.letter_type.name} Anda (kode {letter.code}) dikembalikan oleh kantor desa: {outcome}. "
+        f"Lihat {status_page} atau hubungi kantor desa."
     )
 
 
@@ -166,6 +189,10 @@ def request_letter_at_office(
     errors = [("nik", e.message) for e in parsed.errors]
     purpose, problems = _purpose(kind, purpose)
     errors += problems
+    try:
+        phone = normalize_phone(str(phone or ""))  # empty: the register's number, if it has one
+    except PhoneError:
+        errors.append(("phone", _("“%(value)s” is not a valid Indonesian phone number.") % {"value": phone}))
     rows, problems = checked_attachments(kind, files or {})
     errors += problems
     if errors:
@@ -271,6 +298,25 @@ def sign_letter(*, user, code: str, passphrase: str, now: dt.datetime | None = N
     now = now or timezone.now()
     if not passphrase:
         raise Refused([("passphrase", _("Enter the passphrase of your signing key."))])
+    try:
+        return _sign(user=user, code=code, passphrase=passphrase, now=now)
+    except IntegrityError as error:  # the unique number: only a pattern that repeats numbers gets here
+        raise Refused(
+            [
+                (
+                    "",
+                    _(
+                        "This letter's number is already used by another letter of the village: its numbering pattern "
+                        "repeats numbers. Ask the regency administrator to correct the pattern; the letter still waits "
+                        "for your signature."
+                    ),
+                )
+            ],
+            status=409,
+        ) from error
+
+
+def _sign(*, user, code: str, passphrase: str, now: dt.datetime) -> LetterRequest:
     failure: signing.SigningFailed | None = None
     with transaction.atomic():
         letter = (
@@ -306,6 +352,18 @@ def sign_letter(*, user, code: str, passphrase: str, now: dt.datetime | None = N
                 fill=fill,
                 when=now,
             )
+            if key.kind != SigningKey.Kind.LOCAL:
+                # A certificate from outside (an imported file, BSrE's gateway) must lead to a root this deployment
+                # trusts, or the letter would go out with a signature its own verification page calls invalid.
+                made = validation.check_pdf(signed, trust_roots=trust_roots()).signatures
+                if not made or not made[-1].good:
+                    raise signing.SigningFailed(
+                        _(
+                            "The signature was made, but with a certificate this deployment does not trust, so the "
+                            "letter was not signed. Ask the regency administrator to add BSrE's root certificate."
+                        ),
+                        detail=made[-1].words if made else "no signature",
+                    )
         except signing.SigningFailed as error:
             failure = error
             transaction.set_rollback(True)  # the number goes back; nothing of this attempt stays
@@ -337,7 +395,6 @@ def sign_letter(*, user, code: str, passphrase: str, now: dt.datetime | None = N
                 following.save(update_fields=["status", "ready_at"])
                 letter.current_step = following.order
                 letter.save(update_fields=["current_step"])
-                _tell(WAITING, letter, waiting_for=following, actor=user)
             audit.record(
                 action="update",
                 object_type="letter_signature",

@@ -9,6 +9,7 @@ the office desk), so the pages reach personal data only through a read module.""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -21,13 +22,24 @@ from smartkampung.population.models import Resident
 from smartkampung.regions.nik import parse_nik
 
 # What an upload turned out to be (Verdict.kind).
-AUTHENTIC = "authentic"  # the final, fully signed letter, byte for byte as issued
+AUTHENTIC = "authentic"  # the final, fully signed letter, byte for byte as issued, every signature valid now
+UNTRUSTED = "untrusted"  # the final letter byte for byte as issued, but a signature in it is not valid or trusted now
 EARLIER = "earlier"  # a revision of a letter before its last signature (or a letter rejected on the way)
 MODIFIED = "modified"  # a letter of this deployment changed after it was signed
 FOREIGN = "foreign"  # a PDF (perhaps validly signed) that is not a letter of this deployment
 UNREADABLE = "unreadable"  # not a PDF, or a PDF that cannot be read
 TOO_LARGE = "too_large"
 GOOD_KINDS = frozenset({AUTHENTIC})
+
+# An upload that is not byte for byte a stored revision is never authentic: the full check (with pyHanko's
+# difference analysis, whose time grows faster than the objects a file adds) only says which signature broke, so
+# it runs only on a file about the size and shape of the letter it names. Anything larger is answered "changed"
+# without it; a file naming no letter of ours never gets the difference analysis.
+SIZE_SLACK = 64 * 1024  # bytes beyond the letter's latest revision
+REVISION_SLACK = 2  # incremental updates beyond the letter's latest revision
+OBJECT_SLACK = 200  # objects written beyond the letter's latest revision
+# What reading an uploaded file (that is not a stored revision) may take in all, in seconds (validation.within).
+CHECK_SECONDS = 1.2
 
 
 @dataclass(frozen=True)
@@ -199,36 +211,96 @@ def too_large() -> Verdict:
     )
 
 
+def _not_pdf() -> Verdict:
+    return Verdict(UNREADABLE, _("This file is not a PDF. Upload the letter as you received it (a .pdf file)."))
+
+
+def _unreadable(problem: str) -> Verdict:
+    return Verdict(UNREADABLE, _("This PDF cannot be read, so it cannot be checked."), [problem] if problem else [])
+
+
+def _too_complex() -> Verdict:
+    return Verdict(
+        UNREADABLE,
+        _("This PDF cannot be checked: it is built in a way that takes far too long to read."),
+        [_("A letter of this village office is checked in a moment; upload the letter as you received it.")],
+    )
+
+
 def verify_upload(data: bytes) -> Verdict:
-    """What the uploaded file is. The exact bytes of a revision this deployment keeps answer at once; any other
-    file is read for the letter code printed in it and its signatures are validated against the trusted roots."""
+    """What the uploaded file is. The exact bytes of a revision this deployment keeps answer at once (their
+    signatures re-validated); any other file is measured first, then read for the letter code printed in it: its
+    signatures are validated against the trusted roots only as deeply as its size allows, so that any upload is
+    judged in well under two seconds."""
     if len(data) > settings.LETTERS_VERIFY_MAX_BYTES:
         return too_large()
     if not data or data.lstrip()[:5] != b"%PDF-":
-        return Verdict(UNREADABLE, _("This file is not a PDF. Upload the letter as you received it (a .pdf file)."))
+        return _not_pdf()
     revision = selectors.revision_by_hash(data)
     if revision is not None:
         return _known_revision(revision, data)
     from smartkampung.letters import validation
 
+    deadline = time.monotonic() + CHECK_SECONDS
     try:
-        code = validation.embedded_code(data)
-    except Exception:  # a file the reader chokes on is the same to the visitor as one without a code
-        code = None
-    letter = selectors.letter_by_code(code) if code else None
-    check = validation.check_pdf(data, trust_roots=selectors.trust_roots())
-    if not check.readable:
-        return Verdict(
-            UNREADABLE,
-            _("This PDF cannot be read, so it cannot be checked."),
-            [check.problem] if check.problem else [],
-        )
+        shape = validation.within(deadline - time.monotonic(), validation.inspect_pdf, data)
+    except (validation.TooSlow, RuntimeError):
+        return _too_complex()
+    if not shape.readable:
+        return _unreadable(shape.problem)
+    letter = selectors.letter_by_code(shape.code) if shape.code else None
     if letter is None:
-        return _foreign(check)
+        # Never ours, whatever its signatures: say so, and what its signatures are only when that is cheap.
+        try:
+            check = validation.within(
+                deadline - time.monotonic(),
+                validation.check_pdf,
+                data,
+                trust_roots=selectors.trust_roots(),
+                diff=False,
+                max_objects=validation.MAX_OBJECTS,
+            )
+        except (validation.TooSlow, RuntimeError):
+            return _foreign(validation.PdfCheck(readable=True, problem="", too_complex=True))
+        return _foreign(check) if check.readable else _unreadable(check.problem)
+    latest = selectors.latest_revision(letter)
+    issued = validation.inspect_pdf(bytes(latest.pdf)) if latest is not None else None
+    changed = Verdict(
+        MODIFIED,
+        _("This is NOT an authentic letter: it was changed after it was signed."),
+        [
+            _(
+                "The file names this letter, but it is larger, or was changed more often, than the letter the "
+                "village office issued."
+            ),
+            _("Ask the village office for the letter, or download it again."),
+        ],
+        letter,
+    )
+    if (
+        issued is None
+        or not issued.readable
+        or len(data) > len(latest.pdf) + SIZE_SLACK
+        or shape.revisions > issued.revisions + REVISION_SLACK
+        or shape.objects > issued.objects + OBJECT_SLACK
+    ):
+        return changed
+    try:
+        check = validation.within(
+            deadline - time.monotonic(),
+            validation.check_pdf,
+            data,
+            trust_roots=selectors.trust_roots(),
+            max_objects=min(validation.MAX_OBJECTS, issued.objects + OBJECT_SLACK),
+        )
+    except (validation.TooSlow, RuntimeError):
+        return changed
+    if not check.readable:
+        return _unreadable(check.problem)
     broken = _broken_words(check, letter)
     rows = signature_rows(letter, check=check)
-    if broken or not check.untouched_since_last_signature:
-        details = broken or [_("Something was added to the file after its last signature.")]
+    if broken or not check.untouched_since_last_signature or check.too_complex:
+        details = broken or [check.problem or _("Something was added to the file after its last signature.")]
         return Verdict(
             MODIFIED,
             _("This is NOT an authentic letter: it was changed after it was signed."),
@@ -255,21 +327,42 @@ def verify_upload(data: bytes) -> Verdict:
 
 
 def _known_revision(revision: LetterRevision, data: bytes) -> Verdict:
+    """A file this deployment issued, byte for byte. The final revision of a signed letter is authentic only
+    when every signature in it is intact, valid and made with a certificate trusted now."""
+    from smartkampung.letters import validation
+
     letter = revision.request
     latest = selectors.latest_revision(letter)
-    rows = signature_rows(letter, data=data)
+    check = validation.check_pdf(data, trust_roots=selectors.trust_roots())
+    rows = signature_rows(letter, check=check)
     if letter.status == LetterRequest.Status.SIGNED and latest is not None and latest.pk == revision.pk:
+        if check.authentic and rows and all(row.valid for row in rows):
+            return Verdict(
+                AUTHENTIC,
+                _(
+                    "Authentic: this is the letter as the village office issued it, unchanged, with every signature "
+                    "valid."
+                ),
+                [
+                    _("%(title)s number %(number)s, signed on %(day)s.")
+                    % {
+                        "title": letter.letter_type.name,
+                        "number": letter.number,
+                        "day": letter.finished_at.astimezone(dt.timezone(dt.timedelta(hours=7))).strftime("%d-%m-%Y"),
+                    }
+                ],
+                letter,
+                rows,
+            )
+        invalid = [f"{row.position}: {row.words}" for row in rows if not row.valid]
         return Verdict(
-            AUTHENTIC,
-            _("Authentic: this is the letter as the village office issued it, unchanged, with every signature valid."),
-            [
-                _("%(title)s number %(number)s, signed on %(day)s.")
-                % {
-                    "title": letter.letter_type.name,
-                    "number": letter.number,
-                    "day": letter.finished_at.astimezone(dt.timezone(dt.timedelta(hours=7))).strftime("%d-%m-%Y"),
-                }
-            ],
+            UNTRUSTED,
+            _(
+                "This is the file the village office issued, but not every signature in it is valid and trusted, "
+                "so it is NOT an authentic letter."
+            ),
+            (invalid or [check.problem or _("This signature is not valid.")])
+            + [_("Ask the village office about this letter.")],
             letter,
             rows,
         )
@@ -287,6 +380,12 @@ def _known_revision(revision: LetterRevision, data: bytes) -> Verdict:
 
 
 def _foreign(check) -> Verdict:
+    if check.too_complex:
+        return Verdict(
+            FOREIGN,
+            _("This PDF is not a letter of this deployment: no letter code of this village service was found in it."),
+            [_("It is far more complex than a letter, so its signatures were not checked.")],
+        )
     if check.signatures and all(s.intact and s.valid for s in check.signatures):
         return Verdict(
             FOREIGN,
@@ -299,9 +398,11 @@ def _foreign(check) -> Verdict:
             _("This PDF is not a letter of this deployment, and its signatures are not valid."),
             _broken_words(check),
         )
+    # No signature, or too many revisions or signatures to check: the problem says which.
     return Verdict(
         FOREIGN,
-        _("This PDF is not a letter of this deployment: it carries no letter code and no signature."),
+        _("This PDF is not a letter of this deployment: no letter code of this village service was found in it."),
+        [check.problem] if check.problem else [],
     )
 
 

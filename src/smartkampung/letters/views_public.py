@@ -1,6 +1,11 @@
 """Citizens' pages of the letters module (no sign-in): asking for a letter from a phone, following it by its code
 with NIK and KK number (and downloading it once signed), and the public verification of a letter by its code or
-by an uploaded PDF. Each is rate-limited per client; an unknown NIK and a wrong KK number get the same answer."""
+by an uploaded PDF. Each is rate-limited per client; an unknown NIK and a wrong KK number get the same answer.
+
+The two that take files (asking for a letter, checking a letter file) count the client's request and weigh its
+body (Content-Length) before the form is read: a client over its limit, or sending far more than a letter's
+documents or a letter can be, is answered without its upload being parsed or stored. CSRF's check reads the form,
+so it runs after these two (csrf_exempt outside, csrf_protect inside)."""
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -8,6 +13,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from smartkampung.audit import services as audit
@@ -33,6 +39,36 @@ STATUS_LIMITS = CHECK_LIMITS
 # Verification costs a signature validation each: generous for people, not for a flood.
 VERIFY_LIMITS = (Limit(30, 60), Limit(600, 86400))
 TOO_MANY = gettext_lazy("Too many requests from this address. Try again later.")
+# What a multipart body may carry beyond its files: the framing and the form's fields.
+BODY_SLACK = 64 * 1024
+
+
+def body_length(request: HttpRequest) -> int:
+    """The body's length as the client announced it (Content-Length; 0 when absent or not a number, as Django
+    reads it then: no body)."""
+    try:
+        return max(0, int(request.META.get("CONTENT_LENGTH") or 0))
+    except ValueError:
+        return 0
+
+
+def verify_body_limit() -> int:
+    """The largest body a letter check may send: the file's limit and the framing."""
+    return settings.LETTERS_VERIFY_MAX_BYTES + BODY_SLACK
+
+
+def request_body_limit(types=None) -> int:
+    """The largest body asking for a letter may send: a document at the attachment limit for each document the
+    most demanding offered letter takes, and the framing and fields."""
+    types = selectors.letter_types(offered_only=True) if types is None else types
+    documents = max([len(t.attachments or []) for t in types] or [0])
+    return settings.LETTERS_ATTACHMENT_MAX_BYTES * max(1, documents) + BODY_SLACK
+
+
+def request_too_large_words() -> str:
+    return _("The documents are too large: each may be at most %(mb)s MB.") % {
+        "mb": f"{settings.LETTERS_ATTACHMENT_MAX_BYTES / 1024 / 1024:g}"
+    }
 
 
 def limited(request: HttpRequest, scope: str, limits) -> str:
@@ -52,10 +88,29 @@ def _too_many(request: HttpRequest, template: str, context: dict, retry_after: s
 # ---------------------------------------------------------------- asking for a letter
 
 
+@csrf_exempt  # checked in _request_letter, once the client is counted and the body weighed
 @require_http_methods(["GET", "POST"])
 def request_letter(request: HttpRequest) -> HttpResponse:
     """A resident asks for a letter: the offered letters with the documents each needs, then the form."""
     types = list(selectors.letter_types(offered_only=True))
+    if request.method == "POST":
+        # Before anything reads the form: a client over its limit, or a body larger than the documents can be.
+        form = OnlineRequestForm(letter_types=types)
+        context = {"form": form, "types": types, "file_errors": {}, **attachment_context(None)}
+        if retry_after := limited(request, "letter-request", REQUEST_LIMITS):
+            return _too_many(request, "letters/request.html", context, retry_after)
+        if body_length(request) > request_body_limit(types):
+            # The page's one alert above the form (the body was not read, so there is no form to mark).
+            context["too_many"] = request_too_large_words()
+            return render(request, "letters/request.html", context, status=413)
+    return _request_letter(request, types)
+
+
+request_letter.counts_before_reading = True  # as verify_upload, below
+
+
+@csrf_protect
+def _request_letter(request: HttpRequest, types: list) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
     chosen = next((t for t in types if t.code == source.get("letter_type", "")), None)
     if request.method == "GET" and is_htmx(request):
@@ -64,8 +119,6 @@ def request_letter(request: HttpRequest) -> HttpResponse:
     status, file_errors = 200, {}
     context = {"form": form, "types": types, "file_errors": file_errors}
     if request.method == "POST":
-        if retry_after := limited(request, "letter-request", REQUEST_LIMITS):
-            return _too_many(request, "letters/request.html", {**context, **attachment_context(chosen)}, retry_after)
         if form.is_valid():
             try:
                 letter = services.request_letter_online(values=form.cleaned_data, files=uploads_from(request.FILES))
@@ -185,14 +238,29 @@ def verify_letter(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+@csrf_exempt  # checked in _verify_upload, once the client is counted and the body weighed
 @require_http_methods(["GET", "POST"])
 def verify_upload(request: HttpRequest) -> HttpResponse:
     """Anyone uploads a PDF and learns whether it is an authentic, unmodified letter of this deployment."""
+    if request.method == "POST":
+        # Before anything reads the upload: a client over its limit, or a body larger than a letter can be.
+        if retry_after := limited(request, "letter-verify", VERIFY_LIMITS):
+            return _too_many(request, "letters/verify_upload.html", {"form": VerifyUploadForm()}, retry_after)
+        if body_length(request) > verify_body_limit():
+            context = {"form": VerifyUploadForm(), "verdict": verify.too_large(), "max_mb": _verify_mb()}
+            return render(request, "letters/verify_upload.html", context, status=413)
+    return _verify_upload(request)
+
+
+# RefuseControlCharacters leaves their bodies alone until the client is counted; their forms check their own fields.
+verify_upload.counts_before_reading = True
+
+
+@csrf_protect
+def _verify_upload(request: HttpRequest) -> HttpResponse:
     form = VerifyUploadForm(request.POST or None, request.FILES or None)
     verdict, answer = None, 200
     if request.method == "POST":
-        if retry_after := limited(request, "letter-verify", VERIFY_LIMITS):
-            return _too_many(request, "letters/verify_upload.html", {"form": form}, retry_after)
         if form.is_valid():
             upload = form.cleaned_data["file"]
             # Never read more than the limit: a larger file is answered by its size alone.

@@ -3,7 +3,9 @@ gateway subscribes to. Sending happens in the worker's delivery loop, never in a
 
 Personal data leaves the system only as far as the channel needs it (UU 27/2022, data minimisation):
 e-mail and webhook carry the traveller's name, where they come from, the checkpoint and the outcome,
-and a link; never the NIK, the phone number or the address, which staff read after signing in.
+and a link; never the NIK, the phone number or the address, which staff read after signing in. The one
+exception is a kind that tells the resident themselves (`tells_citizen`, e.g. a letter ready or sent back): the
+webhook then carries that resident's own phone number and the message for them, so the gateway can send it.
 """
 
 import hashlib
@@ -68,6 +70,10 @@ def webhook_body(delivery: Delivery, item: Item, *, sent_at: datetime) -> bytes:
         "summary": {key: item.summary[key] for key in SHARED_SUMMARY_FIELDS if item.summary.get(key)},
         "link": _link(item),
     }
+    kind = kinds.get(item.kind)
+    if kind is not None and kind.tells_citizen and item.summary.get("citizen_phone"):
+        # A message for the resident the notification is about (their letter is ready, or sent back).
+        body["citizen"] = {"phone": item.summary["citizen_phone"], "message": item.summary.get("citizen_message", "")}
     return json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
 
 

@@ -39,6 +39,9 @@ class Kind:
     # function (user -> accounts.selectors.Scope) within which the link to the record is offered. None: whoever
     # sees the notification may open its record.
     opened_within: Callable[[Any], Any] | None = field(default=None, compare=False)
+    # The resident concerned is told too: the webhook carries summary["citizen_phone"] and
+    # summary["citizen_message"] for the WhatsApp/SMS gateway (only for such kinds, and only those two fields).
+    tells_citizen: bool = False
 
     def outcome_label(self, value: str) -> str:
         return str(dict(self.outcomes).get(value, value))
@@ -57,12 +60,13 @@ def register(
     alarm: bool = False,
     module: str = "",
     opened_within: Callable[[Any], Any] | None = None,
+    tells_citizen: bool = False,
 ) -> str:
     """Register a kind of notification and return its code (what `notify(kind=...)` takes). Registering
     the same kind again the same way is harmless; two different kinds with one code are a mistake."""
     if not code or len(code) > MAX_CODE_LENGTH or not code.replace("_", "").isalnum() or code != code.lower():
         raise ImproperlyConfigured(f"notification kind {code!r}: lower-case letters, digits, _; at most 16")
-    kind = Kind(code, label, tuple(summary), tuple(outcomes), escalates, alarm, module, opened_within)
+    kind = Kind(code, label, tuple(summary), tuple(outcomes), escalates, alarm, module, opened_within, tells_citizen)
     known = _KINDS.get(code)
     if known is not None and known != kind:
         raise ImproperlyConfigured(f"notification kind {code!r} is registered twice ({known.module}, {module})")

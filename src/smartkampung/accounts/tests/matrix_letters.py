@@ -109,10 +109,16 @@ LETTER_API = {
     "GET /api/v1/letters/requests/{code}/pdf": ("get", "/api/v1/letters/requests/{letter}/pdf", None, expect_letter),
     "POST /api/v1/letters/requests": ("letter_upload", "/api/v1/letters/requests", None, expect_office_request),
     "POST /api/v1/letters/requests/{code}/sign": (
-        "post", "/api/v1/letters/requests/{letter}/sign", {"passphrase": "tanpa-kunci-1"}, expect_letter_sign,
+        "post",
+        "/api/v1/letters/requests/{letter}/sign",
+        {"passphrase": "tanpa-kunci-1"},
+        expect_letter_sign,
     ),  # fmt: skip
     "POST /api/v1/letters/requests/{code}/reject": (
-        "post", "/api/v1/letters/requests/{letter}/reject", {"reason": "KK tidak terbaca"}, expect_letter_reject,
+        "post",
+        "/api/v1/letters/requests/{letter}/reject",
+        {"reason": "KK tidak terbaca"},
+        expect_letter_reject,
     ),  # fmt: skip
 }
 # The citizens' letter pages: a resident's own request (NIK + KK number, one answer for every mismatch,
@@ -139,5 +145,7 @@ def letter_upload(client, url: str):
 
     from smartkampung.letters.tests.officials import png
 
-    files = {f"attachment_{code}": SimpleUploadedFile(f"{code}.png", png(), "image/png") for code in ("ktp", "kk", "rt")}
+    files = {
+        f"attachment_{code}": SimpleUploadedFile(f"{code}.png", png(), "image/png") for code in ("ktp", "kk", "rt")
+    }
     return client.post(url, {"letter_type": "sktm", "nik": HOME_NIK, "purpose": "berobat", **files})

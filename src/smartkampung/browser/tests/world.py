@@ -17,6 +17,7 @@ from smartkampung.health.tests.fixtures import open_case
 from smartkampung.isolation.demo import seed_demo_houses
 from smartkampung.isolation.models import IsolationHouse
 from smartkampung.isolation.services import reserve_bed
+from smartkampung.letters.tests.officials import PASSPHRASE, chain
 from smartkampung.notifications.models import Notification
 from smartkampung.notifications.services import acknowledge_notification, dispatch_batch
 from smartkampung.population.demo.generator import generate_households
@@ -24,6 +25,7 @@ from smartkampung.population.demo.writers import write_to_database
 
 BAKUNGAN, GLAGAH = "3510151002", "351015"
 PASSWORD = "Rahasia-Browser-2026"  # every account of these tests
+LETTER_PASSPHRASE = PASSPHRASE  # of every letter official's signing key (letter_officials)
 
 # username: (role, place) — one person for each role, in Bakungan (Kec. Glagah) where a role has a place.
 PEOPLE = {
@@ -64,6 +66,18 @@ def person(username: str):
 def resident_of_bakungan():
     """Warsidi of Bakungan (NIK RESIDENT_NIK, KK RESIDENT_KK): a returning resident with a phone."""
     return make_resident()
+
+
+def letter_officials(*, camat: bool = False) -> dict:
+    """The signers of Bakungan's letters, by position: its operator, secretary and head (and, with `camat`, the
+    camat of Glagah), each signing in with PASSWORD and holding a LOCAL signing key of the letters tests' authority
+    (stored as a CertificateAuthority, so the deployment trusts it) unlocked by LETTER_PASSPHRASE. Their usernames
+    are "<position>.3510151002" ("camat.3510151002" for the camat)."""
+    people = chain(BAKUNGAN, camat=camat)
+    for user in people.values():
+        user.set_password(PASSWORD)
+        user.save(update_fields=["password"])
+    return people
 
 
 def dispatch_all() -> None:

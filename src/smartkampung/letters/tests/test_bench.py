@@ -6,7 +6,7 @@ import json
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from smartkampung.letters.defaults import load_letter_types
 from smartkampung.letters.models import ChainStep, LetterRequest, LetterType
@@ -51,15 +51,19 @@ def test_letters_bench_ends_with_one_json_line_and_numbers_without_gaps_or_dupli
         assert sequences == list(range(1, len(sequences) + 1)), (village, sequences)
 
 
-def test_the_numbering_check_counts_a_duplicate_number_and_a_gap():
+def test_the_numbering_check_counts_a_gap_and_the_database_refuses_a_duplicate():
     from smartkampung.bench.letters import numbering_check
 
     call_command("bench", "letters", "--letters", "2", "--issuers", "1")
     assert numbering_check()["numbering_gaps"] == 0
     first, second = LetterRequest.objects.filter(status="signed").order_by("village_id", "sequence")[:2]
 
-    LetterRequest.objects.filter(pk=second.pk).update(number=first.number)
-    assert numbering_check()["numbering_duplicates"] == 1
+    # The database itself refuses a second letter of the village with the same number (or sequence).
+    with pytest.raises(IntegrityError), transaction.atomic():
+        LetterRequest.objects.filter(pk=second.pk).update(number=first.number)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        LetterRequest.objects.filter(pk=second.pk).update(sequence=first.sequence)
+    assert numbering_check()["numbering_duplicates"] == 0
 
     LetterRequest.objects.filter(pk=first.pk).delete()  # number 1 of its village is missing now
     assert numbering_check()["numbering_gaps"] == 1

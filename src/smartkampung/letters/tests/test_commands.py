@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from smartkampung.accounts.models import Role, RoleAssignment
 from smartkampung.audit.models import AuditEntry
@@ -22,6 +22,13 @@ from smartkampung.letters.tests.test_pdf_signing import CERTUTIL, pdfsig
 from smartkampung.population.models import Household, Resident
 
 pytestmark = pytest.mark.usefixtures("regions")
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    # The messages are checked in their English source words (the product speaks Indonesian by default).
+    with translation.override("en"):
+        yield
 
 
 def assert_pdfsig_accepts(data: bytes, root: bytes, *, count: int) -> None:

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, pkcs12
+from django.utils import translation
 
 from smartkampung.accounts.models import RoleAssignment
 from smartkampung.audit.models import AuditEntry
@@ -21,6 +22,21 @@ pytestmark = pytest.mark.usefixtures("regions")
 
 CA_PASSPHRASE = "otoritas kabupaten 2026"
 PASSPHRASE = "tandatangan kades 1"
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    # The refusals are checked in their English source words (the product speaks Indonesian by default).
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def bsre_trusted(settings, tmp_path):
+    """This deployment trusts BSrE's root (the test stand-in for it), as a real one sets LETTERS_TRUSTED_ROOTS."""
+    root = tmp_path / "bsre-root.pem"
+    root.write_bytes(bsre_root().cert_pem)
+    settings.LETTERS_TRUSTED_ROOTS = [str(root)]
 
 
 @pytest.fixture

@@ -3,9 +3,17 @@
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from smartkampung.letters.models import DEFAULT_NUMBER_PATTERN, LetterType
 from smartkampung.letters.numbering import format_number, pattern_problems
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    # The messages are checked in their English source words (the product speaks Indonesian by default).
+    with translation.override("en"):
+        yield
 
 
 def test_the_default_pattern_makes_the_usual_indonesian_number(db):
@@ -26,6 +34,9 @@ def test_the_default_pattern_makes_the_usual_indonesian_number(db):
         ("{sequence:03}/{year:04}", "Only {sequence} takes a width"),
         ("{sequence:abc}", "Write the sequence as"),
         ("{sequence/", "unmatched"),
+        ("{sequence:03}/{village_code}", "must contain {year}"),
+        ("{sequence!r}/{year}", "without “!”"),
+        ("{sequence:9}/{year}", "Write the sequence as"),
     ],
 )
 def test_a_pattern_that_cannot_number_letters_is_refused_in_words(pattern, words):
