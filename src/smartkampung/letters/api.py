@@ -10,6 +10,7 @@ body larger than a letter or a letter's documents can be 413, without the upload
 import functools
 
 from django.conf import settings
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Status
@@ -22,7 +23,7 @@ from smartkampung.core.paging import window
 from smartkampung.letters import schemas, selectors, services, verify
 from smartkampung.letters.content import official_title
 from smartkampung.letters.forms import uploads_from
-from smartkampung.letters.models import LetterRequest, LetterType
+from smartkampung.letters.models import LetterRequest, LetterStep, LetterType
 from smartkampung.letters.schemas import ErrorOut
 from smartkampung.letters.views_public import (
     REQUEST_LIMITS,
@@ -125,10 +126,6 @@ def letter_dict(letter: LetterRequest, waiting_for: str = "") -> dict:
 
 
 def _waiting_for(letters: list[LetterRequest]) -> dict[int, str]:
-    from django.db.models import F
-
-    from smartkampung.letters.models import LetterStep
-
     steps = LetterStep.objects.filter(request__in=[x.pk for x in letters], order=F("request__current_step"))
     return dict(steps.values_list("request_id", "position"))
 

@@ -14,6 +14,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from pyhanko.keys import load_certs_from_pemder_data
+from pyhanko_certvalidator import CertificateValidator, ValidationContext
+from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 
 from smartkampung.accounts.selectors import signing_places, signs_letters
 from smartkampung.audit import services as audit
@@ -220,10 +223,6 @@ def issue_signing_key(*, user, ca_passphrase: str, passphrase: str, position_tit
 
 def chains_to_trusted_root(certificate_pem: bytes, chain_pems: list[bytes]) -> bool:
     """Does the certificate lead (through the file's own intermediates) to a root this deployment trusts?"""
-    from pyhanko.keys import load_certs_from_pemder_data
-    from pyhanko_certvalidator import CertificateValidator, ValidationContext
-    from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
-
     roots = [cert for pem in trust_roots() for cert in load_certs_from_pemder_data(pem)]
     if not roots:
         return False

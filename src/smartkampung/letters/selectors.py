@@ -101,9 +101,7 @@ def own_letter(values: dict) -> LetterRequest:
 def letter_by_code(code: str) -> LetterRequest | None:
     """For the public verification page (which shows only what a letter says of itself, personal data masked)."""
     return (
-        LetterRequest.objects.filter(code=typed_code(code))
-        .select_related("letter_type", "village__district")
-        .first()
+        LetterRequest.objects.filter(code=typed_code(code)).select_related("letter_type", "village__district").first()
     )
 
 
@@ -116,7 +114,7 @@ def revision_by_hash(data: bytes) -> LetterRevision | None:
 
 
 def mask_name(name: str) -> str:
-    """"SITI AMINAH" → "S*** A*****": enough to recognise one's own letter, not to read someone else's."""
+    """ "SITI AMINAH" → "S*** A*****": enough to recognise one's own letter, not to read someone else's."""
     return " ".join(word[:1] + "*" * (len(word) - 1) for word in str(name).split())
 
 

@@ -32,6 +32,7 @@ from smartkampung.letters.content import (
 )
 from smartkampung.letters.models import (
     Action,
+    CertificateAuthority,
     ChainStep,
     LetterAttachment,
     LetterRequest,
@@ -255,8 +256,6 @@ def _key_of(user) -> tuple[SigningKey, Any]:
     if key.not_after and key.not_after <= timezone.now():
         raise Refused([("passphrase", _("Your signing certificate has expired. Ask for a new one."))], status=409)
     if key.kind == SigningKey.Kind.LOCAL:
-        from smartkampung.letters.models import CertificateAuthority
-
         chain = tuple(c.encode() for c in CertificateAuthority.objects.values_list("certificate_pem", flat=True))
         return key, signing.LocalKey(
             certificate_pem=key.certificate_pem.encode(), key_pem=key.key_pem.encode(), chain_pems=chain

@@ -16,7 +16,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from smartkampung.accounts.selectors import letters_desk_scope
-from smartkampung.letters import selectors
+from smartkampung.letters import selectors, validation
+from smartkampung.letters.content import official_title
 from smartkampung.letters.models import LetterRequest, LetterRevision, LetterStep
 from smartkampung.population.models import Resident
 from smartkampung.regions.nik import parse_nik
@@ -129,16 +130,12 @@ def _steps(letter: LetterRequest) -> list[LetterStep]:
 def _title(step: LetterStep, letter: LetterRequest) -> str:
     if step.signer_title:
         return step.signer_title
-    from smartkampung.letters.content import official_title
-
     return official_title(step.position, letter.village)
 
 
 def signature_rows(letter: LetterRequest, *, data: bytes | None = None, check=None) -> list[SignatureRow]:
     """The letter's steps with each signature re-validated in its latest revision (or in `data`, an uploaded
     copy): signed and valid, signed but broken, waiting, not reached yet or rejected."""
-    from smartkampung.letters import validation
-
     if check is None:
         if data is None:
             latest = selectors.latest_revision(letter)
@@ -239,8 +236,6 @@ def verify_upload(data: bytes) -> Verdict:
     revision = selectors.revision_by_hash(data)
     if revision is not None:
         return _known_revision(revision, data)
-    from smartkampung.letters import validation
-
     deadline = time.monotonic() + CHECK_SECONDS
     try:
         shape = validation.within(deadline - time.monotonic(), validation.inspect_pdf, data)
@@ -329,8 +324,6 @@ def verify_upload(data: bytes) -> Verdict:
 def _known_revision(revision: LetterRevision, data: bytes) -> Verdict:
     """A file this deployment issued, byte for byte. The final revision of a signed letter is authentic only
     when every signature in it is intact, valid and made with a certificate trusted now."""
-    from smartkampung.letters import validation
-
     letter = revision.request
     latest = selectors.latest_revision(letter)
     check = validation.check_pdf(data, trust_roots=selectors.trust_roots())

@@ -28,8 +28,8 @@ from smartkampung.audit import services as audit
 from smartkampung.core.errors import Refused
 from smartkampung.core.http import is_htmx
 from smartkampung.core.paging import Pager, page_number
-from smartkampung.letters import numbering, selectors, services, templating, verify
-from smartkampung.letters.content import official_title, verify_url
+from smartkampung.letters import keys, numbering, pdf, selectors, services, templating, verify
+from smartkampung.letters.content import letter_content, official_title, verify_url
 from smartkampung.letters.forms import (
     GatewayForm,
     LetterTypeForm,
@@ -41,6 +41,7 @@ from smartkampung.letters.forms import (
     uploads_from,
 )
 from smartkampung.letters.models import LetterAttachment, LetterRequest, LetterStep, LetterType, SigningKey
+from smartkampung.regions.models import Village
 
 PER_PAGE = 20
 QUEUE_SHOWN = 100
@@ -393,7 +394,7 @@ def type_edit(request: HttpRequest, code: str) -> HttpResponse:
             "placeholders": sorted(templating.EXAMPLES.items()),
             "number_placeholders": sorted(numbering.PLACEHOLDERS.items()),
             "preview": _preview(request.POST if request.method == "POST" else form.initial),
-            "has_pdf": _engine_renders(),
+            "has_pdf": True,
         },
         status=status,
     )
@@ -437,24 +438,12 @@ def type_preview(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _engine_renders() -> bool:
-    try:
-        from smartkampung.letters import pdf  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 @login_required
 @require_POST
 def type_preview_pdf(request: HttpRequest, code: str) -> HttpResponse:
     """The letter as the PDF engine renders it, from the form as typed (not saved) and the example values."""
     _require_types(request)
     letter_type = _type_or_404(code)
-    from smartkampung.letters import pdf
-    from smartkampung.letters.content import letter_content
-    from smartkampung.regions.models import Village
-
     form = LetterTypeForm(request.POST)
     form.is_valid()
     data = form.cleaned_data
@@ -501,8 +490,6 @@ def signing_key(request: HttpRequest) -> HttpResponse:
     """The official's means to sign: the key in use, a BSrE certificate file to import, or BSrE's gateway."""
     if not signs_letters(request.user):
         raise PermissionDenied(_("Only officials who sign letters have a signing key."))
-    from smartkampung.letters import keys
-
     pkcs12_form, gateway_form, status = Pkcs12Form(), GatewayForm(), 200
     gateway = bool(settings.BSRE_GATEWAY_URL)
     if request.method == "POST":
