@@ -117,13 +117,15 @@ class OwnLetterForm(TextChecked, forms.Form):
     )
 
 
-class SignForm(forms.Form):
-    passphrase = forms.CharField(
-        label=gettext_lazy("Passphrase of your signing key"),
-        max_length=1024,
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+def secret_field(label) -> forms.CharField:
+    """A passphrase or a file's password: taken as typed (spaces count), never shown again, never remembered."""
+    return forms.CharField(
+        label=label, max_length=1024, strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "off"})
     )
+
+
+class SignForm(forms.Form):
+    passphrase = secret_field(gettext_lazy("Passphrase of your signing key"))
 
 
 class RejectForm(TextChecked, forms.Form):
@@ -139,12 +141,7 @@ class Pkcs12Form(forms.Form):
         label=gettext_lazy("Certificate file from BSrE (.p12 or .pfx)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".p12,.pfx,application/x-pkcs12"}),
     )
-    password = forms.CharField(
-        label=gettext_lazy("Password of the file"),
-        max_length=1024,
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
-    )
+    password = secret_field(gettext_lazy("Password of the file"))
 
 
 class GatewayForm(TextChecked, forms.Form):

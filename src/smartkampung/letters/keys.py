@@ -106,6 +106,36 @@ def _replace_key(user, **fields) -> SigningKey:
     return SigningKey.objects.create(user=user, active=True, **fields)
 
 
+def _store_certified_key(user, *, certificate_pem: bytes, detail: dict, by, **material) -> SigningKey:
+    """A key with its certificate (of the deployment's authority, or imported) becomes the user's key in use, and
+    the audit log says whose, which certificate and until when."""
+    facts = pki.certificate_facts(certificate_pem)
+    with transaction.atomic():
+        key = _replace_key(
+            user,
+            certificate_pem=certificate_pem.decode(),
+            subject_name=facts.subject_name[:200],
+            fingerprint=facts.fingerprint_sha256,
+            not_after=facts.not_after,
+            **material,
+        )
+        audit.record(
+            action="create",
+            object_type="signing_key",
+            subject=user.get_username(),
+            object_ids=[str(key.pk)],
+            detail={
+                "kind": key.kind,
+                "official": user.get_username(),
+                **detail,
+                "fingerprint": facts.fingerprint_sha256,
+                "not_after": facts.not_after.isoformat(),
+            },
+            user=by,
+        )
+    return key
+
+
 # ---------------------------------------------------------------- writes
 
 
@@ -192,33 +222,14 @@ def issue_signing_key(*, user, ca_passphrase: str, passphrase: str, position_tit
         ) from error
     except pki.BadCertificateFile as error:
         raise Refused([("ca_passphrase", error.words)], status=409) from error
-    facts = pki.certificate_facts(certificate_pem)
-    with transaction.atomic():
-        key = _replace_key(
-            user,
-            kind=SigningKey.Kind.LOCAL,
-            certificate_pem=certificate_pem.decode(),
-            key_pem=key_pem.decode(),
-            subject_name=facts.subject_name[:200],
-            fingerprint=facts.fingerprint_sha256,
-            not_after=facts.not_after,
-        )
-        audit.record(
-            action="create",
-            object_type="signing_key",
-            subject=user.get_username(),
-            object_ids=[str(key.pk)],
-            detail={
-                "kind": key.kind,
-                "official": user.get_username(),
-                "position": title,
-                "authority": authority.fingerprint,
-                "fingerprint": facts.fingerprint_sha256,
-                "not_after": facts.not_after.isoformat(),
-            },
-            user=by,
-        )
-    return key
+    return _store_certified_key(
+        user,
+        certificate_pem=certificate_pem,
+        detail={"position": title, "authority": authority.fingerprint},
+        by=by,
+        kind=SigningKey.Kind.LOCAL,
+        key_pem=key_pem.decode(),
+    )
 
 
 def chains_to_trusted_root(certificate_pem: bytes, chain_pems: list[bytes]) -> bool:
@@ -298,31 +309,14 @@ def import_pkcs12_key(*, user, data: bytes, password: str) -> SigningKey:
                 )
             ]
         )
-    with transaction.atomic():
-        key = _replace_key(
-            user,
-            kind=SigningKey.Kind.PKCS12,
-            pkcs12=data,
-            certificate_pem=certificate_pem.decode(),
-            subject_name=facts.subject_name[:200],
-            fingerprint=facts.fingerprint_sha256,
-            not_after=facts.not_after,
-        )
-        audit.record(
-            action="create",
-            object_type="signing_key",
-            subject=user.get_username(),
-            object_ids=[str(key.pk)],
-            detail={
-                "kind": key.kind,
-                "official": user.get_username(),
-                "issuer": facts.issuer_name,
-                "fingerprint": facts.fingerprint_sha256,
-                "not_after": facts.not_after.isoformat(),
-            },
-            user=user,
-        )
-    return key
+    return _store_certified_key(
+        user,
+        certificate_pem=certificate_pem,
+        detail={"issuer": facts.issuer_name},
+        by=user,
+        kind=SigningKey.Kind.PKCS12,
+        pkcs12=data,
+    )
 
 
 def use_gateway_key(*, user, nik: str) -> SigningKey:
