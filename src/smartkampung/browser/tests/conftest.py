@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db.backends.signals import connection_created
 
 from smartkampung.browser.tests.harness import CHROMIUM, BrowserThread, LiveServer, Remote
 from smartkampung.browser.tests.world import PASSWORD
@@ -77,11 +78,23 @@ def asgi_server(live_db, monkeypatch):
     # stop: the server brings its own, which stop with it.
     monkeypatch.setattr(live, "_dispatcher_started", True)
     monkeypatch.setattr(live.hub, "_threads_started", True)
+    # On SQLite the test database lives in memory, shared by every connection of the process with table-level
+    # locks: a page read while the dispatcher writes a notification would fail at once ("database table is
+    # locked"), which a file database in WAL mode (the embedded set-up) never does. Readers of the shared cache
+    # read without those locks, as they read beside a writer in production.
+    connection_created.connect(_read_beside_writers)
     server = LiveServer()
     try:
         yield server
     finally:
         server.stop()
+        connection_created.disconnect(_read_beside_writers)
+
+
+def _read_beside_writers(sender, connection, **kwargs) -> None:
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA read_uncommitted = 1")
 
 
 class Browser:
