@@ -136,7 +136,6 @@ def _tell(
 ) -> None:
     summary = {
         "letter": letter.letter_type.name,
-        "name": letter.facts.get("resident.name", ""),
         "code": letter.code,
         "waiting_for": official_title(waiting_for.position, letter.village) if waiting_for else "",
         "outcome": outcome,

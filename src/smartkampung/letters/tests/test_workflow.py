@@ -142,6 +142,8 @@ def test_a_rejection_ends_the_request_with_its_reason_and_tells_the_village(peop
     assert letter.steps.get(order=2).status == "rejected"
     rejected = Notification.objects.get(kind="letter_rejected", subject_id=letter.pk)
     assert rejected.summary["outcome"] == "Foto KK tidak terbaca"
+    # The village's notifications reach its Puskesmas and the health agency too: never whose letter it is.
+    assert "WARSIDI" not in str(rejected.summary) and "3510151708850001" not in str(rejected.summary)
     with pytest.raises(Refused) as refused:
         services.sign_letter(user=people["village_head"], code=letter.code, passphrase=PASSPHRASE)
     assert refused.value.status == 409
