@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "smartkampung.isolation",
     "smartkampung.aid",
     "smartkampung.letters",
+    "smartkampung.ktp",
     "smartkampung.population",
     "smartkampung.audit",
 ]
@@ -385,3 +386,15 @@ BSRE_GATEWAY_API = os.environ.get("BSRE_GATEWAY_API", "v1")  # v1: multipart /ap
 BSRE_GATEWAY_TIMEOUT_SECONDS = float(os.environ.get("BSRE_GATEWAY_TIMEOUT_SECONDS", "20"))
 # Online requests per client address (the NIK/KK check answers one way for unknown and wrong).
 LETTERS_REQUESTS_PER_HOUR = int(os.environ.get("LETTERS_REQUESTS_PER_HOUR", "10"))
+
+# The KTP scan (README: "KTP scan"): photos are read on this server by the OCR model inside the rapidocr
+# wheel, never sent anywhere, and not kept unless KTP_KEEP_IMAGES (for a deployment that must keep them).
+KTP_MAX_IMAGE_BYTES = int(os.environ.get("KTP_MAX_IMAGE_BYTES", str(8 * 1024 * 1024)))
+KTP_KEEP_IMAGES = envbool("KTP_KEEP_IMAGES", False)
+KTP_IMAGE_DIR = Path(os.environ.get("KTP_IMAGE_DIR", DATA_DIR / "ktp-images"))
+# Reads at once in one web process (each uses both cores for about a second; more only queue for memory).
+KTP_READS_AT_ONCE = int(os.environ.get("KTP_READS_AT_ONCE", "1"))
+# Threads onnxruntime uses within one read (0: as many as cores).
+KTP_OCR_THREADS = int(os.environ.get("KTP_OCR_THREADS", "0"))
+# Public reads (the pre-registration page) per client address and hour.
+KTP_PUBLIC_READS_PER_HOUR = int(os.environ.get("KTP_PUBLIC_READS_PER_HOUR", "20"))
