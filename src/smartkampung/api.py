@@ -20,6 +20,8 @@ from smartkampung.core.schemas import CheckedParser
 from smartkampung.health.api import router as health_router
 from smartkampung.isolation.api import public_router as isolation_public_router
 from smartkampung.isolation.api import router as isolation_router
+from smartkampung.ktp.api import public_router as ktp_public_router
+from smartkampung.ktp.api import router as ktp_router
 from smartkampung.letters.api import public_router as letters_public_router
 from smartkampung.letters.api import router as letters_router
 from smartkampung.notifications.api import router as notifications_router
@@ -45,6 +47,7 @@ api.add_router("/public", checkpoints_public_router)
 api.add_router("/public", isolation_public_router)
 api.add_router("/public", aid_public_router)
 api.add_router("/public", letters_public_router)
+api.add_router("/public", ktp_public_router)
 api.add_router("/", population_router, auth=STAFF_AUTH)
 api.add_router("/", checkpoints_router, auth=STAFF_AUTH)
 api.add_router("/notifications", notifications_router, auth=STAFF_AUTH)
@@ -52,6 +55,7 @@ api.add_router("/isolation", isolation_router, auth=STAFF_AUTH)
 api.add_router("/health", health_router, auth=STAFF_AUTH)
 api.add_router("/aid", aid_router, auth=STAFF_AUTH)
 api.add_router("/letters", letters_router, auth=STAFF_AUTH)
+api.add_router("/ktp", ktp_router, auth=STAFF_AUTH)
 
 
 # The framework's own answers, documented on every operation that can give them (so the documented bodies are the

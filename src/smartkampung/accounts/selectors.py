@@ -385,3 +385,27 @@ def rights_fingerprint(user) -> tuple:
         "role", "district_id", "village_id", "puskesmas_id", "checkpoint_id"
     )
     return (user.is_superuser, tuple(sorted(roles, key=repr)))
+
+
+# ---------------------------------------------------------------- KTP scan
+
+
+def may_read_ktp(user) -> bool:
+    """Read a KTP photo (or a pre-registration QR code) at /api/v1/ktp: a checkpoint officer at their desk and
+    whoever registers residents (a village operator, the administrator). Others have no form a scan fills."""
+    return bool(checkpoints_of(user)) or not write_scope(user).nothing
+
+
+def ktp_comparison_scope(user) -> Scope:
+    """Whose register record a scanned KTP is compared with (whether the card's name and birth date agree with
+    it, never the record itself): a checkpoint officer any NIK, as their desk's look-up (and counted against the
+    same throttle: ktp.services), everyone else those whose registry data they read."""
+    if checkpoints_of(user):
+        return Scope(everything=True)
+    return read_scope(user)
+
+
+def ktp_comparison_throttled(user) -> bool:
+    """Is this user's register comparison counted against the checkpoint desk's per-officer look-up throttle? An
+    officer's is (it reaches any NIK), unless they read the whole register anyway."""
+    return bool(checkpoints_of(user)) and not read_scope(user).everything

@@ -83,6 +83,7 @@ from smartkampung.accounts.tests.matrix_expectations import (
     expect_rules_page,
     expect_signed_in,
 )
+from smartkampung.accounts.tests.matrix_ktp import KTP_API, UNREADABLE, ktp_upload
 from smartkampung.accounts.tests.matrix_letters import (
     LETTER_API,
     LETTER_PAGES,
@@ -366,6 +367,7 @@ API = {
         expect_rule_setter,
     ),
     **LETTER_API,
+    **KTP_API,
 }
 # No personal data behind these (reference data, structure checks, sign-in, the API's own documents).
 PUBLIC_PAGES = {
@@ -541,6 +543,8 @@ def call(client, method: str, url: str, body):
         return client.get(url)
     if method == "letter_upload":
         return letter_upload(client, url)
+    if method == "ktp_upload":
+        return ktp_upload(client, url)
     if method == "upload":
         from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -601,6 +605,8 @@ def check(
         assert status in (200, 403, 404), status
     elif expected == FORBIDDEN:
         assert status == 403, (status, body[:300])
+    elif expected == UNREADABLE:  # past the door, the photo refused in words (no OCR runs)
+        assert status == 422 and json.loads(body)["code"] == "too_small", (status, body[:300])
     elif expected == NOT_FOUND:
         assert status == 404, (status, body[:300])
     elif expected == CONFLICT:
