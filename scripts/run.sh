@@ -14,4 +14,7 @@ $sk demo_letters  # Bakungan's signing officials (keys of a demo authority) and 
 $sk demo_arrivals --count "${DEMO_ARRIVALS:-60}"
 $sk demo_houses
 $sk demo_aid
+# KTP photos to try the desk's scan with (show one on a screen, photograph it): residents of the demo register.
+samples="${SMARTKAMPUNG_DATA_DIR:-var}/ktp-samples"
+[ -e "$samples/truth.json" ] || $sk ktp_sample --out "$samples" --count 6 --from-register --seed 1
 exec $sk run --host "${HOST:-127.0.0.1}" --port "${PORT:-8000}"

@@ -394,6 +394,8 @@ KTP_KEEP_IMAGES = envbool("KTP_KEEP_IMAGES", False)
 KTP_IMAGE_DIR = Path(os.environ.get("KTP_IMAGE_DIR", DATA_DIR / "ktp-images"))
 # Reads at once in one web process (each uses both cores for about a second; more only queue for memory).
 KTP_READS_AT_ONCE = int(os.environ.get("KTP_READS_AT_ONCE", "1"))
+# How long a read waits for its turn before the answer is "busy, try again" (503 with Retry-After).
+KTP_READ_WAIT_SECONDS = float(os.environ.get("KTP_READ_WAIT_SECONDS", "30"))
 # Threads onnxruntime uses within one read (0: as many as cores).
 KTP_OCR_THREADS = int(os.environ.get("KTP_OCR_THREADS", "0"))
 # Public reads (the pre-registration page) per client address and hour.

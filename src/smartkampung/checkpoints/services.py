@@ -463,7 +463,8 @@ def _flag_unusual_volume(*, user, checkpoint: Checkpoint) -> None:
 
     since = timezone.now() - dt.timedelta(hours=1)
     mine = AuditEntry.objects.filter(actor_username=user.get_username(), at__gte=since)
-    count = mine.filter(object_type="arrival_lookup").count()
+    # A KTP scan compares the card with the register as a typed look-up does: both count.
+    count = mine.filter(object_type__in=("arrival_lookup", "ktp_scan")).count()
     if count <= settings.CHECKPOINT_LOOKUP_FLAG_PER_HOUR or mine.filter(object_type="lookup_volume_flag").exists():
         return
     audit.record(

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 from django.http import HttpRequest, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import File, Router
 from ninja.decorators import decorate_view
@@ -27,7 +28,7 @@ from ninja.files import UploadedFile
 from smartkampung.core.errors import Refused
 from smartkampung.core.http import client_address
 from smartkampung.core.ratelimit import Limit, hit
-from smartkampung.ktp import qr, schemas, services
+from smartkampung.ktp import schemas, services
 from smartkampung.ktp.schemas import KtpErrorOut
 
 router = Router(tags=["ktp"])
@@ -35,7 +36,7 @@ public_router = Router(tags=["public"])
 
 # What a multipart body may carry beyond its photo: the framing and a field or two.
 BODY_SLACK = 64 * 1024
-PHOTO_ANSWERS = {400: KtpErrorOut, 413: KtpErrorOut, 415: KtpErrorOut, 422: KtpErrorOut}
+PHOTO_ANSWERS = {400: KtpErrorOut, 413: KtpErrorOut, 415: KtpErrorOut, 422: KtpErrorOut, 503: KtpErrorOut}
 STAFF_ANSWERS = {**PHOTO_ANSWERS, 403: KtpErrorOut}
 
 
@@ -107,6 +108,22 @@ def _too_large() -> Refused:
     )  # fmt: skip
 
 
+def _unreadable_form(request: HttpRequest) -> Refused | None:
+    """Parse the form now, so that a broken multipart body is answered in words, in the API's shape, rather than
+    with Django's HTML page for a bad request."""
+    if not request.content_type.startswith("multipart/"):
+        return None  # no form at all: the operation says what to send
+    try:
+        request.FILES  # noqa: B018 - parses the body, with the handler above
+    except MultiPartParserError:
+        return Refused(
+            [("image", _("The form could not be read: send the photo as the field 'image' of multipart/form-data."))],
+            status=400,
+            extra={"code": "bad_form"},
+        )
+    return None
+
+
 def photo_upload(*, public: bool = False):
     """Wraps an operation's (async) run (decorate_view): a public client is counted against its hourly limit, a
     body longer than a photo refused (413), and the photo kept in memory only, before the form is parsed."""
@@ -124,6 +141,9 @@ def photo_upload(*, public: bool = False):
                 return _answer(_too_large())
             if not hasattr(request, "_files"):  # nothing has parsed the form yet (nothing does before the API)
                 request.upload_handlers = [PhotoUploadHandler(request)]
+                refusal = _unreadable_form(request)
+                if refusal is not None:
+                    return _answer(refusal)
             return await run(request, *args, **kwargs)
 
         return guarded
@@ -178,7 +198,7 @@ async def read_qr_code(request: HttpRequest, image: File[UploadedFile] = None):
     holds none."""
     await sync_to_async(services.ensure_may_read_ktp)(request.auth)
     data = _photo(image)
-    return (await sync_to_async(qr.read_qr)(data)).as_json()
+    return (await sync_to_async(services.read_qr_photo)(user=request.auth, data=data)).as_json()
 
 
 # ---------------------------------------------------------------- public

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
 from smartkampung.ktp import normalise as norm
-from smartkampung.ktp.nikcheck import NikSettlement, nik_digits, settle_nik
+from smartkampung.ktp.nikcheck import UNSURE, NikSettlement, nik_digits, settle_nik
 from smartkampung.ktp.normalise import Printed
 from smartkampung.ktp.reading import Reading, check
 from smartkampung.ktp.vocab import FIELDS, MARITAL_STATUSES, NATIONALITIES, OCCUPATIONS, RELIGIONS, SEXES
@@ -172,6 +172,30 @@ def _settle_regions(reading: Reading, raw: Raw, regency_code: str, nik_district:
             True,
             _("The NIK was issued in kecamatan %(issued)s; the card's address is in %(address)s (normal after a move).")
             % {"issued": _district_name(nik_district), "address": _district_name(reading.district_code)},
+        )
+
+
+def _confirm_region(reading: Reading, nik_district: str | None) -> None:
+    """The NIK's kecamatan digits are confirmed only by the card's printed kecamatan; otherwise only their
+    existence vouches for them, and one misread digit there is often another kecamatan that exists. So: one digit
+    away from the printed kecamatan is said (a misread or, rarely, a move next door), and an unconfirmed NIK
+    stays below what the desk highlights."""
+    if reading.nik is None or nik_district is None or reading.district_code == nik_district:
+        return
+    reading.confidence["nik"] = min(reading.confidence["nik"], UNSURE)
+    near = reading.district_code and norm.hamming(nik_district, reading.district_code) == 1
+    if near and not any(c["code"] == "nik_district_near" for c in reading.checks):
+        position = next(i for i in range(6) if nik_district[i] != reading.district_code[i])
+        reading.confidence["nik"] = min(reading.confidence["nik"], 0.6)
+        reading.add_check(
+            "nik_district_near",
+            "nik",
+            False,
+            _(
+                "The NIK's kecamatan code is one digit away from the printed kecamatan's: check digit %(position)d "
+                "against the card (after a move the NIK keeps the old kecamatan, which is fine)."
+            )
+            % {"position": position + 1},
         )
 
 
@@ -374,6 +398,7 @@ def settle(raw: Raw) -> Reading:
     nik_district = nik.parsed.district_code if nik.parsed else None
     regency_code = printed_regency or (nik_district[:4] if nik_district else settings.SMARTKAMPUNG_REGENCY)
     _settle_regions(reading, raw, regency_code, nik_district)
+    _confirm_region(reading, nik_district)
     _settle_words(reading, raw)
     for name in FIELDS:
         confidence[name] = round(confidence[name], 3)

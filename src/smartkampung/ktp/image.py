@@ -107,7 +107,14 @@ def load_photo(data: bytes) -> np.ndarray:
             picture = picture.convert("RGB")
     except UnreadablePhoto:
         raise
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        # Pillow's own guard, at its own limit (~89 million pixels), already at opening.
+        raise UnreadablePhoto(
+            "too_large",
+            _("The photo has more than %(limit)d million pixels, more than any phone takes.")
+            % {"limit": MAX_PIXELS // 1_000_000},
+        ) from None
+    except (OSError, ValueError, SyntaxError):
         raise UnreadablePhoto(
             "not_image", _("The photo cannot be opened (the file is damaged or incomplete): take it again.")
         ) from None
@@ -144,11 +151,11 @@ def _sides(quad: np.ndarray) -> tuple[float, float]:
     return (top + bottom) / 2, (left + right) / 2
 
 
-def _plausible(quad: np.ndarray, area: float) -> bool:
+def _plausible(quad: np.ndarray, area: float, min_share: float = 0.08) -> bool:
     """A card seen by a phone: a convex quadrilateral, a fair share of the photo, about the card's shape."""
     if not cv2.isContourConvex(quad.reshape(4, 1, 2).astype(np.int32)):
         return False
-    if cv2.contourArea(quad.astype(np.float32)) < 0.08 * area:
+    if cv2.contourArea(quad.astype(np.float32)) < min_share * area:
         return False
     width, height = _sides(quad)
     ratio = max(width, height) / max(1.0, min(width, height))
@@ -170,26 +177,45 @@ def _quad_of(contour: np.ndarray) -> np.ndarray | None:
     return None
 
 
-def _candidates(small: np.ndarray) -> list[np.ndarray]:
-    """Quadrilaterals that may be the card, on the small copy: from its outline (edges) and from its colour (the
-    e-KTP's light blue)."""
-    found = []
-    grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
-    grey = cv2.GaussianBlur(grey, (5, 5), 0)
-    median = float(np.median(grey))
-    edges = cv2.Canny(grey, max(10.0, 0.5 * median), min(255.0, 1.2 * median + 30))
-    edges = cv2.dilate(edges, np.ones((3, 3), np.uint8), iterations=2)
-    edges = cv2.morphologyEx(edges, cv2.MORPH_CLOSE, np.ones((7, 7), np.uint8))
-    masks = [edges]
+def _gradient(small: np.ndarray) -> np.ndarray:
+    """How sharply the photo changes at each pixel (0..1), in brightness or colour: a card's outline is an edge
+    in one or the other even when the surface is as light as the card."""
+    lab = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_BGR2LAB), (5, 5), 0).astype(np.float32)
+    magnitude = np.zeros(small.shape[:2], np.float32)
+    for channel, weight in ((0, 1.0), (1, 2.0), (2, 2.0)):
+        gx = cv2.Sobel(lab[:, :, channel], cv2.CV_32F, 1, 0, ksize=3)
+        gy = cv2.Sobel(lab[:, :, channel], cv2.CV_32F, 0, 1, ksize=3)
+        magnitude = np.maximum(magnitude, weight * cv2.magnitude(gx, gy))
+    top = float(np.percentile(magnitude, 99)) or 1.0
+    return np.clip(magnitude / top, 0, 1)
+
+
+def _candidates(small: np.ndarray, gradient: np.ndarray) -> list[np.ndarray]:
+    """Quadrilaterals that may be the card, on the small copy: from its outline (edges, at two strengths) and from
+    its colour (the e-KTP's light blue, and whatever is bluer than the surface)."""
+    masks = []
+    for level in (0.25, 0.12):
+        edges = (gradient > level).astype(np.uint8) * 255
+        edges = cv2.morphologyEx(edges, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
+        masks.append(edges)
 
     hsv = cv2.cvtColor(small, cv2.COLOR_BGR2HSV)
     # Light blue to cyan, fairly light, not grey: the card's background under most lights.
     blue = cv2.inRange(hsv, (88, 35, 80), (125, 255, 255))
-    blue = cv2.morphologyEx(blue, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
-    blue = cv2.morphologyEx(blue, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
     masks.append(blue)
+    # Bluer than most of the photo (Lab's b below the surface's), and not dark.
+    lab = cv2.cvtColor(cv2.GaussianBlur(small, (5, 5), 0), cv2.COLOR_BGR2LAB)
+    _level, bluer = cv2.threshold(255 - lab[:, :, 2], 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    bluer[lab[:, :, 0] < 90] = 0
+    masks.append(bluer)
+    _level, lighter = cv2.threshold(lab[:, :, 0], 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    masks.append(lighter)
 
-    for mask in masks:
+    found = []
+    for index, mask in enumerate(masks):
+        if index >= 2:
+            mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
+            mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
         contours, _hierarchy = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:4]:
             quad = _quad_of(contour)
@@ -198,32 +224,98 @@ def _candidates(small: np.ndarray) -> list[np.ndarray]:
     return found
 
 
-def find_card(photo: np.ndarray) -> np.ndarray | None:
-    """The card's four corners in the photo (top-left first, clockwise, the card's long side across), or None."""
+def _side_points(start: np.ndarray, end: np.ndarray, shape: tuple[int, int], count: int = 40) -> np.ndarray:
+    """Points along the middle 80 % of a side (the corners are rounded), inside the image."""
+    t = np.linspace(0.1, 0.9, count)[:, None]
+    points = (start[None, :] * (1 - t) + end[None, :] * t).round().astype(int)
+    points[:, 0] = points[:, 0].clip(0, shape[1] - 1)
+    points[:, 1] = points[:, 1].clip(0, shape[0] - 1)
+    return points
+
+
+def _support(quad: np.ndarray, lab: np.ndarray) -> float:
+    """How much the quadrilateral's sides look like a card's outline: per side, the share of its points where the
+    photo's colour differs across the side (a few pixels inside against a few outside); the two weakest sides
+    count. A side through the card's middle, or through a patterned surface, differs little across."""
+    shares = []
+    for a, b in zip(quad, np.roll(quad, -1, axis=0), strict=True):
+        direction = (b - a) / max(1e-6, float(np.linalg.norm(b - a)))
+        inward = np.array([-direction[1], direction[0]], np.float32)  # the corners run clockwise
+        inside = _side_points(a + 5 * inward, b + 5 * inward, lab.shape[:2])
+        outside = _side_points(a - 5 * inward, b - 5 * inward, lab.shape[:2])
+        difference = np.linalg.norm(
+            lab[inside[:, 1], inside[:, 0]].astype(np.float32) - lab[outside[:, 1], outside[:, 0]].astype(np.float32),
+            axis=1,
+        )
+        shares.append(float((difference > 12).mean()))
+    shares.sort()
+    return 0.5 * shares[0] + 0.5 * shares[1]
+
+
+def _snap(quad: np.ndarray, gradient: np.ndarray, reach: int = 6) -> np.ndarray:
+    """The quadrilateral with each side moved (along its normal, up to `reach` px) onto the strongest edge near
+    it, and the corners where the moved sides meet: the outline from masks lies a few pixels off."""
+    lines = []
+    for a, b in zip(quad, np.roll(quad, -1, axis=0), strict=True):
+        direction = (b - a) / max(1e-6, float(np.linalg.norm(b - a)))
+        normal = np.array([-direction[1], direction[0]], np.float32)
+        best, best_value = 0.0, -1.0
+        for offset in range(-reach, reach + 1):
+            points = _side_points(a + offset * normal, b + offset * normal, gradient.shape)
+            value = float(gradient[points[:, 1], points[:, 0]].mean())
+            if value > best_value:
+                best, best_value = float(offset), value
+        lines.append((a + best * normal, direction))
+    corners = []
+    for (p1, d1), (p2, d2) in zip(np.roll(np.array(lines, dtype=object), 1, axis=0), lines, strict=True):
+        # Where side i-1 meets side i: p1 + s d1 = p2 + t d2.
+        matrix = np.array([[d1[0], -d2[0]], [d1[1], -d2[1]]], np.float64)
+        if abs(np.linalg.det(matrix)) < 1e-6:
+            return quad
+        s_t = np.linalg.solve(matrix, np.asarray(p2, np.float64) - np.asarray(p1, np.float64))
+        corners.append(np.asarray(p1, np.float64) + s_t[0] * np.asarray(d1, np.float64))
+    snapped = np.array(corners, np.float32)
+    # Side i starts at corner i: the corner where side i-1 meets side i.
+    return snapped if np.abs(snapped - quad).max() <= 3 * reach else quad
+
+
+def find_card(photo: np.ndarray, *, min_share: float = 0.08) -> np.ndarray | None:
+    """The card's four corners in the photo (top-left first, clockwise), or None. The card must cover
+    `min_share` of the photo at least: smaller outlines are mostly something else (the photo printed on the
+    card); the reader looks for a smaller card only to say it is too small."""
     height, width = photo.shape[:2]
     scale = FIND_SIDE / max(height, width)
     small = cv2.resize(photo, (round(width * scale), round(height * scale)), interpolation=cv2.INTER_AREA)
     area = small.shape[0] * small.shape[1]
-    best, best_area = None, 0.0
-    for quad in _candidates(small):
-        if not _plausible(quad, area):
+    gradient = _gradient(small)
+    lab = cv2.cvtColor(cv2.GaussianBlur(small, (5, 5), 0), cv2.COLOR_BGR2LAB)
+    best, best_score = None, 0.0
+    margin = 8
+    for quad in _candidates(small, gradient):
+        if not _plausible(quad, area, min_share):
             continue
-        # A quadrilateral touching the photo's border on two sides is the photo's frame, not the card.
-        margin = 2
+        quad_area = cv2.contourArea(quad)
+        # A quadrilateral along two of the photo's borders, or filling it, is the photo's frame, not the card (a
+        # card filling the photo has no outline to find: it is then read whole).
         touching = (
             (quad[:, 0] <= margin).any()
             + (quad[:, 1] <= margin).any()
             + (quad[:, 0] >= small.shape[1] - 1 - margin).any()
             + (quad[:, 1] >= small.shape[0] - 1 - margin).any()
         )
-        if touching >= 3:
+        if touching >= 2 or quad_area > 0.85 * area:
             continue
-        quad_area = cv2.contourArea(quad)
-        if quad_area > best_area:
-            best, best_area = quad, quad_area
+        support = _support(quad, lab)
+        if support < 0.5:
+            continue
+        # The outline that follows edges best, the larger of two that follow them alike (the card, not the photo
+        # printed on it), unless it runs along the photo's border.
+        score = support + 0.2 * quad_area / area - 0.25 * touching
+        if score > best_score:
+            best, best_score = quad, score
     if best is None:
         return None
-    return best / scale
+    return _snap(best, gradient) / scale
 
 
 def rectify(photo: np.ndarray, quad: np.ndarray) -> np.ndarray:
@@ -249,32 +341,44 @@ def sharpness(image: np.ndarray) -> float:
     return float(cv2.Laplacian(grey, cv2.CV_64F).var())
 
 
+def whole_view(photo: np.ndarray) -> CardView:
+    """The whole photo as the reader's view (no card outline found, or the one found read as no KTP)."""
+    image = photo
+    if max(photo.shape[:2]) > WHOLE_SIDE:  # the OCR needs no more: its detector looks at ~1000 px
+        scale = WHOLE_SIDE / max(photo.shape[:2])
+        size = (round(photo.shape[1] * scale), round(photo.shape[0] * scale))
+        image = cv2.resize(photo, size, interpolation=cv2.INTER_AREA)
+    return CardView(image=image, found=False, width_in_photo=float(max(photo.shape[:2])), sharpness=sharpness(image))
+
+
 def card_view(photo: np.ndarray) -> CardView:
     """The card found in the photo and warped flat, or the whole photo when no card outline is found (the OCR then
     decides: a photo cropped to the card has no outline to find)."""
     quad = find_card(photo)
     if quad is None:
-        image = photo
-        if max(photo.shape[:2]) > WHOLE_SIDE:  # the OCR needs no more: its detector looks at ~1000 px
-            scale = WHOLE_SIDE / max(photo.shape[:2])
-            size = (round(photo.shape[1] * scale), round(photo.shape[0] * scale))
-            image = cv2.resize(photo, size, interpolation=cv2.INTER_AREA)
-        return CardView(
-            image=image, found=False, width_in_photo=float(max(photo.shape[:2])), sharpness=sharpness(image)
-        )
+        return whole_view(photo)
     width, height = _sides(quad)
     across = max(width, height)
-    if across < MIN_CARD_WIDTH:
-        raise UnreadablePhoto(
-            "too_small",
-            _(
-                "The card is only %(width)d pixels wide in the photo; at least %(min)d are needed: hold the phone "
-                "closer, so that the card fills the picture."
-            )
-            % {"width": round(across), "min": MIN_CARD_WIDTH},
-        )
     flat = rectify(photo, quad)
     return CardView(image=flat, found=True, width_in_photo=float(across), sharpness=sharpness(flat))
+
+
+def too_small(photo: np.ndarray, view: CardView) -> UnreadablePhoto | None:
+    """The refusal for a card too small in the photo to read (when it was not read), or None."""
+    width = view.width_in_photo if view.found else None
+    if width is None:
+        quad = find_card(photo, min_share=0.01)
+        width = max(_sides(quad)) if quad is not None else None
+    if width is None or width >= MIN_CARD_WIDTH:
+        return None
+    return UnreadablePhoto(
+        "too_small",
+        _(
+            "The card is only %(width)d pixels wide in the photo; at least %(min)d are needed: hold the phone "
+            "closer, so that the card fills the picture."
+        )
+        % {"width": round(width), "min": MIN_CARD_WIDTH},
+    )
 
 
 def turned_over(image: np.ndarray) -> np.ndarray:

@@ -20,17 +20,26 @@ from smartkampung.ktp.reading import check
 from smartkampung.regions.codes import code_lists
 from smartkampung.regions.nik import NIK_LENGTH, NikResult, parse_nik
 
-__all__ = ["NikSettlement", "nik_digits", "settle_nik"]
+__all__ = ["UNSURE", "NikSettlement", "nik_digits", "settle_nik"]
 
 _NIK_LABEL = re.compile(r"^\s*N\s*[I1l|]\s*K\b\s*[:;.]?", re.IGNORECASE)
 
 # How sure a NIK is after each way of settling it (the OCR's own confidence counts where it is higher).
-_CROSS_CHECKED = 0.97  # structure, printed date and sex all agree
+# The desk highlights what is below 0.85 (checkpoints' ktp-scan.js): whenever the card disagrees with itself,
+# whichever side is believed, the NIK stays below it, so the officer compares it with the card: one digit
+# believed wrongly is someone else's NIK.
+_CROSS_CHECKED = 0.97  # structure, printed date and sex all agree, and the OCR was sure of the line
+_SURE_OCR = 0.95  # the serial (last 4 digits) is printed nowhere else: below this OCR score it is not trusted
+_UNSURE = 0.8  # the OCR was unsure of a line nothing else checks whole, or the card's kecamatan does not confirm
 _STRUCTURE_ONLY = 0.75  # structure holds, nothing printed to confirm the date: the officer confirms it
-_DATE_WON = 0.9  # structure holds and the printed date lost a one-digit disagreement
-_CORRECTED = 0.85  # one digit corrected by the printed date
+_DATE_WON = 0.8  # structure holds and the printed date lost a one-digit disagreement (it may have been right)
+_OVER_IMPOSSIBLE = 0.9  # ... the printed date lost it by not existing at all, and the OCR was sure of the NIK
+_CORRECTED = 0.8  # one digit corrected by the printed date
 _CORRECTED_TWICE = 0.7  # two digits corrected, or one by the printed kecamatan
 _DOUBTFUL = 0.5  # kept, but something printed disagrees: the officer must look
+
+
+UNSURE = _UNSURE
 
 
 @dataclass
@@ -156,7 +165,7 @@ def settle_nik(
         )
         out.confidence = _CORRECTED_TWICE
     parsed = parse_nik(nik)
-    date_won = False
+    date_won = over_impossible = False
 
     # 1. The date digits against the printed date and sex.
     if printed is not None and printed.date is not None:
@@ -189,8 +198,8 @@ def settle_nik(
             out.confidence = min(out.confidence or 1.0, _CORRECTED if distance == 1 else _CORRECTED_TWICE)
     elif printed is not None and parsed.valid:
         # A printed date that does not exist (a misread day or month): still, if all but one of its digits are the
-        # NIK's, it confirms the NIK, which then settles it.
-        date_won = _closest_part(nik, printed, printed_sex)[1] <= 1
+        # NIK's, it confirms the NIK, which then settles it (the printed side is surely the misread one).
+        over_impossible = date_won = _closest_part(nik, printed, printed_sex)[1] <= 1
 
     # 2. An unknown kecamatan code one digit away from a kecamatan the card's address names.
     if not parsed.valid and _only_region_errors(parsed):
@@ -235,11 +244,14 @@ def settle_nik(
                 _("The NIK's structure holds; the printed birth date could not be read to confirm it."),
             )
         )
+    elif date_won and over_impossible and ocr >= _SURE_OCR:
+        out.confidence = _OVER_IMPOSSIBLE
+        out.checks.append(check("nik_valid", "nik", True, _("The NIK's structure holds.")))
     elif date_won:
-        out.confidence = max(ocr, _DATE_WON) if ocr >= _DOUBTFUL else _DATE_WON - 0.1
+        out.confidence = _DATE_WON if ocr >= _DOUBTFUL else _DATE_WON - 0.1
         out.checks.append(check("nik_valid", "nik", True, _("The NIK's structure holds.")))
     else:
-        out.confidence = max(ocr, _CROSS_CHECKED)
+        out.confidence = max(ocr, _CROSS_CHECKED) if ocr >= _SURE_OCR else min(ocr, _UNSURE)
         out.checks.append(
             check(
                 "nik_valid", "nik", True, _("The NIK's structure holds and agrees with the printed birth date and sex.")

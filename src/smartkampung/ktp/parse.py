@@ -187,14 +187,15 @@ def nik_digits(text: str) -> str:
 
 
 def _find_nik(rows: list[_Row]) -> tuple[int | None, str, float]:
-    """(row index, digits, confidence) of the NIK: the row with the "NIK" label or the longest run of digits
-    (14 to 18, allowing for a digit lost or doubled)."""
+    """(row index, text, confidence) of the NIK: the row with the "NIK" label or the longest run of digits (14 to
+    18, allowing for a digit lost or doubled). The text is the number as read, its label, spaces and colons
+    dropped but lookalike letters kept ("35100B..."): checks.settle reads them as digits and knows which were
+    letters (a digit read off a letter is the likelier misread)."""
     best: tuple[int | None, str, float, float] = (None, "", 0.0, 0.0)
     for index, row in enumerate(rows):
         for box in row.boxes:
-            text = box.text
-            label = re.match(r"^\s*N\s*[I1l|]\s*K\b\s*[:;.]?", text, re.IGNORECASE)
-            rest = text[label.end() :] if label else text
+            label = re.match(r"^\s*N\s*[I1l|]\s*K\s*[:;.]?", box.text, re.IGNORECASE)
+            rest = box.text[label.end() :] if label else box.text
             digits = nik_digits(rest.replace(" ", ""))
             plain = len(re.sub(r"\D", "", rest))  # real digits, not lookalikes
             if not 14 <= len(digits) <= 18 or plain < 12:
@@ -202,7 +203,8 @@ def _find_nik(rows: list[_Row]) -> tuple[int | None, str, float]:
             has_label = bool(label) or any(_squash(b.text) in ("nik", "n1k", "nlk") for b in row.boxes)
             rank = (has_label * 10) + (len(digits) == 16) * 5 + box.score - abs(len(digits) - 16)
             if rank > best[3]:
-                best = (index, digits, box.score, rank)
+                text = re.sub(r"[^0-9A-Za-z|!]", "", rest)
+                best = (index, text, box.score, rank)
     return best[0], best[1], best[2]
 
 
@@ -255,7 +257,12 @@ def _row_values(row: _Row, line_height: float, width: float | None) -> tuple[str
         if box.x - kept[-1].right > 2.5 * line_height:
             break
         kept.append(box)
-    value = _value_text(" ".join([rest, *(b.text for b in kept[1:])]))
+    text = " ".join([rest, *(b.text for b in kept[1:])])
+    if field is None:
+        # A label read too garbled to know, with its colon and value in one box: a value has no colon, so
+        # letters then a colon at the start are a label ("SETUN PERKEWTNAN : KAWIN").
+        text = re.sub(r"^[A-Za-z/. ]{3,24}[:;]", "", text)
+    value = _value_text(text)
     return field, score, value, min(b.score for b in kept)
 
 
@@ -271,7 +278,7 @@ def _cut_blood_group(value: str) -> str:
 
 # The titles a name may carry before or after it, and Bali's birth-order names after "I" (men) and "NI" (women):
 # the recogniser often loses the space after a one-letter word or an abbreviation's full stop.
-TITLES = r"H|HJ|DR|DRS|DRA|IR|PROF|KH|ST|SH|SE|SPD|SKM|AMD|R|RA|RR|M|MOCH|MOH|MUH|A|NY|TN"
+TITLES = r"H|HJ|DR|DRS|DRA|IR|PROF|KH|R|RA|RR|M|MOCH|MOH|MUH|NY"
 BALI = r"WAYAN|MADE|NYOMAN|KETUT|GEDE|PUTU|LUH|KADEK|KOMANG|GUSTI|DEWA|DESAK|AYU|GEDE|NENGAH|GEDHE"
 
 
@@ -279,7 +286,7 @@ def _spaced_name(value: str) -> str:
     """A name with the spaces a card prints ("INYOMAN" -> "I NYOMAN", "H.NYOMAN" -> "H. NYOMAN")."""
     value = re.sub(rf"\b({TITLES})\.(?=[A-Z])", r"\1. ", value)
     value = re.sub(rf"\b(I|NI)(?=({BALI})\b)", r"\1 ", value)
-    return re.sub(rf"\b(NI|I) ?(GUSTI|DEWA)(AYU|GEDE|NGURAH|MADE|PUTU|KETUT)\b", r"\1 \2 \3", value)
+    return re.sub(r"\b(NI|I) ?(GUSTI|DEWA)(AYU|GEDE|NGURAH|MADE|PUTU|KETUT)\b", r"\1 \2 \3", value)
 
 
 def _spaced_address(value: str) -> str:

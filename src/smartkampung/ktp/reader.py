@@ -12,7 +12,16 @@ import logging
 from django.utils.translation import gettext as _
 
 from smartkampung.ktp import engine
-from smartkampung.ktp.image import BLUR_LIMIT, CardView, UnreadablePhoto, card_view, load_photo, turned_over
+from smartkampung.ktp.image import (
+    BLUR_LIMIT,
+    CardView,
+    UnreadablePhoto,
+    card_view,
+    load_photo,
+    too_small,
+    turned_over,
+    whole_view,
+)
 from smartkampung.ktp.parse import parse_lines
 from smartkampung.ktp.reading import Reading
 
@@ -25,8 +34,7 @@ __all__ = ["UnreadablePhoto", "read_card", "read_raw"]
 KEY_FIELDS = ("name", "birth", "sex", "address", "religion", "marital_status", "occupation")
 # Rows whose value says which row it is (parse._content_slot).
 ANCHOR_FIELDS = ("birth", "sex", "rt_rw", "religion", "marital_status", "nationality", "valid_until")
-# The flat card's regions, as fractions of its size: the header above, the photo's column right, labels left.
-HEADER_BOTTOM = 0.14
+# The flat card's columns, as fractions of its width: the photo's on the right, the labels' on the left.
 PHOTO_LEFT = 0.745
 LABELS_RIGHT = 0.235
 
@@ -44,14 +52,14 @@ def _quality(raw: dict[str, tuple[str, float]]) -> float:
     return (len(nik[0]) == 16) * 5 + sum(confidence for _text, confidence in raw.values())
 
 
-def _columns(boxes: list, width: float, height: float) -> tuple[list, list]:
-    """The flat card's boxes that carry values (the NIK, the values' column), and the labels' boxes. The header
-    (province, regency) and the photo's column (place and date of issue, signature) are not read at all: the
-    reading needs neither, and each box read costs time."""
+def _columns(boxes: list, width: float) -> tuple[list, list]:
+    """The flat card's boxes that carry values (the header, the NIK, the values' column), and the labels' boxes.
+    The photo's column (place and date of issue, signature) is not read at all: the reading needs none of it,
+    and each box read costs time."""
     values, labels = [], []
     for box in boxes:
-        left, right, bottom = box[:, 0].min(), box[:, 0].max(), box[:, 1].max()
-        if bottom < HEADER_BOTTOM * height or left > PHOTO_LEFT * width:
+        left, right = box[:, 0].min(), box[:, 0].max()
+        if left > PHOTO_LEFT * width:
             continue
         (labels if right < LABELS_RIGHT * width else values).append(box)
     return values, labels
@@ -65,8 +73,8 @@ def _settled_layout(raw: dict[str, tuple[str, float]]) -> bool:
 def _read_view(image, *, found: bool) -> dict[str, tuple[str, float]]:
     if not found:
         return parse_lines(engine.recognise(image), width=None)
-    height, width = image.shape[:2]
-    values, labels = _columns(engine.detect(image), width, height)
+    width = image.shape[1]
+    values, labels = _columns(engine.detect(image), width)
     lines = engine.read_boxes(image, values)
     raw = parse_lines(lines, width=width)
     if not _settled_layout(raw):
@@ -78,15 +86,31 @@ def _read_view(image, *, found: bool) -> dict[str, tuple[str, float]]:
 
 def read_raw(data: bytes) -> tuple[dict[str, tuple[str, float]], CardView]:
     """The card's fields as printed and the view they were read from; refuses a photo with no readable KTP."""
-    view = card_view(load_photo(data))
+    try:
+        return _read_raw(data)
+    finally:
+        engine.release_memory()
+
+
+def _read_raw(data: bytes) -> tuple[dict[str, tuple[str, float]], CardView]:
+    photo = load_photo(data)
+    view = first = card_view(photo)
     raw = _read_view(view.image, found=view.found)
     if view.found and not _looks_like_ktp(raw):
-        # The phone may have held the card upside down: read it turned over before giving up.
-        turned = _read_view(turned_over(view.image), found=True)
-        if _quality(turned) > _quality(raw):
-            raw = turned
+        # The phone may have held the card upside down: read it turned over; and the outline found may not have
+        # been the card's: read the whole photo. The better reading wins.
+        for other in (CardView(turned_over(view.image), True, view.width_in_photo, view.sharpness), whole_view(photo)):
+            again = _read_view(other.image, found=other.found)
+            if _quality(again) > _quality(raw):
+                raw, view = again, other
+            if _looks_like_ktp(raw):
+                break
     if not _looks_like_ktp(raw):
-        if view.sharpness < BLUR_LIMIT:
+        small = too_small(photo, first)
+        if small is not None:
+            raise small
+        # Blurred, rather than no card at all, when there is something to be blurred: a card's outline or text.
+        if first.sharpness < BLUR_LIMIT and (first.found or raw):
             raise UnreadablePhoto(
                 "too_blurred",
                 _("The photo is too blurred to read: hold the phone still, a little closer, in good light."),

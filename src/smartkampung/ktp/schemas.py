@@ -50,5 +50,6 @@ class KtpErrorOut(Schema):
     code: str | None = Field(
         None,
         description="Why the photo could not be read: empty, not_image, too_large, too_small, too_blurred, "
-        "no_card (no_qr for a QR code)",
+        "no_card, error (no_qr for a QR code); bad_form for a body that is no readable form; busy (503, with "
+        "Retry-After) when the reader had no turn free in time",
     )

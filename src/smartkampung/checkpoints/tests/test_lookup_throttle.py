@@ -80,3 +80,14 @@ def test_an_unusual_volume_is_flagged_once_for_the_administrator(officer_client,
     admin_client.force_login(admin)
     log = admin_client.get("/audit/", {"actor": "petugas.ketapang"}, HTTP_ACCEPT_LANGUAGE="en")
     assert log.status_code == 200 and "lookup_volume_flag" in log.content.decode()
+
+
+def test_ktp_scans_count_towards_the_unusual_volume_like_typed_look_ups(officer_client, officer, settings):
+    from smartkampung.audit.services import record
+
+    settings.CHECKPOINT_LOOKUP_FLAG_PER_HOUR = 3
+    for _ in range(3):  # as the KTP scan records each card it read (ktp.services)
+        record(action="view", object_type="ktp_scan", subject=JEMBER_NIK, object_ids=[JEMBER_NIK], user=officer)
+    assert officer_client.get(API + JEMBER_NIK).status_code == 200
+    flag = AuditEntry.objects.get(object_type="lookup_volume_flag")
+    assert flag.detail["lookups_last_hour"] == 4

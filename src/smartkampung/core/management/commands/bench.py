@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-BENCHMARKS = ("population", "checkpoint", "isolation", "aid", "letters")
+BENCHMARKS = ("population", "checkpoint", "isolation", "aid", "letters", "ktp")
 
 
 class Command(BaseCommand):
@@ -23,6 +23,8 @@ class Command(BaseCommand):
         parser.add_argument("--reservations", type=int, default=2000, help="isolation: concurrent reservations")
         parser.add_argument("--letters", type=int, default=100, help="letters: letters issued one after another")
         parser.add_argument("--issuers", type=int, default=4, help="letters: threads issuing letters at once")
+        parser.add_argument("--cards", type=int, default=200, help="ktp: photos of the easy set")
+        parser.add_argument("--hard", type=int, default=100, help="ktp: photos of the hard set")
 
     def handle(self, *args, name: str, residents: int, import_rows: int, samples: int, seed: int, **options):
         if name == "checkpoint":
@@ -62,6 +64,13 @@ class Command(BaseCommand):
             if min(options["letters"], options["issuers"]) < 1:
                 raise CommandError("--letters and --issuers must be positive.")
             self.stdout.write(json.dumps(letters.run(letters=options["letters"], issuers=options["issuers"])))
+            return
+        if name == "ktp":
+            from smartkampung.bench import ktp
+
+            if options["cards"] < 1 or options["hard"] < 0:
+                raise CommandError("--cards must be positive and --hard not negative.")
+            self.stdout.write(json.dumps(ktp.run(cards=options["cards"], hard=options["hard"], seed=seed)))
             return
         if name == "aid":
             from smartkampung.bench import aid
