@@ -35,6 +35,12 @@ from smartkampung.ktp.tests.factories import (
 
 pytestmark = pytest.mark.usefixtures("regions")
 
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """These tests read the answers' words in English (the product speaks Indonesian by default)."""
+    settings.LANGUAGE_CODE = "en"
+
 READ, PUBLIC_READ = "/api/v1/ktp/read", "/api/v1/public/ktp/read"
 
 

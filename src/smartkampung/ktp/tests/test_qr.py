@@ -10,6 +10,12 @@ from smartkampung.ktp.tests.factories import not_a_photo, officer, png, qr_photo
 QR = "/api/v1/ktp/qr"
 
 
+@pytest.fixture(autouse=True)
+def english(settings):
+    """These tests read the answers' words in English (the product speaks Indonesian by default)."""
+    settings.LANGUAGE_CODE = "en"
+
+
 @pytest.fixture
 def desk(client, django_user_model, regions):
     client.force_login(officer(django_user_model))
