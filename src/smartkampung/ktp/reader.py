@@ -46,6 +46,10 @@ def _looks_like_ktp(raw: dict[str, tuple[str, float]]) -> bool:
     return "name" in raw and sum(field in raw for field in KEY_FIELDS) >= 3
 
 
+def _has_nik(raw: dict[str, tuple[str, float]]) -> bool:
+    return len(raw.get("nik", ("", 0.0))[0]) >= 14
+
+
 def _quality(raw: dict[str, tuple[str, float]]) -> float:
     """How much of a card was read: to choose between the card as it lay and turned over."""
     nik = raw.get("nik", ("", 0.0))
@@ -96,14 +100,14 @@ def _read_raw(data: bytes) -> tuple[dict[str, tuple[str, float]], CardView]:
     photo = load_photo(data)
     view = first = card_view(photo)
     raw = _read_view(view.image, found=view.found)
-    if view.found and not _looks_like_ktp(raw):
-        # The phone may have held the card upside down: read it turned over; and the outline found may not have
-        # been the card's: read the whole photo. The better reading wins.
+    if view.found and not _has_nik(raw):
+        # Every KTP prints its NIK large: without it, the phone may have held the card upside down (read it
+        # turned over), or the outline found was not the card's (read the whole photo). The best reading wins.
         for other in (CardView(turned_over(view.image), True, view.width_in_photo, view.sharpness), whole_view(photo)):
             again = _read_view(other.image, found=other.found)
             if _quality(again) > _quality(raw):
                 raw, view = again, other
-            if _looks_like_ktp(raw):
+            if _has_nik(raw):
                 break
     if not _looks_like_ktp(raw):
         small = too_small(photo, first)
