@@ -28,4 +28,3 @@ class AuditContextMiddleware:
             return self.get_response(request)
         finally:
             current.reset(token)
-

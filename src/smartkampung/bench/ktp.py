@@ -29,21 +29,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-FIELDS_SCORED = (
-    "nik",
-    "name",
-    "birth_date",
-    "sex",
-    "birth_place",
-    "address",
-    "rt_rw",
-    "village",
-    "district",
-    "religion",
-    "marital_status",
-    "occupation",
-    "nationality",
-)
+from smartkampung.ktp.vocab import FIELDS
+
+FIELDS_SCORED = FIELDS
 RATE_NAMES = {"nik": "nik_exact_rate", "name": "name_exact_rate"}
 SURE = 0.9
 
@@ -172,12 +160,3 @@ def run(*, cards: int = 200, hard: int = 100, seed: int = 1) -> dict:
     for key in ("peak_rss_mb", "rss_after_mb", "rss_django_mb", "rss_model_loaded_mb", "model_load_s"):
         result[key] = measured[key]
     return result
-
-
-if __name__ == "__main__":  # `python -m smartkampung.bench.ktp [cards] [hard] [seed]`, until the command knows it
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smartkampung.settings")
-    import django
-
-    django.setup()
-    args = [int(a) for a in sys.argv[1:4]]
-    print(json.dumps(run(**dict(zip(("cards", "hard", "seed"), args, strict=False)))))

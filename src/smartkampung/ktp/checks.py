@@ -12,6 +12,7 @@ Pure: reads the packaged code lists (regions/codes.py), never the database.
 from __future__ import annotations
 
 import re
+import string
 from functools import cache
 from typing import Any
 
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
 from smartkampung.ktp import normalise as norm
-from smartkampung.ktp.nikcheck import UNSURE, NikSettlement, nik_digits, settle_nik
+from smartkampung.ktp.nikcheck import UNSURE, NikSettlement, district_near, nik_digits, settle_nik
 from smartkampung.ktp.normalise import Printed
 from smartkampung.ktp.reading import Reading, check
 from smartkampung.ktp.vocab import FIELDS, MARITAL_STATUSES, NATIONALITIES, OCCUPATIONS, RELIGIONS, SEXES
@@ -158,7 +159,8 @@ def _settle_regions(reading: Reading, raw: Raw, regency_code: str, nik_district:
     elif village_raw is not None:
         # Where the package ships no villages for the regency there is nothing to match: unverified, not wrong.
         known = bool(_villages_of(regency_code))
-        fields["village"] = norm.person_name(village_raw[0]) or None
+        # Written as the official names are ("Genteng Wetan", not as printed in capitals), whichever way it came.
+        fields["village"] = string.capwords(norm.person_name(village_raw[0])) or None
         confidence["village"] = village_raw[1] * (0.5 if known else 0.8)
         if known:
             reading.add_check(
@@ -185,18 +187,8 @@ def _confirm_region(reading: Reading, nik_district: str | None) -> None:
     reading.confidence["nik"] = min(reading.confidence["nik"], UNSURE)
     near = reading.district_code and norm.hamming(nik_district, reading.district_code) == 1
     if near and not any(c["code"] == "nik_district_near" for c in reading.checks):
-        position = next(i for i in range(6) if nik_district[i] != reading.district_code[i])
         reading.confidence["nik"] = min(reading.confidence["nik"], 0.6)
-        reading.add_check(
-            "nik_district_near",
-            "nik",
-            False,
-            _(
-                "The NIK's kecamatan code is one digit away from the printed kecamatan's: check digit %(position)d "
-                "against the card (after a move the NIK keeps the old kecamatan, which is fine)."
-            )
-            % {"position": position + 1},
-        )
+        reading.checks.append(district_near(nik_district, reading.district_code))
 
 
 # --- vocabularies --------------------------------------------------------------------------------------------

@@ -261,6 +261,21 @@ def settle_nik(
     return out
 
 
+def district_near(nik_district: str, printed_district: str) -> dict[str, Any]:
+    """The check saying that the NIK's kecamatan code is one digit away from the printed kecamatan's, and which."""
+    position = next(i for i in range(6) if nik_district[i] != printed_district[i])
+    return check(
+        "nik_district_near",
+        "nik",
+        False,
+        _(
+            "The NIK's kecamatan code is one digit away from the printed kecamatan's: check digit %(position)d "
+            "against the card (after a move the NIK keeps the old kecamatan, which is fine)."
+        )
+        % {"position": position + 1},
+    )
+
+
 def _check_district(out: NikSettlement, printed_district: str | None, suspect: set[int]) -> None:
     """A NIK whose kecamatan code is one digit away from the printed kecamatan: a misread, or a move.
 
@@ -278,15 +293,4 @@ def _check_district(out: NikSettlement, printed_district: str | None, suspect: s
         out.confidence = min(out.confidence, _CORRECTED_TWICE)
         return
     out.confidence = min(out.confidence, 0.6)
-    out.checks.append(
-        check(
-            "nik_district_near",
-            "nik",
-            False,
-            _(
-                "The NIK's kecamatan code is one digit away from the printed kecamatan's: check digit %(position)d "
-                "against the card (after a move the NIK keeps the old kecamatan, which is fine)."
-            )
-            % {"position": position + 1},
-        )
-    )
+    out.checks.append(district_near(nik[:6], printed_district))

@@ -188,7 +188,10 @@ PAGES = {
     "aid:decide": ("post", "/aid/review/{aid_review}/", {"choice": "none"}, expect_aid_decision),
     "aid:conflicts": ("get", "/aid/conflicts/", None, expect_aid_list),
     "checkpoints:preregistration_detail": (
-        "get", "/checkpoints/preregistrations/{preregistration}/", None, expect_preregistration,
+        "get",
+        "/checkpoints/preregistrations/{preregistration}/",
+        None,
+        expect_preregistration,
     ),  # fmt: skip
     "aid:conflict": ("get", "/aid/conflicts/{aid_conflict}/", None, expect_aid_record),
     "aid:reports": ("get", "/aid/reports/", None, expect_aid_list),

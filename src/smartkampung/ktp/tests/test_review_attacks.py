@@ -41,6 +41,7 @@ def english(settings):
     """These tests read the answers' words in English (the product speaks Indonesian by default)."""
     settings.LANGUAGE_CODE = "en"
 
+
 READ, QR, PUBLIC_READ = "/api/v1/ktp/read", "/api/v1/ktp/qr", "/api/v1/public/ktp/read"
 LOW = 0.85  # the desk highlights a field read with less confidence than this (checkpoints' ktp-scan.js)
 
