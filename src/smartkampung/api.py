@@ -30,6 +30,8 @@ from smartkampung.population.public_api import router as public_router
 from smartkampung.population.schemas import ErrorOut
 from smartkampung.regions.api import nik_router
 from smartkampung.regions.api import router as regions_router
+from smartkampung.tourism.api import public_router as tourism_public_router
+from smartkampung.tourism.api import router as tourism_router
 
 api = NinjaAPI(
     title="smartkampung API",
@@ -48,6 +50,7 @@ api.add_router("/public", isolation_public_router)
 api.add_router("/public", aid_public_router)
 api.add_router("/public", letters_public_router)
 api.add_router("/public", ktp_public_router)
+api.add_router("/public/tourism", tourism_public_router)
 api.add_router("/", population_router, auth=STAFF_AUTH)
 api.add_router("/", checkpoints_router, auth=STAFF_AUTH)
 api.add_router("/notifications", notifications_router, auth=STAFF_AUTH)
@@ -56,6 +59,7 @@ api.add_router("/health", health_router, auth=STAFF_AUTH)
 api.add_router("/aid", aid_router, auth=STAFF_AUTH)
 api.add_router("/letters", letters_router, auth=STAFF_AUTH)
 api.add_router("/ktp", ktp_router, auth=STAFF_AUTH)
+api.add_router("/tourism", tourism_router, auth=STAFF_AUTH)
 
 
 # The framework's own answers, documented on every operation that can give them (so the documented bodies are the

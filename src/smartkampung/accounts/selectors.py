@@ -409,3 +409,40 @@ def ktp_comparison_throttled(user) -> bool:
     """Is this user's register comparison counted against the checkpoint desk's per-officer look-up throttle? An
     officer's is (it reaches any NIK), unless they read the whole register anyway."""
     return bool(checkpoints_of(user)) and not read_scope(user).everything
+
+
+# Tourism (the tourism app): places, their certification, violations, the door. Places are businesses, but their
+# records carry the owner's name and phone and the reporters' contacts: read like personal data.
+TOURISM_AREA_READERS = frozenset({Role.VILLAGE_OPERATOR})
+
+
+def tourism_agency(user) -> bool:
+    """The tourism agency (and the administrator): registers places for their owners, inspects, decides,
+    signs certificates, investigates violations and revokes, for the whole regency."""
+    return regency_wide(user, "tourism")
+
+
+def tourism_read_q(user, *, owner_field: str = "owner", village_field: str = "village") -> Q:
+    """The places (rows with `owner_field` and `village_field`) whose records the user reads: the agency every
+    place; an owner their own; the camat's staff those of their kecamatan, a village operator their village's."""
+    if not user or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Q(pk__in=[])
+    scope = _scope(
+        user,
+        REGENCY_WIDE["tourism"],
+        TOURISM_AREA_READERS,
+        READ_DISTRICT,
+    )
+    if scope.everything:
+        return Q()
+    return scope.q(village_field) | Q(**{f"{owner_field}_id": user.pk})
+
+
+def tourism_manage_q(user, *, owner_field: str = "owner") -> Q:
+    """The places the user manages (edits, applies for, counts at the door, shows the check-in code of): the
+    agency every place, an owner their own. Area staff read, never manage."""
+    if not user or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Q(pk__in=[])
+    if tourism_agency(user):
+        return Q()
+    return Q(**{f"{owner_field}_id": user.pk})

@@ -74,12 +74,14 @@ MENUS = [
             "health:report_overview",
             "aid:home",
             "letters:home",
+            "tourism:home",
             "accounts:user_list",
             "audit:audit_list",
         ],
     ),
-    # The tourism agency's dashboard is the regency's visitor figures (counts only): nothing else of anyone's.
-    (Role.TOURISM_AGENCY, {}, ["dashboards:dashboard"]),
+    # The tourism agency's dashboard is the regency's visitor figures (counts only), and its places: nothing else
+    # of anyone's. (Area staff see Tourism only once a place stands in their area.)
+    (Role.TOURISM_AGENCY, {}, ["dashboards:dashboard", "tourism:home"]),
     (Role.SOCIAL_AGENCY, {}, ["aid:home"]),
 ]
 

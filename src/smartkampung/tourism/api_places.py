@@ -1,0 +1,6 @@
+"""The tourism API: places (mounted by tourism/api.py)."""
+
+from ninja import Router
+
+router = Router(tags=["tourism"])
+public_router = Router(tags=["public"])

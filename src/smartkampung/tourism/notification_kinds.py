@@ -1,0 +1,1 @@
+"""The notifications the tourism module writes (certification, re-evaluation), registered at start-up."""

@@ -1,0 +1,1 @@
+"""The notifications of violations and revocations, registered at start-up."""

@@ -1,0 +1,3 @@
+"""Pages of tourism: public (joined into the app's URLs by tourism/urls.py)."""
+
+urlpatterns: list = []
