@@ -18,6 +18,11 @@ def load_reference_data() -> None:
     from smartkampung.letters.models import ChainStep, LetterType
 
     load_letter_types(LetterType, ChainStep)
+    # The default tourism checklists come with a data migration too.
+    from smartkampung.tourism.checklist import load_checklists
+    from smartkampung.tourism.models import ChecklistItem
+
+    load_checklists(ChecklistItem)
 
 
 @pytest.fixture(scope="session")

@@ -402,3 +402,13 @@ KTP_READ_WAIT_SECONDS = float(os.environ.get("KTP_READ_WAIT_SECONDS", "30"))
 KTP_OCR_THREADS = int(os.environ.get("KTP_OCR_THREADS", "0"))
 # Public reads (the pre-registration page) per client address and hour.
 KTP_PUBLIC_READS_PER_HOUR = int(os.environ.get("KTP_PUBLIC_READS_PER_HOUR", "20"))
+
+# Tourism (README: "Tourism"): owners' applications and tourists' reports per client address, the rotation of a
+# place's check-in code, check-ins and check-outs per client address, the largest photo of a place or a report.
+TOURISM_APPLICATIONS_PER_DAY = int(os.environ.get("TOURISM_APPLICATIONS_PER_DAY", "5"))
+TOURISM_REPORTS_PER_HOUR = int(os.environ.get("TOURISM_REPORTS_PER_HOUR", "5"))
+TOURISM_REPORTS_PER_DAY = int(os.environ.get("TOURISM_REPORTS_PER_DAY", "20"))
+TOURISM_CODE_ROTATION_SECONDS = int(os.environ.get("TOURISM_CODE_ROTATION_SECONDS", "300"))
+TOURISM_CHECKINS_PER_HOUR = int(os.environ.get("TOURISM_CHECKINS_PER_HOUR", "30"))
+TOURISM_CHECKOUTS_PER_HOUR = int(os.environ.get("TOURISM_CHECKOUTS_PER_HOUR", "120"))
+TOURISM_PHOTO_MAX_BYTES = int(os.environ.get("TOURISM_PHOTO_MAX_BYTES", str(2 * 1024 * 1024)))

@@ -446,3 +446,10 @@ def tourism_manage_q(user, *, owner_field: str = "owner") -> Q:
     if tourism_agency(user):
         return Q()
     return Q(**{f"{owner_field}_id": user.pk})
+
+
+def holds_signing_key(user) -> bool:
+    """Who holds a signing key (the letters' PKI): the officials in a letter chain, and the tourism agency, whose
+    staff sign the places' health-protocol certificates (its own role: the administrator signs nothing by being
+    administrator)."""
+    return signs_letters(user) or Role.TOURISM_AGENCY in roles_of(user)

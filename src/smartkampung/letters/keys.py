@@ -18,7 +18,7 @@ from pyhanko.keys import load_certs_from_pemder_data
 from pyhanko_certvalidator import CertificateValidator, ValidationContext
 from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 
-from smartkampung.accounts.selectors import signing_places, signs_letters
+from smartkampung.accounts.selectors import holds_signing_key, signing_places
 from smartkampung.audit import services as audit
 from smartkampung.core.errors import Refused
 from smartkampung.letters import pki, signing
@@ -87,9 +87,17 @@ def signing_title(user) -> str:
 
 
 def _require_signer(user) -> None:
-    if user is None or not getattr(user, "pk", None) or not signs_letters(user):
+    if user is None or not getattr(user, "pk", None) or not holds_signing_key(user):
         raise Refused(
-            [("", _("Only an official who signs letters (operator, secretary, village head, camat) holds a key."))],
+            [
+                (
+                    "",
+                    _(
+                        "Only an official who signs letters (operator, secretary, village head, camat) or the "
+                        "tourism agency's certificates holds a key."
+                    ),
+                )
+            ],
             status=403,
         )
 

@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from smartkampung.accounts.selectors import (
+    holds_signing_key,
     letters_desk_scope,
     letters_read_scope,
     may_manage_letter_types,
@@ -488,8 +489,8 @@ def type_preview_pdf(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def signing_key(request: HttpRequest) -> HttpResponse:
     """The official's means to sign: the key in use, a BSrE certificate file to import, or BSrE's gateway."""
-    if not signs_letters(request.user):
-        raise PermissionDenied(_("Only officials who sign letters have a signing key."))
+    if not holds_signing_key(request.user):
+        raise PermissionDenied(_("Only officials who sign letters or certificates have a signing key."))
     pkcs12_form, gateway_form, status = Pkcs12Form(), GatewayForm(), 200
     gateway = bool(settings.BSRE_GATEWAY_URL)
     if request.method == "POST":

@@ -42,6 +42,9 @@ class Kind:
     # The resident concerned is told too: the webhook carries summary["citizen_phone"] and
     # summary["citizen_message"] for the WhatsApp/SMS gateway (only for such kinds, and only those two fields).
     tells_citizen: bool = False
+    # Besides the village's own readers, whom this kind reaches across the whole regency (user -> bool): e.g. the
+    # tourism agency, for reports on places anywhere. None: only the village's readers and the regency-wide roles.
+    seen_regency_wide_by: Callable[[Any], bool] | None = field(default=None, compare=False)
 
     def outcome_label(self, value: str) -> str:
         return str(dict(self.outcomes).get(value, value))
@@ -61,12 +64,24 @@ def register(
     module: str = "",
     opened_within: Callable[[Any], Any] | None = None,
     tells_citizen: bool = False,
+    seen_regency_wide_by: Callable[[Any], bool] | None = None,
 ) -> str:
     """Register a kind of notification and return its code (what `notify(kind=...)` takes). Registering
     the same kind again the same way is harmless; two different kinds with one code are a mistake."""
     if not code or len(code) > MAX_CODE_LENGTH or not code.replace("_", "").isalnum() or code != code.lower():
         raise ImproperlyConfigured(f"notification kind {code!r}: lower-case letters, digits, _; at most 16")
-    kind = Kind(code, label, tuple(summary), tuple(outcomes), escalates, alarm, module, opened_within, tells_citizen)
+    kind = Kind(
+        code,
+        label,
+        tuple(summary),
+        tuple(outcomes),
+        escalates,
+        alarm,
+        module,
+        opened_within,
+        tells_citizen,
+        seen_regency_wide_by,
+    )
     known = _KINDS.get(code)
     if known is not None and known != kind:
         raise ImproperlyConfigured(f"notification kind {code!r} is registered twice ({known.module}, {module})")

@@ -23,19 +23,21 @@ class Viewer:
     # Per kind whose records not every recipient may open: where this viewer may (computed once, here, so a
     # stream never asks the database from its event loop).
     opens: tuple[tuple[str, Scope], ...] = ()
+    # Kinds this viewer sees in every village (kinds.Kind.seen_regency_wide_by), beside their own scope.
+    everywhere: frozenset[str] = frozenset()
 
     @property
     def sees_nothing(self) -> bool:
-        return self.read.nothing and not self.regency_wide
+        return self.read.nothing and not self.regency_wide and not self.everywhere
 
     def sees(self, item: "Item") -> bool:
         if item.kind == kinds.ESCALATION:
             return self.regency_wide or item.district_code in self.read.districts
-        return self.regency_wide or self.read.covers(item.village_code)
+        return self.regency_wide or item.kind in self.everywhere or self.read.covers(item.village_code)
 
     def interested_in(self, villages: list[str] | None) -> bool:
         """A cheap over-approximation for a hub message: may any of these villages concern the viewer?"""
-        if villages is None or self.regency_wide:
+        if villages is None or self.regency_wide or self.everywhere:
             return not self.sees_nothing
         return any(self.read.covers(code) for code in villages)
 
@@ -56,18 +58,24 @@ class Viewer:
 def viewer_of(user) -> Viewer:
     scope = notification_scope(user)
     opens = tuple((kind.code, kind.opened_within(user)) for kind in kinds.registered() if kind.opened_within)
-    return Viewer(read=scope.read, write=scope.write, regency_wide=scope.regency_wide, opens=opens)
+    everywhere = frozenset(
+        kind.code for kind in kinds.registered() if kind.seen_regency_wide_by and kind.seen_regency_wide_by(user)
+    )
+    return Viewer(
+        read=scope.read, write=scope.write, regency_wide=scope.regency_wide, opens=opens, everywhere=everywhere
+    )
 
 
 def _visible(viewer: Viewer) -> QuerySet[Notification]:
     qs = Notification.objects.all()
     if viewer.regency_wide:
         return qs
-    if viewer.read.nothing:
+    if viewer.sees_nothing:
         return qs.none()
-    return qs.filter(viewer.read.q("village")).filter(
+    own = qs.filter(viewer.read.q("village")).filter(
         ~Q(kind=kinds.ESCALATION) | Q(district_id__in=sorted(viewer.read.districts))
     )
+    return (own | qs.filter(kind__in=sorted(viewer.everywhere))) if viewer.everywhere else own
 
 
 def notifications_visible_to(user) -> QuerySet[Notification]:

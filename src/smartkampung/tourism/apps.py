@@ -8,7 +8,19 @@ class TourismConfig(AppConfig):
     verbose_name = _("Tourism")
 
     def ready(self) -> None:
+        from smartkampung.core import periodic
+        from smartkampung.core.start import register_start_page
         from smartkampung.tourism import (  # noqa: F401 - they register this app's notification kinds
             notification_kinds,
             notification_kinds_violations,
         )
+
+        # A place's owner (an account with no role, only places) starts at their places; every role starts on its own
+        # page first (the agency on its dashboard).
+        from smartkampung.tourism.selectors import may_see_tourism
+
+        register_start_page(rank=95, url_name="tourism:home", fits=may_see_tourism)
+        # Owners are reminded of inspections due and certificates expiring (once each); hourly is plenty.
+        periodic.register(3600, "smartkampung.tourism.services.certification:remind_owners")
+        # Visits are kept 14 days (they hold nothing personal, but no longer than needed either).
+        periodic.register(3600, "smartkampung.tourism.services.capacity:purge_visits_job")

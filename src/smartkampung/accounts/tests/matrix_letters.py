@@ -21,6 +21,8 @@ LETTER_READERS = {"regency_admin", "operator_in", "head_in", "camat_in"}
 # Who has the letters pages at all (their own villages' letters, or a queue).
 LETTER_USERS = LETTER_READERS | {"operator_out", "head_out", "camat_out"}
 SIGNERS = {"operator_in", "operator_out", "head_in", "head_out"}
+# Who may hold a key: the signers, and the tourism agency (it signs health-protocol certificates).
+KEY_HOLDERS = SIGNERS | {"tourism_agency"}
 DESKS = {"operator_in", "operator_out"}
 
 
@@ -68,7 +70,7 @@ def expect_office_request(actor: str) -> str:
 
 
 def expect_signing_key(actor: str) -> str:
-    return LOGIN if actor == "anonymous" else SHOWN if actor in SIGNERS else FORBIDDEN
+    return LOGIN if actor == "anonymous" else SHOWN if actor in KEY_HOLDERS else FORBIDDEN
 
 
 def expect_letter_types(actor: str) -> str:

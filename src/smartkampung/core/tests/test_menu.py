@@ -79,9 +79,9 @@ MENUS = [
             "audit:audit_list",
         ],
     ),
-    # The tourism agency's dashboard is the regency's visitor figures (counts only), and its places: nothing else
-    # of anyone's. (Area staff see Tourism only once a place stands in their area.)
-    (Role.TOURISM_AGENCY, {}, ["dashboards:dashboard", "tourism:home"]),
+    # The tourism agency's dashboard is the regency's visitor figures (counts only); its places and the tourism
+    # notifications of every village: nothing else of anyone's. (Area staff see Tourism once a place is in their area.)
+    (Role.TOURISM_AGENCY, {}, ["dashboards:dashboard", "notifications:notification_list", "tourism:home"]),
     (Role.SOCIAL_AGENCY, {}, ["aid:home"]),
 ]
 

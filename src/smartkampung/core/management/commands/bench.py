@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-BENCHMARKS = ("population", "checkpoint", "isolation", "aid", "letters", "ktp")
+BENCHMARKS = ("population", "checkpoint", "isolation", "aid", "letters", "ktp", "tourism")
 
 
 class Command(BaseCommand):
@@ -25,6 +25,8 @@ class Command(BaseCommand):
         parser.add_argument("--issuers", type=int, default=4, help="letters: threads issuing letters at once")
         parser.add_argument("--cards", type=int, default=200, help="ktp: photos of the easy set")
         parser.add_argument("--hard", type=int, default=100, help="ktp: photos of the hard set")
+        parser.add_argument("--places", type=int, default=5000, help="tourism: listed places in the database")
+        parser.add_argument("--checkins", type=int, default=3000, help="tourism: check-ins sent through the API")
 
     def handle(self, *args, name: str, residents: int, import_rows: int, samples: int, seed: int, **options):
         if name == "checkpoint":
@@ -54,6 +56,23 @@ class Command(BaseCommand):
                 clients=options["clients"],
                 samples=samples,
                 port=options["port"],
+                seed=seed,
+            )
+            self.stdout.write(json.dumps(result))
+            return
+        if name == "tourism":
+            from smartkampung.bench import tourism
+
+            if min(options["places"], options["checkins"], options["clients"], options["workers"]) < 1:
+                raise CommandError("--places, --checkins, --clients and --workers must be positive.")
+            if options["places"] < tourism.SMALL_PLACES + tourism.ROOMY_PLACES + 1:
+                raise CommandError(f"--places must be at least {tourism.SMALL_PLACES + tourism.ROOMY_PLACES + 1}.")
+            result = tourism.run(
+                places=options["places"],
+                checkins=options["checkins"],
+                clients=options["clients"],
+                port=options["port"],
+                workers=options["workers"],
                 seed=seed,
             )
             self.stdout.write(json.dumps(result))
