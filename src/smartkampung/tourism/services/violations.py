@@ -58,7 +58,7 @@ class Upload:
 
 
 def photo_max_bytes() -> int:
-    """The largest photo a report takes (TOURISM_REPORT_PHOTO_MAX_BYTES, 2 MB by default)."""
+    """The largest photo a report takes (TOURISM_PHOTO_MAX_BYTES, 2 MB by default)."""
     return settings.TOURISM_PHOTO_MAX_BYTES
 
 

@@ -159,7 +159,7 @@ def test_a_file_that_is_not_a_photo_or_too_large_is_refused_and_writes_nothing(c
     gif = SimpleUploadedFile("photo.gif", image_bytes("GIF"), content_type="image/gif")
     answer = client.post(reverse("tourism:violation_report"), {"place_id": place.pk, "what": "Crowded.", "photo": gif})
     assert answer.status_code == 422 and "JPEG, PNG or WebP" in answer.content.decode()
-    settings.TOURISM_REPORT_PHOTO_MAX_BYTES = 200
+    settings.TOURISM_PHOTO_MAX_BYTES = 200
     big = SimpleUploadedFile("big.png", image_bytes("PNG", (200, 200)), content_type="image/png")
     answer = client.post(REPORTS, {"place_id": place.pk, "what": "Crowded.", "photo": big})
     assert answer.status_code in (413, 422) and "MB" in answer.json()["detail"]
