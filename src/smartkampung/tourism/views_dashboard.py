@@ -15,7 +15,7 @@ from django.db.models import Case, CharField, Count, Exists, F, FloatField, Oute
 from django.db.models.functions import Cast, Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -95,19 +95,12 @@ def places_by_state(*, day: dt.date) -> tuple[list[dict], dict[str, int]]:
     return ordered, totals
 
 
-def _link(name: str, pk: int) -> str | None:
-    try:
-        return reverse(name, args=[pk])
-    except NoReverseMatch:
-        return None
-
-
 def inspections_due(*, day: dt.date) -> dict:
     """Scheduled inspections due by the end of this week (Sunday), overdue ones included, earliest first."""
     end_of_week = day + dt.timedelta(days=6 - day.weekday())
     due = Inspection.objects.filter(status=Inspection.Status.SCHEDULED, due_on__lte=end_of_week)
     items = [
-        {"inspection": i, "overdue": i.due_on < day, "url": _link("tourism:inspection_detail", i.pk)}
+        {"inspection": i, "overdue": i.due_on < day, "url": reverse("tourism:inspection", args=[i.pk])}
         for i in due.select_related("place__village").order_by("due_on", "pk")[:SHOWN]
     ]
     return {"count": due.count(), "items": items, "end": end_of_week}
@@ -124,7 +117,7 @@ def certificates_expiring(*, day: dt.date) -> dict:
         valid_until__lte=day + dt.timedelta(days=EXPIRY_WARNING_DAYS),
     ).exclude(Exists(reevaluation))
     soonest = expiring.select_related("place__village").order_by("valid_until", "pk")[:SHOWN]
-    items = [{"certificate": c, "url": _link("tourism:place_detail", c.place_id)} for c in soonest]
+    items = [{"certificate": c, "url": reverse("tourism:place_detail", args=[c.place_id])} for c in soonest]
     return {"count": expiring.count(), "items": items}
 
 
@@ -132,7 +125,7 @@ def violations_open() -> dict:
     """Violations reported and not yet decided (open or under investigation), oldest first."""
     pending = Violation.objects.filter(status__in=[Violation.Status.OPEN, Violation.Status.INVESTIGATING])
     oldest = pending.select_related("place").order_by("created_at", "pk")[:SHOWN]
-    items = [{"violation": v, "url": _link("tourism:violation_detail", v.pk)} for v in oldest]
+    items = [{"violation": v, "url": reverse("tourism:violation_detail", args=[v.pk])} for v in oldest]
     return {"count": pending.count(), "items": items}
 
 

@@ -2,8 +2,6 @@
 searchable list, area staff's places), an owner's sign-up and application (public, rate-limited), the agency's
 registration on an owner's behalf, a place's page, its edit form, its photos, and closing it."""
 
-import contextlib
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -12,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -39,10 +37,9 @@ AGENCY_LINKS = (
     ("tourism:violation_list", gettext_lazy("Violations")),
     ("tourism:explore", gettext_lazy("Public listing")),
 )
-# A place's pages in the other parts, linked from its page when installed: (url name, words, managers only).
+# A place's pages in the other parts of tourism, linked from its page: (url name, words, managers only).
 PLACE_LINKS = (
     ("tourism:door", gettext_lazy("Door and check-in code"), True),
-    ("tourism:place_inspections", gettext_lazy("Inspections"), False),
     ("tourism:place_violations", gettext_lazy("Violations"), False),
 )
 
@@ -102,28 +99,16 @@ def _managed(request: HttpRequest, place_id: int) -> Place:
 def _place_links(place: Place, *, manages: bool) -> list[tuple[str, str]]:
     links = []
     listed = Place.objects.filter(pk=place.pk, status=Place.Status.ACTIVE).filter(selectors.certified_q())
-    # (the public part may not be installed yet: then no link)
-    with contextlib.suppress(NoReverseMatch):
-        if listed.exists():
-            links.append((reverse("tourism:explore_place", kwargs={"place_id": place.pk}), _("Public page")))
+    if listed.exists():
+        links.append((reverse("tourism:explore_place", kwargs={"place_id": place.pk}), _("Public page")))
     for name, words, managers_only in PLACE_LINKS:
-        if managers_only and not manages:
-            continue
-        try:
+        if manages or not managers_only:
             links.append((reverse(name, kwargs={"place_id": place.pk}), str(words)))
-        except NoReverseMatch:  # that part is not installed (yet)
-            continue
     return links
 
 
 def _agency_links() -> list[tuple[str, str]]:
-    links = []
-    for name, words in AGENCY_LINKS:
-        try:
-            links.append((reverse(name), str(words)))
-        except NoReverseMatch:  # that part is not installed (yet)
-            continue
-    return links
+    return [(reverse(name), str(words)) for name, words in AGENCY_LINKS]
 
 
 @login_required
