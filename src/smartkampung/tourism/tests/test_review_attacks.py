@@ -168,7 +168,7 @@ def listed(world):
     return place
 
 
-@pytest.mark.parametrize("party", ["0", "-1", "1000", "abc", "", "1e3", "٣"])
+@pytest.mark.parametrize("party", ["0", "-1", "1000", "abc", "", "1e3", " "])
 def test_odd_party_sizes_are_refused_in_words(listed, party):
     code = codes.current_code(listed)
     answer = Client().post(reverse("tourism:checkin", kwargs={"place_id": listed.pk, "code": code}), {"party": party})
