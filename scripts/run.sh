@@ -11,6 +11,7 @@ $sk load_regions
 $sk demo --residents "${DEMO_RESIDENTS:-3000}" --seed "${DEMO_SEED:-1}" --if-empty
 $sk demo_logins
 $sk demo_letters  # Bakungan's signing officials (keys of a demo authority) and letters in every state
+$sk demo_tourism  # 30 places across the regency, certified by dispar's key of that authority; visitors inside
 $sk demo_arrivals --count "${DEMO_ARRIVALS:-60}"
 $sk demo_houses
 $sk demo_aid
