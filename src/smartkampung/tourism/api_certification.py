@@ -24,6 +24,7 @@ from smartkampung.core.errors import Refused
 from smartkampung.core.paging import window
 from smartkampung.core.ratelimit import allow
 from smartkampung.population.schemas import ErrorOut
+from smartkampung.tourism import photos
 from smartkampung.tourism.models import Certificate, ChecklistItem, Finding, Inspection, Place, PlaceKind
 from smartkampung.tourism.services import certification as service
 from smartkampung.tourism.views_certification import VERIFY_LIMITS, week_end
@@ -32,7 +33,6 @@ router = Router(tags=["tourism"])
 public_router = Router(tags=["public"])
 
 ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-FINDING_BODY_MOST = service.PHOTO_MAX_BYTES * 4 // 3 + 64 * 1024  # a photo in base64, and the rest
 
 
 class TourismInspectionIn(Schema):
@@ -209,7 +209,7 @@ def _finding_input(request: HttpRequest) -> tuple[str, str, bytes | None]:
         length = max(0, int(request.META.get("CONTENT_LENGTH") or 0))
     except ValueError:
         length = 0
-    if length > FINDING_BODY_MOST:
+    if length > photos.max_bytes() * 4 // 3 + 64 * 1024:  # a photo in base64, and the rest
         raise Refused([("photo", _("The photo is larger than 2 MB. Take a smaller photo."))], status=413)
     content_type = request.content_type or ""
     if content_type.startswith("multipart/form-data"):

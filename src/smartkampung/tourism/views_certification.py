@@ -22,6 +22,7 @@ from smartkampung.accounts.selectors import tourism_agency
 from smartkampung.core.errors import Refused
 from smartkampung.core.http import is_htmx
 from smartkampung.core.ratelimit import Limit, allow
+from smartkampung.tourism import photos
 from smartkampung.tourism.forms_certification import (
     ChecklistItemForm,
     DecisionForm,
@@ -256,8 +257,8 @@ def finding(request: HttpRequest, inspection_id: int, item_id: int) -> HttpRespo
     errors: list[str] = []
     if form.is_valid():
         upload = form.cleaned_data.get("photo")
-        if upload is not None and upload.size > service.PHOTO_MAX_BYTES:
-            errors.append(_("The photo is larger than 2 MB. Take a smaller photo."))
+        if upload is not None and upload.size > photos.max_bytes():
+            errors.append(photos.too_large())
         else:
             try:
                 service.record_finding(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import logging
 import re
 import secrets
@@ -28,7 +27,7 @@ from smartkampung.audit import services as audit
 from smartkampung.core.errors import Refused
 from smartkampung.letters import keys, signing
 from smartkampung.notifications.services import notify
-from smartkampung.tourism import certificate_pdf
+from smartkampung.tourism import certificate_pdf, photos
 from smartkampung.tourism.models import (
     CERTIFICATE_DAYS,
     Certificate,
@@ -44,7 +43,6 @@ from smartkampung.tourism.notification_kinds import CERTIFICATE_EXPIRING, DECIDE
 
 logger = logging.getLogger(__name__)
 
-PHOTO_MAX_BYTES = 2 * 1024 * 1024
 PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp")
 WEIGHT_MIN, WEIGHT_MAX = 1, 5
 REEVALUATION_BEFORE_DAYS = 30
@@ -224,34 +222,10 @@ def checklist_of(inspection: Inspection) -> QuerySet[ChecklistItem]:
     return ChecklistItem.objects.filter(kind=inspection.place.kind, active=True).order_by("order", "pk")
 
 
-def sniff_photo(data: bytes) -> str | None:
-    """A photo's real type by its first bytes: JPEG, PNG or WebP (never by its name or what the browser says)."""
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return None
-
-
 def check_photo(data: bytes) -> tuple[str, str]:
-    """(content type, problem in words) of an uploaded photo: its bytes, its size, and that it opens."""
-    if not data:
-        return "", _("The photo is empty.")
-    if len(data) > PHOTO_MAX_BYTES:
-        return "", _("The photo is larger than 2 MB. Take a smaller photo.")
-    content_type = sniff_photo(data)
-    if content_type is None:
-        return "", _("The photo is not a JPEG, PNG or WebP image.")
-    try:
-        from PIL import Image
-
-        with Image.open(io.BytesIO(data)) as image:
-            image.verify()
-    except Exception:  # any parser error means the same to the inspector: the photo is damaged
-        return "", _("The photo is damaged and cannot be opened.")
-    return content_type, ""
+    """(content type, problem in words) of a finding's photo: tourism.photos.check_photo."""
+    content_type, problem = photos.check_photo(data)
+    return content_type or "", problem
 
 
 def record_finding(

@@ -7,7 +7,6 @@ nothing behind when any part fails (a bad photo never leaves an account without 
 from __future__ import annotations
 
 import hashlib
-import io
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -26,6 +25,7 @@ from smartkampung.audit import services as audit
 from smartkampung.core.errors import Refused
 from smartkampung.population.normalize import PhoneError, normalize_phone
 from smartkampung.regions.models import Regency, Village
+from smartkampung.tourism import photos
 from smartkampung.tourism.models import Place, PlaceKind, PlacePhoto
 
 # The fields of a place that its owner or the agency set (status, owner and code_secret are not among them).
@@ -65,46 +65,16 @@ class Upload:
     data: bytes
 
 
-def photo_max_bytes() -> int:
-    """The largest photo taken (TOURISM_PHOTO_MAX_BYTES, 2 MB by default)."""
-    return settings.TOURISM_PHOTO_MAX_BYTES
+photo_max_bytes = photos.max_bytes
 
 
 # ---------------------------------------------------------------- checking input
 
 
-def sniff_photo(data: bytes) -> str | None:
-    """The photo's real type by its first bytes (never by its name or what the browser says)."""
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return None
-
-
 def check_photo(upload: Upload) -> tuple[str | None, str]:
-    """(content type, problem in words): a JPEG, PNG or WebP photo that opens, at most the size limit."""
-    limit = photo_max_bytes()
-    if not upload.data:
-        return None, _("The photo “%(name)s” is empty.") % {"name": upload.name}
-    if len(upload.data) > limit:
-        return None, _("The photo “%(name)s” is larger than %(mb)s MB. Take a smaller photo.") % {
-            "name": upload.name,
-            "mb": f"{limit / 1024 / 1024:g}",
-        }
-    content_type = sniff_photo(upload.data)
-    if content_type is None:
-        return None, _("The file “%(name)s” is not a JPEG, PNG or WebP photo.") % {"name": upload.name}
-    try:
-        from PIL import Image
-
-        with Image.open(io.BytesIO(upload.data)) as image:
-            image.verify()
-    except Exception:  # any parser error means the same to the user: the file is damaged
-        return None, _("The photo “%(name)s” is damaged or not what its name says.") % {"name": upload.name}
-    return content_type, ""
+    """(content type, problem in words naming the file): tourism.photos.check_photo."""
+    content_type, problem = photos.check_photo(upload.data)
+    return content_type, (f"“{upload.name}”: {problem}" if problem else "")
 
 
 def checked_photos(uploads: list[Upload], *, field: str = "photos") -> tuple[list[PlacePhoto], list[tuple[str, str]]]:

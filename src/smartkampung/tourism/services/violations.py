@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -28,6 +27,7 @@ from smartkampung.core.validators import control_character_message
 from smartkampung.notifications.services import notify
 from smartkampung.population.normalize import PhoneError, normalize_phone
 from smartkampung.tourism import notification_kinds_violations as kinds
+from smartkampung.tourism import photos
 from smartkampung.tourism.models import Certificate, Place, Violation
 from smartkampung.tourism.selectors import certified_q, in_force_certificate
 
@@ -57,9 +57,7 @@ class Upload:
     data: bytes
 
 
-def photo_max_bytes() -> int:
-    """The largest photo a report takes (TOURISM_PHOTO_MAX_BYTES, 2 MB by default)."""
-    return settings.TOURISM_PHOTO_MAX_BYTES
+photo_max_bytes = photos.max_bytes
 
 
 def report_limits() -> tuple[Limit, ...]:
@@ -139,36 +137,12 @@ def public_status(violation: Violation) -> dict:
 # ---------------------------------------------------------------- checking a report
 
 
-def sniff_photo(data: bytes) -> str:
-    """The photo's real type by its first bytes (never by its name or what the browser claims), or ""."""
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return ""
-
-
 def check_photo(upload: Upload | None) -> tuple[str, bytes, str]:
-    """(content type, bytes, problem in words): JPEG, PNG or WebP by its bytes, parsed whole, at most the size
-    limit. A phone's JPEG that Pillow names MPO (several pictures in one file) is still a JPEG by its bytes."""
+    """(content type, bytes, problem in words) of a report's photo (tourism.photos.check_photo); none is fine."""
     if upload is None or not upload.data:
         return "", b"", ""
-    limit = photo_max_bytes()
-    if len(upload.data) > limit:
-        return "", b"", _("The photo is larger than %(mb)s MB. Take a smaller photo.") % {"mb": f"{limit / 2**20:g}"}
-    content_type = sniff_photo(upload.data)
-    if not content_type:
-        return "", b"", _("The photo must be a JPEG, PNG or WebP image.")
-    try:
-        from PIL import Image
-
-        with Image.open(io.BytesIO(upload.data)) as image:
-            image.verify()
-    except Exception:  # any parser error means the same to the user: the file is damaged
-        return "", b"", _("The photo is damaged or not a JPEG, PNG or WebP image.")
-    return content_type, upload.data, ""
+    content_type, problem = photos.check_photo(upload.data)
+    return (content_type or "", upload.data if content_type and not problem else b"", problem)
 
 
 def parse_seen_at(value, *, now: dt.datetime) -> tuple[dt.datetime | None, str]:
