@@ -129,7 +129,8 @@ def check_in(request: HttpRequest, payload: TourismCheckInIn, response: HttpResp
     if not allowed_to_check_in(request, response):
         return Status(429, too_many())
     place = Place.objects.filter(pk=payload.place_id).first()
-    if place is None:
+    if place is None or (codes.check(place, payload.code).reason == "invalid" and not capacity.accepts_checkins(place)):
+        # As the page: a place that is not listed shows itself only to whoever holds a real code of it.
         return Status(404, {"detail": _("This place is not known."), "errors": []})
     done = capacity.check_in_visitor(place=place, code=payload.code, party=payload.party)
     return Status(

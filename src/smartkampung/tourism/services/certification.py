@@ -228,6 +228,12 @@ def check_photo(data: bytes) -> tuple[str, str]:
     return content_type or "", problem
 
 
+def _refuse_closed_place(place: Place) -> None:
+    """A closed place is not inspected: deciding would bring it back (and onto the public listing)."""
+    if place.status == Place.Status.CLOSED:
+        raise Refused([("", _("This place is closed: it is no longer inspected or certified."))], status=409)
+
+
 def record_finding(
     *, inspection: Inspection, item: ChecklistItem, result: str, note: str = "", photo: bytes | None = None, by
 ) -> Finding:
@@ -238,6 +244,7 @@ def record_finding(
     errors = []
     if inspection.status != Inspection.Status.SCHEDULED:
         raise Refused([("", _("This inspection is closed; its findings can no longer change."))], status=409)
+    _refuse_closed_place(inspection.place)
     if item.kind != inspection.place.kind or not item.active:
         raise Refused([("item", _("This item is not on the checklist of this place."))], status=404)
     if result not in Finding.Result.values:
@@ -377,7 +384,8 @@ def decide_inspection(
 ) -> Inspection:
     """Close the inspection with its score and decision; the place becomes registered (active). Certified or
     certified with conditions: a new certificate, signed by `by` with their key (`passphrase`), replaces the
-    place's earlier one (revoked as superseded), and the re-evaluation is scheduled 30 days before it expires.
+    place's earlier one (revoked as superseded), and the re-evaluation is scheduled 30 days before it expires
+    (by the deadline of its conditions, when it has some).
     Rejected: a certificate still in force is revoked (the place failed its re-evaluation). One transaction:
     when the signature fails nothing is recorded and the refusal says why."""
     _require_agency(by)
@@ -404,6 +412,7 @@ def decide_inspection(
         if locked.status != Inspection.Status.SCHEDULED:
             raise Refused([("", _("This inspection is already closed."))], status=409)
         place = locked.place
+        _refuse_closed_place(place)
         locked.score = score_of(locked)
         locked.status, locked.decision, locked.finished_at = Inspection.Status.DONE, decision, now
         locked.conditions = conditions if decision == Decision.CONDITIONAL else ""
@@ -514,11 +523,13 @@ def _issue_certificate(inspection: Inspection, *, key, passphrase: str, in_force
         pdf=pdf,
         sha256=hashlib.sha256(pdf).hexdigest(),
     )
+    # The re-evaluation: 30 days before expiry, or by the conditions' deadline when there are conditions (they are
+    # checked then, and a rejection revokes the certificate).
+    due_on = valid_until - dt.timedelta(days=REEVALUATION_BEFORE_DAYS)
+    if inspection.decision == Decision.CONDITIONAL and inspection.conditions_deadline:
+        due_on = min(due_on, inspection.conditions_deadline)
     Inspection.objects.create(
-        place=place,
-        purpose=Inspection.Purpose.REEVALUATION,
-        due_on=valid_until - dt.timedelta(days=REEVALUATION_BEFORE_DAYS),
-        inspector=inspection.inspector,
+        place=place, purpose=Inspection.Purpose.REEVALUATION, due_on=due_on, inspector=inspection.inspector
     )
     return certificate
 

@@ -26,7 +26,7 @@ from smartkampung.core.errors import Refused
 from smartkampung.population.normalize import PhoneError, normalize_phone
 from smartkampung.regions.models import Regency, Village
 from smartkampung.tourism import photos
-from smartkampung.tourism.models import Place, PlaceKind, PlacePhoto
+from smartkampung.tourism.models import Inspection, Place, PlaceKind, PlacePhoto
 
 # The fields of a place that its owner or the agency set (status, owner and code_secret are not among them).
 PLACE_FIELDS = (
@@ -463,6 +463,10 @@ def close_place(*, place: Place, by) -> Place:
         old = place.status
         place.status, place.updated_at = Place.Status.CLOSED, timezone.now()
         place.save(update_fields=["status", "updated_at"])
+        # A closed place is not inspected: its scheduled inspection is cancelled (certification refuses one anyway).
+        Inspection.objects.filter(place=place, status=Inspection.Status.SCHEDULED).update(
+            status=Inspection.Status.CANCELLED
+        )
         audit.record(
             action="update", object_type="tourism_place", subject=str(place.pk), object_ids=[str(place.pk)],
             changes={"status": [old, place.status]}, user=by,

@@ -148,9 +148,6 @@ def test_unlisted_places_are_404_on_every_public_page(world, status):
     assert anon.get(reverse("tourism:checkin", kwargs={"place_id": place.pk, "code": "A" * 24})).status_code == 404
 
 
-@pytest.mark.xfail(
-    strict=True, reason="defect: the public check-in API tells an unlisted place's existence (422 vs 404)"
-)
 def test_the_checkin_api_does_not_tell_which_unlisted_place_ids_exist(world):
     applied = world["places"]["home"]
     Place.objects.filter(pk=applied.pk).update(status=Place.Status.APPLIED)
@@ -335,7 +332,6 @@ def test_a_revoked_certificate_never_comes_back(world):
     assert certificate.status == Certificate.Status.REVOKED
 
 
-@pytest.mark.xfail(strict=True, reason="defect: deciding an inspection of a closed place re-opens it (status active)")
 def test_deciding_an_inspection_does_not_reopen_a_closed_place(world):
     place = world["places"]["home"]
     Place.objects.filter(pk=place.pk).update(status=Place.Status.APPLIED)
@@ -654,11 +650,6 @@ def test_a_certificate_of_a_place_with_odd_words_is_signed_or_refused_in_words(d
         assert Certificate.objects.get().pdf.startswith(b"%PDF")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="defect: a conditional certificate's deadline has no follow-up: no inspection is "
-    "scheduled for it and the certificate stays valid for the whole year after the deadline passes",
-)
 def test_a_conditional_certificate_is_followed_up_by_its_deadline(db):
     from smartkampung.tourism.tests.test_certification_support import PASSPHRASE, inspector, record_all
 
