@@ -13,12 +13,14 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from smartkampung.accounts.selectors import tourism_agency, tourism_manage_q, tourism_read_q
-from smartkampung.tourism.models import Certificate, Place, Visit
+from smartkampung.tourism.models import Certificate, Inspection, Place, Visit
 
 __all__ = [
     "annotate_occupancy",
     "certified_q",
     "in_force_certificate",
+    "latest_decision",
+    "next_inspection",
     "managed_places",
     "may_see_tourism",
     "occupancy_of",
@@ -82,3 +84,14 @@ def in_force_certificate(place: Place) -> Certificate | None:
         .order_by("-issued_at")
         .first()
     )
+
+
+def latest_decision(place: Place) -> Inspection | None:
+    """The place's last decided inspection (its score, decision, conditions and deadline, or reasons): what the
+    owner must read after a rejection or a conditional certificate."""
+    return place.inspections.filter(status=Inspection.Status.DONE).order_by("-finished_at", "-pk").first()
+
+
+def next_inspection(place: Place) -> Inspection | None:
+    """The place's scheduled inspection, if any."""
+    return place.inspections.filter(status=Inspection.Status.SCHEDULED).first()

@@ -279,6 +279,8 @@ def place_detail(request: HttpRequest, place_id: int) -> HttpResponse:
             "links": _place_links(place, manages=manages),
             "photos": list(place.photos.only("pk", "caption", "content_type", "size")),
             "certificate": selectors.in_force_certificate(place),
+            "decision": selectors.latest_decision(place),
+            "next_inspection": selectors.next_inspection(place),
             "occupancy": selectors.occupancy_of(place),
             "photo_errors": [],
             "max_mb": _mb(),

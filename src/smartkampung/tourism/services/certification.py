@@ -550,7 +550,7 @@ def _tell_owner(kind: str, place: Place, *, subject_type, subject_id, summary, m
     summary = {
         "place": place.name,
         **summary,
-        "url": reverse("tourism:inspections"),
+        "url": reverse("tourism:place_detail", kwargs={"place_id": place.pk}),  # the decision is shown there
         "citizen_phone": place.contact_phone,
         "citizen_message": message,
     }

@@ -588,11 +588,6 @@ def test_the_public_place_page_shows_its_photos(world, listed):
 # ---------------------------------------------------------------- what an owner is told
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="defect: an owner sees no rejection reasons (nor conditions) of their place "
-    "anywhere; the notification says 'the reasons are on its page' and links the agency-only list",
-)
 def test_the_owner_reads_the_reasons_of_a_rejection(world):
     place = world["places"]["home"]
     Place.objects.filter(pk=place.pk).update(status=Place.Status.APPLIED)
