@@ -112,7 +112,7 @@ def _open_visit_from_cookie(request: HttpRequest, place: Place) -> Visit | None:
 @require_http_methods(["GET", "POST"])
 def checkin(request: HttpRequest, place_id: int, code: str) -> HttpResponse:
     """The page the entrance's QR code opens: the place, its occupancy, and "Check in" for a party."""
-    place = Place.objects.filter(pk=place_id).select_related("village").first()
+    place = Place.objects.filter(pk=place_id).select_related("village__district").first()
     if place is None:
         raise Http404(_("This place is not known."))
     errors, status, party = [], 200, "1"

@@ -21,12 +21,13 @@ from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from smartkampung.accounts.selectors import tourism_agency
 from smartkampung.audit import services as audit
 from smartkampung.core.errors import Refused
 from smartkampung.population.normalize import PhoneError, normalize_phone
 from smartkampung.regions.models import Regency, Village
 from smartkampung.tourism import photos
-from smartkampung.tourism.models import Inspection, Place, PlaceKind, PlacePhoto
+from smartkampung.tourism.models import Certificate, Inspection, Place, PlaceKind, PlacePhoto
 
 # The fields of a place that its owner or the agency set (status, owner and code_secret are not among them).
 PLACE_FIELDS = (
@@ -360,8 +361,6 @@ def register_place(
     """The tourism agency registers a place for its owner. With `owner_username`, an account for the owner is made
     too (its one-time password is returned, once, for the agency to hand over). Returns (place, account or None,
     password or ""). The place starts as applied like any other: it still needs its inspection."""
-    from smartkampung.accounts.selectors import tourism_agency
-
     if not tourism_agency(by):
         raise Refused([("", _("Only the tourism agency registers places for their owners."))], status=403)
     clean, errors = check_place(values)
@@ -395,6 +394,42 @@ def register_place(
     return place, owner, password
 
 
+# What a certificate vouches for: while one is in force only the agency changes these (an owner who turned a certified
+# warung into a hotel, or moved it, would be listed as certified for what was never inspected). Capacity may only go
+# down: more visitors than were inspected for is a change the agency checks.
+CERTIFIED_FIELDS = ("kind", "name", "village", "address", "latitude", "longitude")
+
+
+def _refuse_certified_changes(place: Place, clean: dict, *, by) -> None:
+    if (
+        tourism_agency(by)
+        or not Certificate.objects.filter(
+            place=place, status__in=[Certificate.Status.VALID, Certificate.Status.SUSPENDED]
+        ).exists()
+    ):
+        return
+    words = _("The certificate vouches for this as it was inspected: ask the tourism agency to change it.")
+    errors = [(field, words) for field in CERTIFIED_FIELDS if field in clean and _differs(place, field, clean[field])]
+    if "capacity" in clean and clean["capacity"] > place.capacity:
+        errors.append(
+            (
+                "capacity",
+                _("A certified place may lower its capacity, not raise it: ask the tourism agency (at most %(n)s).")
+                % {"n": place.capacity},
+            )
+        )
+    if errors:
+        raise Refused(errors, status=409)
+
+
+def _differs(place: Place, field: str, value) -> bool:
+    if field == "village":
+        return place.village_id != getattr(value, "pk", value)
+    if field in ("latitude", "longitude"):
+        return Decimal(str(getattr(place, field))) != Decimal(str(value))
+    return getattr(place, field) != value
+
+
 def update_place(*, place: Place, by, changes: dict) -> Place:
     """A manager changes a place's fields (those of PLACE_FIELDS given in `changes`); audited old → new."""
     unknown = sorted(set(changes) - set(PLACE_FIELDS))
@@ -408,6 +443,7 @@ def update_place(*, place: Place, by, changes: dict) -> Place:
         raise Refused(errors)
     with transaction.atomic():
         place = Place.objects.select_for_update().get(pk=place.pk)
+        _refuse_certified_changes(place, clean, by=by)
         old = _snapshot(place)
         for field, value in clean.items():
             setattr(place, field, value)

@@ -367,7 +367,8 @@ def uphold_violation(
             certificate = in_force_certificate(violation.place)
             if certificate is None:
                 raise Refused([("action", _("The place has no certificate in force to suspend or revoke."))], 409)
-            reason = _("Violation %(code)s upheld: %(outcome)s") % {"code": violation.code, "outcome": outcome}
+            # The reason is public (the certificate's QR page): the report's code is the reporter's key, so not in it.
+            reason = _("A health-protocol violation was upheld: %(outcome)s") % {"outcome": outcome}
             target = Certificate.Status.SUSPENDED if action == Action.SUSPEND else Certificate.Status.REVOKED
             _change_certificate(certificate, target, reason[:REASON_MAX], by, now, violation=violation)
         return _close(violation, Violation.Status.UPHELD, outcome, by, now, action=action)

@@ -675,11 +675,6 @@ def test_a_conditional_certificate_is_followed_up_by_its_deadline(db):
     assert followed_up or lapses
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="defect: an owner changes the kind of a certified place (warung -> hotel) and "
-    "it stays listed as a certified hotel without an inspection against the hotel checklist",
-)
 def test_an_owner_cannot_turn_a_certified_warung_into_a_certified_hotel(world):
     place = world["places"]["away"]  # a warung
     fp.certify(place)

@@ -194,7 +194,8 @@ def test_upholding_with_revocation_takes_the_place_off_the_listing_at_once_and_t
     certificate.refresh_from_db()
     violation.refresh_from_db()
     assert certificate.status == Certificate.Status.REVOKED and certificate.status_changed_at is not None
-    assert violation.code in certificate.status_reason
+    # The reason is public (the QR page): the outcome, never the report code (the reporter's key to their report).
+    assert "Seen twice without masks." in certificate.status_reason and violation.code not in certificate.status_reason
     assert (violation.status, violation.handled_by, violation.closed_at is not None) == ("upheld", agency, True)
     assert not is_listed(place)
     told = Notification.objects.get(kind="tviol_revoked", subject_id=certificate.pk)
