@@ -347,3 +347,27 @@ def use_gateway_key(*, user, nik: str) -> SigningKey:
             user=user,
         )
     return key
+
+
+def key_material(key: SigningKey):
+    """What letters.signing signs with for a stored key (letters, tourism certificates): a local key with the
+    deployment's authorities as its chain, an imported BSrE PKCS#12, or BSrE's gateway. Refused in words when the
+    key is the gateway's and no gateway is set up."""
+    if key.kind == SigningKey.Kind.LOCAL:
+        chain = tuple(c.encode() for c in CertificateAuthority.objects.values_list("certificate_pem", flat=True))
+        return signing.LocalKey(
+            certificate_pem=key.certificate_pem.encode(), key_pem=key.key_pem.encode(), chain_pems=chain
+        )
+    if key.kind == SigningKey.Kind.PKCS12:
+        # The certificate read at import spares OpenSSL's key check (some 50 ms) at every signature.
+        return signing.Pkcs12Key(data=bytes(key.pkcs12), certificate_pem=key.certificate_pem.encode())
+    if not settings.BSRE_GATEWAY_URL:
+        raise Refused([("passphrase", _("The BSrE signing gateway is not set up on this server."))], status=409)
+    return signing.GatewayKey(
+        base_url=settings.BSRE_GATEWAY_URL,
+        username=settings.BSRE_GATEWAY_USERNAME,
+        password=settings.BSRE_GATEWAY_PASSWORD,
+        nik=key.gateway_nik,
+        api_version=settings.BSRE_GATEWAY_API,
+        timeout=settings.BSRE_GATEWAY_TIMEOUT_SECONDS,
+    )

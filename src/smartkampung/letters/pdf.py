@@ -302,11 +302,11 @@ def _main_slot(pdf: FPDF, content: LetterContent, slot: SignatureSlot, top: floa
     return date, box
 
 
-def _qr_footer(pdf: FPDF, content: LetterContent) -> None:
-    top = PAGE_H - BOTTOM - QR_SIZE
-    qr = segno.make(content.verify_url, error="m")
-    modules = qr.symbol_size(border=0)[0]
-    unit = QR_SIZE / modules
+def draw_qr(pdf: FPDF, url: str, *, x: float, top: float, size: float) -> None:
+    """A QR code of `url`, `size` points square at (x, top), drawn as filled rectangles (one per run of dark
+    modules in a row): vector, sharp at any zoom, no image to embed."""
+    qr = segno.make(url, error="m")
+    unit = size / qr.symbol_size(border=0)[0]
     pdf.set_fill_color(0)
     for row_ix, row in enumerate(qr.matrix_iter(border=0)):
         start = None
@@ -314,8 +314,13 @@ def _qr_footer(pdf: FPDF, content: LetterContent) -> None:
             if dark and start is None:
                 start = col_ix
             elif not dark and start is not None:
-                pdf.rect(LEFT + start * unit, top + row_ix * unit, (col_ix - start) * unit, unit, style="F")
+                pdf.rect(x + start * unit, top + row_ix * unit, (col_ix - start) * unit, unit, style="F")
                 start = None
+
+
+def _qr_footer(pdf: FPDF, content: LetterContent) -> None:
+    top = PAGE_H - BOTTOM - QR_SIZE
+    draw_qr(pdf, content.verify_url, x=LEFT, top=top, size=QR_SIZE)
     text_x = LEFT + QR_SIZE + 10
     text_w = CONTENT_W - QR_SIZE - 10
     pdf.set_xy(text_x, top + 6)

@@ -20,7 +20,7 @@ from smartkampung.accounts.selectors import letters_desk_scope, may_manage_lette
 from smartkampung.audit import services as audit
 from smartkampung.core.codes import draw_code
 from smartkampung.core.errors import Refused
-from smartkampung.letters import numbering, pdf, signing, templating, validation
+from smartkampung.letters import keys, numbering, pdf, signing, templating, validation
 from smartkampung.letters.attachments import Upload, checked_attachments
 from smartkampung.letters.content import (
     ACTION_WORDS,
@@ -32,7 +32,6 @@ from smartkampung.letters.content import (
 )
 from smartkampung.letters.models import (
     Action,
-    CertificateAuthority,
     ChainStep,
     LetterAttachment,
     LetterRequest,
@@ -254,24 +253,7 @@ def _key_of(user) -> tuple[SigningKey, Any]:
         )
     if key.not_after and key.not_after <= timezone.now():
         raise Refused([("passphrase", _("Your signing certificate has expired. Ask for a new one."))], status=409)
-    if key.kind == SigningKey.Kind.LOCAL:
-        chain = tuple(c.encode() for c in CertificateAuthority.objects.values_list("certificate_pem", flat=True))
-        return key, signing.LocalKey(
-            certificate_pem=key.certificate_pem.encode(), key_pem=key.key_pem.encode(), chain_pems=chain
-        )
-    if key.kind == SigningKey.Kind.PKCS12:
-        # The certificate read at import spares OpenSSL's key check (some 50 ms) at every signature.
-        return key, signing.Pkcs12Key(data=bytes(key.pkcs12), certificate_pem=key.certificate_pem.encode())
-    if not settings.BSRE_GATEWAY_URL:
-        raise Refused([("passphrase", _("The BSrE signing gateway is not set up on this server."))], status=409)
-    return key, signing.GatewayKey(
-        base_url=settings.BSRE_GATEWAY_URL,
-        username=settings.BSRE_GATEWAY_USERNAME,
-        password=settings.BSRE_GATEWAY_PASSWORD,
-        nik=key.gateway_nik,
-        api_version=settings.BSRE_GATEWAY_API,
-        timeout=settings.BSRE_GATEWAY_TIMEOUT_SECONDS,
-    )
+    return key, keys.key_material(key)
 
 
 def _waiting_step(letter: LetterRequest, user) -> LetterStep:

@@ -11,8 +11,6 @@ import datetime as dt
 from dataclasses import dataclass
 from io import BytesIO
 
-import segno
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from fpdf import FPDF
@@ -25,10 +23,8 @@ from pyhanko.sign.fields import SigFieldSpec, append_signature_field
 from pyhanko.sign.signers.constants import ESIC_EXTENSION_1
 
 from smartkampung.core.errors import Refused
-from smartkampung.letters import keys, pki, signing
-from smartkampung.letters.models import CertificateAuthority
-from smartkampung.letters.models import SigningKey as StoredKey
-from smartkampung.letters.pdf import CODE_INFO_KEY, KEYWORD_PREFIX, latin1
+from smartkampung.letters import keys, pki
+from smartkampung.letters.pdf import CODE_INFO_KEY, KEYWORD_PREFIX, draw_qr, latin1
 from smartkampung.letters.signing import SigningKey, sign_step
 
 SIGNATURE_FIELD = "sig_agency"
@@ -101,20 +97,6 @@ def _facts(pdf: FPDF, rows: list[tuple[str, str]]) -> None:
         pdf.set_y(max(pdf.get_y(), top + 16))
 
 
-def _qr(pdf: FPDF, url: str, x: float, top: float) -> None:
-    qr = segno.make(url, error="m")
-    unit = QR_SIZE / qr.symbol_size(border=0)[0]
-    pdf.set_fill_color(0)
-    for row_ix, row in enumerate(qr.matrix_iter(border=0)):
-        start = None
-        for col_ix, dark in enumerate([*row, 0]):
-            if dark and start is None:
-                start = col_ix
-            elif not dark and start is not None:
-                pdf.rect(x + start * unit, top + row_ix * unit, (col_ix - start) * unit, unit, style="F")
-                start = None
-
-
 def _draw(content: CertificateContent) -> tuple[bytes, tuple[int, int, int, int]]:
     pdf = FPDF(orientation="P", unit="pt", format="A4")
     pdf.set_margins(LEFT, TOP, RIGHT)
@@ -184,7 +166,7 @@ def _draw(content: CertificateContent) -> tuple[bytes, tuple[int, int, int, int]
     pdf.set_font("Times", "BU", 12)
     pdf.set_xy(sig_x, box_top + SIG_H + 4)
     pdf.cell(SIG_W, 15, latin1(content.signer_name))
-    _qr(pdf, content.verify_url, LEFT, top)
+    draw_qr(pdf, content.verify_url, x=LEFT, top=top, size=QR_SIZE)
     pdf.set_xy(LEFT, top + QR_SIZE + 6)
     pdf.set_font("Helvetica", "", 7.5)
     pdf.multi_cell(SIG_W, 9.5, latin1(f"Periksa keaslian: {content.verify_url}"), align="L", new_x=XPos.LMARGIN)
@@ -244,24 +226,7 @@ def signing_key_of(user) -> tuple[SigningKey, str, str]:
         )
     if key.not_after and key.not_after <= timezone.now():
         raise Refused([("passphrase", _("Your signing certificate has expired. Ask for a new one."))], status=409)
-    if key.kind == StoredKey.Kind.LOCAL:
-        chain = tuple(c.encode() for c in CertificateAuthority.objects.values_list("certificate_pem", flat=True))
-        material = signing.LocalKey(
-            certificate_pem=key.certificate_pem.encode(), key_pem=key.key_pem.encode(), chain_pems=chain
-        )
-    elif key.kind == StoredKey.Kind.PKCS12:
-        material = signing.Pkcs12Key(data=bytes(key.pkcs12), certificate_pem=key.certificate_pem.encode())
-    else:
-        if not settings.BSRE_GATEWAY_URL:
-            raise Refused([("passphrase", _("The BSrE signing gateway is not set up on this server."))], status=409)
-        material = signing.GatewayKey(
-            base_url=settings.BSRE_GATEWAY_URL,
-            username=settings.BSRE_GATEWAY_USERNAME,
-            password=settings.BSRE_GATEWAY_PASSWORD,
-            nik=key.gateway_nik,
-            api_version=settings.BSRE_GATEWAY_API,
-            timeout=settings.BSRE_GATEWAY_TIMEOUT_SECONDS,
-        )
+    material = keys.key_material(key)
     facts = pki.certificate_facts(key.certificate_pem.encode()) if key.certificate_pem else None
     name = (facts.subject_name if facts else "") or user.get_full_name() or user.get_username()
     position = (facts.position if facts else "") or f"Dinas Kebudayaan dan Pariwisata Kabupaten {keys.regency_name()}"
