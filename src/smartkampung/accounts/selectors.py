@@ -453,3 +453,9 @@ def holds_signing_key(user) -> bool:
     staff sign the places' health-protocol certificates (its own role: the administrator signs nothing by being
     administrator)."""
     return signs_letters(user) or Role.TOURISM_AGENCY in roles_of(user)
+
+
+def reports_as_officer(user) -> bool:
+    """A signed-in account holding any role reports a tourism violation as an officer: named on the report, not
+    held to the public's rate limit."""
+    return bool(user and getattr(user, "is_authenticated", False) and user.is_active and roles_of(user))

@@ -167,7 +167,7 @@ def submit_report(request: HttpRequest, puskesmas_id: int, day: dt.date, payload
 
 @router.get("/reports", response={200: list[schemas.ReportStatusOut], 403: schemas.HealthErrorOut},
             summary="The health agency's view of a day: which Puskesmas have reported")  # fmt: skip
-def report_status(request: HttpRequest, day: dt.date | None = None):
+def health_report_status(request: HttpRequest, day: dt.date | None = None):
     if not selectors.sees_all_reports(request.user):
         return Status(403, {"detail": _("This is for the health agency.")})
     return [

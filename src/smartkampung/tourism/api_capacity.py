@@ -125,7 +125,7 @@ class TourismCodeOut(Schema):
     summary="Check in at a place with the code of its QR (refused when full)",
     auth=None,
 )
-def check_in(request: HttpRequest, payload: TourismCheckInIn, response: HttpResponse):
+def tourism_check_in(request: HttpRequest, payload: TourismCheckInIn, response: HttpResponse):
     if not allowed_to_check_in(request, response):
         return Status(429, too_many())
     place = Place.objects.filter(pk=payload.place_id).first()
@@ -151,7 +151,7 @@ def check_in(request: HttpRequest, payload: TourismCheckInIn, response: HttpResp
     summary="Check out with the token received at check-in",
     auth=None,
 )
-def check_out(request: HttpRequest, payload: TourismCheckOutIn, response: HttpResponse):
+def tourism_check_out(request: HttpRequest, payload: TourismCheckOutIn, response: HttpResponse):
     if not allowed_to_check_out(request, response):
         return Status(429, {"detail": _("Too many requests from this address. Try again later."), "errors": []})
     visit = capacity.check_out_visitor(token=payload.token)

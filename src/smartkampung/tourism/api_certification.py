@@ -17,12 +17,15 @@ from django.http.multipartparser import MultiPartParser, MultiPartParserError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Router, Status
+from ninja.errors import ValidationError
+from pydantic import ValidationError as PydanticValidationError
 
 from smartkampung.accounts.selectors import tourism_agency
 from smartkampung.core.errors import Refused
 from smartkampung.core.paging import window
 from smartkampung.core.ratelimit import allow
+from smartkampung.core.schemas import MULTILINE_FIELDS, Schema
 from smartkampung.population.schemas import ErrorOut
 from smartkampung.tourism import photos
 from smartkampung.tourism.models import Certificate, ChecklistItem, Finding, Inspection, Place, PlaceKind
@@ -88,6 +91,8 @@ class TourismFindingOut(Schema):
 
 
 class TourismDecisionIn(Schema):
+    multiline_fields = MULTILINE_FIELDS | {"conditions", "reasons"}
+
     decision: str
     conditions: str = ""
     deadline: dt.date | None = None
@@ -203,6 +208,27 @@ def create_inspection(request: HttpRequest, payload: TourismInspectionIn):
     return Status(201, _inspection_dict(inspection, today=timezone.localdate()))
 
 
+class TourismFindingIn(Schema):
+    """A finding's fields (the body is read by hand: multipart with a photo file, or JSON with photo_base64)."""
+
+    result: str = ""
+    note: str = ""
+    photo_base64: str = ""
+
+
+def _checked(values) -> TourismFindingIn:
+    """The body's fields through the API's one schema check: a JSON object, known fields, no control characters."""
+    try:
+        return TourismFindingIn.model_validate(values, context={"request": None})
+    except PydanticValidationError as error:
+        raise ValidationError(
+            [
+                {**e, "loc": ("body", "payload", *e["loc"])}
+                for e in error.errors(include_url=False, include_context=False)
+            ]
+        ) from None
+
+
 def _finding_input(request: HttpRequest) -> tuple[str, str, bytes | None]:
     """(result, note, photo) from a multipart body (photo as a file) or a JSON one (photo_base64)."""
     try:
@@ -210,7 +236,7 @@ def _finding_input(request: HttpRequest) -> tuple[str, str, bytes | None]:
     except ValueError:
         length = 0
     if length > photos.max_bytes() * 4 // 3 + 64 * 1024:  # a photo in base64, and the rest
-        raise Refused([("photo", _("The photo is larger than 2 MB. Take a smaller photo."))], status=413)
+        raise Refused([("photo", photos.too_large())], status=413)
     content_type = request.content_type or ""
     if content_type.startswith("multipart/form-data"):
         try:
@@ -220,20 +246,20 @@ def _finding_input(request: HttpRequest) -> tuple[str, str, bytes | None]:
         except (MultiPartParserError, ValueError) as error:
             raise Refused([("", _("The request is not a readable form."))]) from error
         upload = files.get("photo")
-        return str(data.get("result", "")), str(data.get("note", "")), upload.read() if upload else None
+        fields = _checked({name: str(data.get(name, "")) for name in ("result", "note")})
+        return fields.result, fields.note, upload.read() if upload else None
     try:
         payload = json.loads(request.body or b"{}")
     except (ValueError, UnicodeDecodeError) as error:
         raise Refused([("", _("The request is neither a form nor JSON."))]) from error
-    if not isinstance(payload, dict):
-        raise Refused([("", _("The request is neither a form nor JSON."))])
+    fields = _checked(payload)
     photo = None
-    if payload.get("photo_base64"):
+    if fields.photo_base64:
         try:
-            photo = base64.b64decode(str(payload["photo_base64"]), validate=True)
+            photo = base64.b64decode(fields.photo_base64, validate=True)
         except (binascii.Error, ValueError) as error:
             raise Refused([("photo_base64", _("The photo is not valid base64."))]) from error
-    return str(payload.get("result") or ""), str(payload.get("note") or ""), photo
+    return fields.result, fields.note, photo
 
 
 FINDING_DOC = {
@@ -274,9 +300,9 @@ FINDING_DOC = {
 )
 def put_finding(request: HttpRequest, inspection_id: int, item_id: int):
     _agency(request)
+    result, note, photo = _finding_input(request)  # the body first, as for every operation: then the rows
     inspection = get_object_or_404(Inspection.objects.select_related("place"), pk=inspection_id)
     item = get_object_or_404(ChecklistItem, pk=item_id)
-    result, note, photo = _finding_input(request)
     finding = service.record_finding(
         inspection=inspection, item=item, result=result, note=note, photo=photo, by=_user(request)
     )

@@ -68,7 +68,7 @@ class TourismPlaceFilters(Schema):
 
 
 @router.get("/places", response=schemas.TourismPlacePage, summary="The places the caller reads, by name")
-def list_places(request: HttpRequest, filters: Query[TourismPlaceFilters]):
+def list_tourism_places(request: HttpRequest, filters: Query[TourismPlaceFilters]):
     places = _readable(request)
     if filters.kind:
         places = places.filter(kind=filters.kind)

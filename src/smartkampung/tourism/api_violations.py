@@ -139,7 +139,7 @@ def report_violation(
     summary="Where my violation report stands (its status and, once decided, the outcome)",
     auth=None,
 )
-def report_status(request: HttpRequest, code: str):
+def tourism_report_status(request: HttpRequest, code: str):
     if retry_after := over_limit(request, "tourism-report-status", STATUS_LIMITS):
         refusal = Refused([("", _("Too many requests from this address. Try again later."))], status=429)
         refusal.retry_after = retry_after
@@ -236,7 +236,7 @@ def start_investigation(request: HttpRequest, violation_id: int):
     response={200: ViolationOut, **ERRORS},
     summary="Uphold (with none, suspend or revoke) or dismiss a report",
 )
-def decide(request: HttpRequest, violation_id: int, payload: ViolationDecisionIn):
+def decide_tourism_violation(request: HttpRequest, violation_id: int, payload: ViolationDecisionIn):
     violation = _violation(request, violation_id)
     if payload.decision == Violation.Status.DISMISSED:
         decided = services.dismiss_violation(violation=violation, outcome=payload.outcome, by=request.user)

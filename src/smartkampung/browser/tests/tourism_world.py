@@ -81,3 +81,17 @@ def photo_of_a_place(size: tuple[int, int] = (800, 600)) -> bytes:
 
 def soon(days: int = 0) -> dt.date:
     return timezone.localdate() + dt.timedelta(days=days)
+
+
+def outbox_settled(timeout: float = 15.0) -> None:
+    """Wait until the live server's dispatcher has numbered every notification. On the browser tests' in-memory
+    SQLite two writers at once fail at the second ("database table is locked": the file database of the embedded
+    set-up waits instead), so a step that writes (an audited page view) waits for the dispatcher's writes first."""
+    import time
+
+    from smartkampung.notifications.models import Notification
+
+    deadline = time.monotonic() + timeout
+    while Notification.objects.filter(seq__isnull=True).exists():
+        assert time.monotonic() < deadline, "the dispatcher did not number the notifications in time"
+        time.sleep(0.1)

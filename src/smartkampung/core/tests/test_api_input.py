@@ -12,7 +12,7 @@ from smartkampung.api import api
 from smartkampung.core.validators import CONTROL_MESSAGE, ONE_LINE_MESSAGE
 
 pytestmark = pytest.mark.usefixtures("regions")
-MULTILINE = ("note", "reason", "details", "description", "correction_reason")
+MULTILINE = ("note", "reason", "details", "description", "correction_reason", "outcome", "conditions", "reasons")
 NOT_OBJECTS = ["null", "[]", '"x"', "1", "true", '[{"nik": "3510011708850001"}]']
 
 

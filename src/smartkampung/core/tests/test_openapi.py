@@ -75,3 +75,14 @@ def test_the_walk_sees_the_schemas_of_every_app():
     names = schema_classes()
 
     assert {"ErrorOut", "IsolationErrorOut", "NotificationErrorOut", "HealthErrorOut", "NoAidReportOut"} <= set(names)
+
+
+def test_every_api_operation_has_a_url_name_of_its_own():
+    # django-ninja names each operation's URL after its function: two functions of one name (a list_places in
+    # isolation and in tourism) make reverse("api-v1:list_places") answer one of them, silently.
+    from collections import Counter
+
+    from django.urls import URLPattern
+
+    names = Counter(pattern.name for pattern in api.urls[0] if isinstance(pattern, URLPattern))
+    assert not [name for name, count in names.items() if count > 1]

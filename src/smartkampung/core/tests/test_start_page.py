@@ -68,5 +68,6 @@ def test_every_app_with_a_start_page_registered_it(db, django_user_model):
         "dashboards:dashboard",
         "aid:home",
         "population:resident_list",
+        "tourism:home",
     ]
     assert start_page_for(django_user_model.objects.create_user("nobody")) is None

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from smartkampung.accounts.selectors import roles_of, tourism_agency, tourism_read_q
+from smartkampung.accounts.selectors import reports_as_officer, tourism_agency, tourism_read_q
 from smartkampung.audit import services as audit
 from smartkampung.core.codes import draw_code
 from smartkampung.core.errors import Refused
@@ -70,7 +70,7 @@ def report_limits() -> tuple[Limit, ...]:
 
 def is_officer(user) -> bool:
     """A signed-in account holding any role: reports as an officer (named, not rate-limited)."""
-    return bool(user and getattr(user, "is_authenticated", False) and user.is_active and roles_of(user))
+    return reports_as_officer(user)
 
 
 # ---------------------------------------------------------------- reads (scope decided in accounts.selectors)
