@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh dev
 export SMARTKAMPUNG_DATA_DIR=${SMARTKAMPUNG_DATA_DIR:-$(mktemp -d)}
-.venv/bin/ruff check --quiet src
+.venv/bin/ruff check --quiet src deploy
 .venv/bin/lint-imports --no-cache --no-logo  # the layers and cycles in pyproject.toml [tool.importlinter]
 .venv/bin/smartkampung makemigrations --check --dry-run >/dev/null || {
   echo "Models and migrations differ: run 'smartkampung makemigrations'." >&2; exit 1; }

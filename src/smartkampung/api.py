@@ -28,6 +28,7 @@ from smartkampung.notifications.api import router as notifications_router
 from smartkampung.population.api import router as population_router
 from smartkampung.population.public_api import router as public_router
 from smartkampung.population.schemas import ErrorOut
+from smartkampung.privacy.api import router as privacy_router
 from smartkampung.regions.api import nik_router
 from smartkampung.regions.api import router as regions_router
 from smartkampung.tourism.api import public_router as tourism_public_router
@@ -60,6 +61,7 @@ api.add_router("/aid", aid_router, auth=STAFF_AUTH)
 api.add_router("/letters", letters_router, auth=STAFF_AUTH)
 api.add_router("/ktp", ktp_router, auth=STAFF_AUTH)
 api.add_router("/tourism", tourism_router, auth=STAFF_AUTH)
+api.add_router("/subject-data", privacy_router, auth=STAFF_AUTH)
 
 
 # The framework's own answers, documented on every operation that can give them (so the documented bodies are the

@@ -98,10 +98,15 @@ INSTALLED_APPS = [
     "smartkampung.tourism",
     "smartkampung.ktp",
     "smartkampung.population",
+    "smartkampung.privacy",
     "smartkampung.audit",
 ]
 
 MIDDLEWARE = [
+    # First: every log line and audit entry of the request carries its id (README "Watching it").
+    "smartkampung.core.requestid.RequestIdMiddleware",
+    # Latency per route for /metrics (README "Watching it").
+    "smartkampung.core.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -143,6 +148,7 @@ TEMPLATES = [
                 "smartkampung.aid.context_processors.aid_menu",
                 "smartkampung.letters.context_processors.letters_menu",
                 "smartkampung.tourism.context_processors.tourism_menu",
+                "smartkampung.privacy.context_processors.privacy_menu",
             ],
         },
     },
@@ -199,6 +205,14 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 TRUSTED_PROXY_COUNT = max(0, int(os.environ.get("TRUSTED_PROXY_COUNT", "0")))
 # One answer to "which address?" for the lockout, the rate limits and the audit log.
 AXES_CLIENT_IP_CALLABLE = "smartkampung.core.http.client_address"
+
+# Argon2 first (argon2-cffi): a hash made by an older hasher is upgraded at the user's next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -344,10 +358,41 @@ if envbool("SECURE_HTTPS", False):
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Logs: one line per event on standard error; LOG_FORMAT=json for a log collector (journald, Loki, …), each line a
+# JSON object with the request id (README "Watching it").
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "smartkampung.core.requestid.RequestIdFilter"}},
+    "formatters": {
+        "text": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+        },
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "timestamp": False,
+            # The library's own list plus `request`: Django's request logger passes the request, whose text holds
+            # the query string (a NIK in a look-up); the message already names the path.
+            "reserved_attrs": [
+                *["args", "asctime", "created", "exc_info", "exc_text", "filename", "funcName", "levelname"],
+                *["levelno", "lineno", "module", "msecs", "message", "msg", "name", "pathname", "process"],
+                *["processName", "relativeCreated", "stack_info", "thread", "threadName", "taskName"],
+                "request",
+            ],
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
@@ -412,3 +457,47 @@ TOURISM_CODE_ROTATION_SECONDS = int(os.environ.get("TOURISM_CODE_ROTATION_SECOND
 TOURISM_CHECKINS_PER_HOUR = int(os.environ.get("TOURISM_CHECKINS_PER_HOUR", "30"))
 TOURISM_CHECKOUTS_PER_HOUR = int(os.environ.get("TOURISM_CHECKOUTS_PER_HOUR", "120"))
 TOURISM_PHOTO_MAX_BYTES = int(os.environ.get("TOURISM_PHOTO_MAX_BYTES", str(2 * 1024 * 1024)))
+
+# Watching it (README "Watching it"). /metrics answers only with `Authorization: Bearer <METRICS_TOKEN>`
+# (empty: /metrics is off, 404). Several web processes share their counters through PROMETHEUS_MULTIPROC_DIR
+# (prometheus-client's multiprocess mode; the systemd unit empties it at each start).
+# /readyz fails a check past these ages.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+READYZ_HEARTBEAT_MAX_SECONDS = int(os.environ.get("READYZ_HEARTBEAT_MAX_SECONDS", "60"))
+READYZ_OUTBOX_LAG_MAX_SECONDS = int(os.environ.get("READYZ_OUTBOX_LAG_MAX_SECONDS", "120"))
+READYZ_TASK_AGE_MAX_SECONDS = int(os.environ.get("READYZ_TASK_AGE_MAX_SECONDS", "600"))
+
+# Personal data kept only as long as needed (UU 27/2022; README "Personal data"): days after which each kind is
+# removed or reduced by the periodic retention job (`smartkampung retention --dry-run` shows what it would do).
+# 0 keeps it for ever. The audit log stays (it is the record); only its personal fields are reduced.
+RETENTION_DAYS = {
+    # checkpoint arrivals (and pre-registrations that arrived): after the arrival, or after the case it opened closes
+    "arrivals": int(os.environ.get("RETENTION_ARRIVALS_DAYS", "30")),
+    # pre-registrations that never arrived: after the announced day
+    "preregistrations": int(os.environ.get("RETENTION_PREREGISTRATIONS_DAYS", "30")),
+    # isolation cases and their daily follow-ups: after the case closes
+    "health_cases": int(os.environ.get("RETENTION_HEALTH_CASES_DAYS", "90")),
+    # isolation bed reservations (name, phone): after the stay or the reservation ended
+    "reservations": int(os.environ.get("RETENTION_RESERVATIONS_DAYS", "30")),
+    # the people named in notification summaries: after the notification
+    "notifications": int(os.environ.get("RETENTION_NOTIFICATIONS_DAYS", "90")),
+    # uploaded register and aid list files: after their import ended
+    "import_files": int(os.environ.get("RETENTION_IMPORT_FILES_DAYS", "30")),
+    # KTP photos kept by KTP_KEEP_IMAGES
+    "ktp_images": int(os.environ.get("RETENTION_KTP_IMAGES_DAYS", "30")),
+    # tourists' visits (check-in and check-out)
+    "tourism_visits": int(os.environ.get("RETENTION_TOURISM_VISITS_DAYS", "14")),
+    # reporters' contacts on tourism violation reports and aid reports: after the report was decided
+    "reports": int(os.environ.get("RETENTION_REPORTS_DAYS", "365")),
+    # public rate-limit counters
+    "rate_counters": int(os.environ.get("RETENTION_RATE_COUNTERS_DAYS", "2")),
+    # sign-in attempts and lockouts (django-axes); ended sessions are always removed
+    "login_attempts": int(os.environ.get("RETENTION_LOGIN_ATTEMPTS_DAYS", "90")),
+    # the audit log's personal fields (the values in changes and details, the address): after the entry
+    "audit_personal": int(os.environ.get("RETENTION_AUDIT_PERSONAL_DAYS", str(5 * 365))),
+}
+
+# Backups (README "Backing up and restoring"): the PostgreSQL client programs `smartkampung backup` and `restore`
+# run (their major version must be at least the server's).
+BACKUP_PG_DUMP = os.environ.get("BACKUP_PG_DUMP", "pg_dump")
+BACKUP_PG_RESTORE = os.environ.get("BACKUP_PG_RESTORE", "pg_restore")

@@ -19,6 +19,7 @@ urlpatterns = [
     path("aid/", include("smartkampung.aid.urls")),
     path("letters/", include("smartkampung.letters.urls")),
     path("tourism/", include("smartkampung.tourism.urls")),
+    path("privacy/", include("smartkampung.privacy.urls")),
     # The public verification of letters (the QR code on every letter leads here): short, outside /letters/.
     path("verify/", include("smartkampung.letters.verify_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

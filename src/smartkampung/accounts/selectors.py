@@ -459,3 +459,14 @@ def reports_as_officer(user) -> bool:
     """A signed-in account holding any role reports a tourism violation as an officer: named on the report, not
     held to the public's rate limit."""
     return bool(user and getattr(user, "is_authenticated", False) and user.is_active and roles_of(user))
+
+
+# ---------------------------------------------------------------- data subject's requests
+
+
+def may_export_subject_data(user) -> bool:
+    """Export everything held about one NIK (a data subject's request, UU 27/2022): the regency administrator (or a
+    superuser) only. The answer spans every module (health cases the village does not see, aid rows of the social
+    agency, the audit log that only the administrator reads), and the regency is the controller that answers the
+    request; a village operator takes the request letter and passes it on."""
+    return read_scope(user).everything

@@ -42,6 +42,11 @@ class AuditEntry(models.Model):
     detail = models.JSONField(_("detail"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
     path = models.CharField(_("page or endpoint"), max_length=255, blank=True)
+    # The request it was written in (core.requestid): the same id is on the request's log lines.
+    request_id = models.CharField(_("request id"), max_length=64, blank=True, db_index=True)
+    # Set when the retention job reduced the personal fields (values in changes and detail, the address) after the
+    # legal period; the entry itself is kept, and on PostgreSQL that reduction is the one change the trigger allows.
+    reduced_at = models.DateTimeField(_("personal fields reduced at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]

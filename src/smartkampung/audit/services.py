@@ -6,6 +6,7 @@ from typing import Any
 from smartkampung.audit import access
 from smartkampung.audit.context import current
 from smartkampung.audit.models import Action, AuditEntry
+from smartkampung.core import requestid
 
 
 def _actor(user):
@@ -40,6 +41,7 @@ def record(
         detail=detail or {},
         ip=context.ip if context else None,
         path=context.path if context else "",
+        request_id=requestid.current.get(),
     )
 
 
@@ -69,6 +71,7 @@ def record_changes(
                 detail=detail or {},
                 ip=context.ip if context else None,
                 path=context.path if context else "",
+                request_id=requestid.current.get(),
             )
             for key, diff_of_key in changes.items()
         ],

@@ -118,6 +118,8 @@ class Arrival(models.Model):
     preregistration = models.OneToOneField(
         "PreRegistration", on_delete=models.PROTECT, null=True, blank=True, related_name="arrival"
     )
+    # Set when the retention job removed who it was (checkpoints/retention.py); the counts stay.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-registered_at", "-id"]
@@ -165,6 +167,8 @@ class PreRegistration(models.Model):
     expected_arrival = models.DateField(_("expected arrival"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    # Set when the retention job removed who announced it (checkpoints/retention.py).
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -8,4 +8,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        from django.utils.module_loading import autodiscover_modules
+
         from smartkampung.core import checks  # noqa: F401 - registers the system checks
+
+        # Each app registers its own metrics, retention rules and data-subject sources in modules of these names
+        # (as Django's admin finds admin.py): core names none of them, and a new app adds its own.
+        autodiscover_modules("metrics", "retention", "subject_data")

@@ -128,6 +128,8 @@ class MonitoringCase(models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    # Set when the retention job removed who it was (health/retention.py); what the reports count stays.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-start_date", "-id"]

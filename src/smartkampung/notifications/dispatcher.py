@@ -1,7 +1,10 @@
 """The dispatcher loop: `smartkampung notify_worker` on PostgreSQL, a thread of the web process on the
 embedded SQLite. It numbers and announces outbox rows, escalates what waited too long, and sends the
 external deliveries (and runs the periodic jobs of `core.periodic`) in a thread of its own, so a slow or
-dead channel never holds up the rest."""
+dead channel never holds up the rest.
+
+Its main loop writes the heartbeat (`core.health`, at most every HEARTBEAT_SECONDS) that /readyz reads: a dispatcher
+stuck or dead is seen there, whichever process it ran in."""
 
 import contextlib
 import logging
@@ -10,12 +13,14 @@ import time
 
 from django.db import close_old_connections, connections
 
-from smartkampung.core import periodic
+from smartkampung.core import health, periodic
 from smartkampung.notifications import live, services
 
 logger = logging.getLogger(__name__)
 
 ESCALATE_EVERY_SECONDS = 30.0
+HEARTBEAT = "notifications"  # the worker's name in core.models.WorkerHeartbeat
+HEARTBEAT_SECONDS = 10.0
 
 
 class Worker:
@@ -35,6 +40,7 @@ class Worker:
         self.deliveries_due = threading.Event()
         self.with_deliveries = deliveries
         self.stop = threading.Event()
+        self.beat = health.Beater(HEARTBEAT, every=HEARTBEAT_SECONDS)
 
     def run(self) -> None:
         if self.with_deliveries:
@@ -48,6 +54,7 @@ class Worker:
                         # Listen before looking, so nothing committed in between goes unheard.
                         listener = live.listen_connection(live.OUTBOX_CHANNEL)
                     close_old_connections()
+                    self.beat()
                     self.dispatch_all()
                     if time.monotonic() >= next_escalation:
                         next_escalation = time.monotonic() + ESCALATE_EVERY_SECONDS
@@ -70,6 +77,7 @@ class Worker:
             if dispatched is None:
                 break
             total += dispatched.count
+            self.beat()  # a long backlog is work, not death
             if dispatched.deliveries:
                 self.deliveries_due.set()
             if dispatched.count < self.batch:

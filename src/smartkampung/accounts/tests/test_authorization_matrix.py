@@ -105,6 +105,8 @@ from smartkampung.population.moves import request_move
 from smartkampung.regions.selectors import puskesmas_serving
 from smartkampung.tourism.tests.matrix import TOURISM_API, TOURISM_PAGES
 
+# The number of a person's request letter, which every export of their data cites.
+SUBJECT_REQUEST = "470-12-2026"
 # endpoint -> (method, url template, body, expectation). Pages by URL name, API by "METHOD path".
 HOUSEHOLD_BODY = {"kk_number": "3510150202200002", "village_code": HOME, "address": "JL. BARU", "rt": "1", "rw": "1"}
 RESIDENT_BODY = {
@@ -215,6 +217,14 @@ PAGES = {
         expect_aid_decision,
     ),  # fmt: skip
     **LETTER_PAGES,
+    # A data subject's request: the regency administrator only (accounts.selectors.may_export_subject_data).
+    "privacy:subject": ("post", "/privacy/subject/", {"nik": HOME_NIK, "reference": SUBJECT_REQUEST}, expect_audit),
+    "privacy:subject_download": (
+        "post",
+        "/privacy/subject/download/",
+        {"nik": HOME_NIK, "reference": SUBJECT_REQUEST, "format": "pdf"},
+        expect_audit,
+    ),
 }
 API = {
     "GET /api/v1/residents": ("get", "/api/v1/residents", None, expect_list),
@@ -372,11 +382,26 @@ API = {
     ),
     **LETTER_API,
     **KTP_API,
+    "GET /api/v1/subject-data/{nik}": (
+        "get",
+        f"/api/v1/subject-data/{HOME_NIK}?reference={SUBJECT_REQUEST}",
+        None,
+        expect_admin_job,
+    ),
+    "GET /api/v1/subject-data/{nik}/pdf": (
+        "get",
+        f"/api/v1/subject-data/{HOME_NIK}/pdf?reference={SUBJECT_REQUEST}",
+        None,
+        expect_admin_job,
+    ),
 }
 # No personal data behind these (reference data, structure checks, sign-in, the API's own documents).
 PUBLIC_PAGES = {
     "core:home",
     "core:healthz",
+    # No personal data; /metrics needs METRICS_TOKEN, tested in core/tests/test_metrics.py.
+    "core:readyz",
+    "core:metrics",
     "accounts:login",
     "accounts:logout",
     "set_language",

@@ -77,6 +77,7 @@ MENUS = [
             "tourism:home",
             "accounts:user_list",
             "audit:audit_list",
+            "privacy:subject",
         ],
     ),
     # The tourism agency's dashboard is the regency's visitor figures (counts only); its places and the tourism

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartkampung.audit import services as audit
+from smartkampung.core import retention
 from smartkampung.core.errors import Refused
 from smartkampung.tourism import codes
 from smartkampung.tourism.models import Place, Visit
@@ -29,7 +30,6 @@ logger = logging.getLogger(__name__)
 
 MAX_PARTY = 10  # a group larger than this is counted by the staff at the door
 MAX_DOOR_PARTY = 50  # the most one door count may add or remove (Visit.party's range)
-KEEP_VISITS_DAYS = 14
 
 
 def accepts_checkins(place: Place, *, now: dt.datetime | None = None) -> bool:
@@ -213,15 +213,15 @@ def _door_out(place: Place, *, party: int, now: dt.datetime | None) -> tuple[lis
         return ids, occupancy_of(place, now=at)
 
 
-def purge_old_visits(*, now: dt.datetime | None = None, days: int = KEEP_VISITS_DAYS) -> int:
-    """Delete the visits checked in more than `days` (14) days ago; returns how many. Safe in several workers."""
-    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
-    deleted, _by_model = Visit.objects.filter(checked_in_at__lt=cutoff).delete()
-    return deleted
+def purge_old_visits(*, now: dt.datetime | None = None) -> int:
+    """Delete the visits older than RETENTION_DAYS["tourism_visits"] (14 by default; 0 keeps them): the retention
+    rule "tourism_visits" (tourism/retention.py), run through core.retention so that it is audited like every
+    rule. Returns how many. Safe in several workers."""
+    return sum(step.done for step in retention.run(now, only="tourism_visits"))
 
 
 def purge_visits_job() -> None:
-    """The periodic job (core.periodic, registered in apps.py)."""
+    """The periodic job (core.periodic, registered in apps.py); the hourly retention job runs the same rule."""
     deleted = purge_old_visits()
     if deleted:
-        logger.info("deleted %s tourism visits older than %s days", deleted, KEEP_VISITS_DAYS)
+        logger.info("deleted %s tourism visits past their retention", deleted)

@@ -65,6 +65,8 @@ class Command(BaseCommand):
                 lifespan="off",
                 # One log line per request costs a busy checkpoint server real CPU; proxies log anyway.
                 access_log=os.environ.get("SMARTKAMPUNG_ACCESS_LOG", "1") != "0",
+                # LOG_FORMAT=json: uvicorn's own lines go through the project's logging too (one JSON object each).
+                **({"log_config": None} if settings.LOG_FORMAT == "json" else {}),
             )
         finally:
             for worker in workers_started:
