@@ -3,7 +3,6 @@ is deleted from disk, and its path from the list, RETENTION_DAYS["import_files"]
 are the aid record and stay); the phone a citizen left on an aid report is removed RETENTION_DAYS["reports"] days
 after the village decided it (the report and its decision stay)."""
 
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from smartkampung.aid.models import AidReport, RecipientList
@@ -13,9 +12,7 @@ ENDED = (RecipientList.Status.DONE, RecipientList.Status.FAILED)
 
 
 def _files_due(cutoff):
-    return RecipientList.objects.filter(
-        Q(finished_at__lt=cutoff) | Q(finished_at__isnull=True, created_at__lt=cutoff), status__in=ENDED
-    ).exclude(file="")
+    return retention.ended_uploads(RecipientList.objects.all(), cutoff, ended=ENDED)
 
 
 def delete_list_files(cutoff) -> int:

@@ -102,8 +102,10 @@ def _private_dir(path: Path) -> None:
 
 
 def _copy(source: Path, target: Path) -> tuple[int, str]:
-    """Copy one file (0600, its folders 0700); returns its size and sha256."""
-    _private_dir(target.parent)
+    """Copy one file (0600; folders it makes 0700, folders already there left as they are: a restored BSrE root may
+    go back into a shared folder such as /etc/ssl); returns its size and sha256."""
+    if not target.parent.is_dir():
+        _private_dir(target.parent)
     digest, size = hashlib.sha256(), 0
     with open(source, "rb") as src, open(target, "wb") as dst:
         os.fchmod(dst.fileno(), 0o600)
@@ -541,9 +543,38 @@ def _read_manifest(path: Path) -> dict:
         for entry in manifest.get("files") or []
     )
     counts_ok = all(isinstance(count, int) for count in (manifest.get("tables") or {}).values())
-    if wrong or not files_ok or not counts_ok or manifest["database"].get("vendor") not in DATABASE_FILES:
+    vendor = manifest["database"].get("vendor") if not wrong else None
+    # The database's file is the one this format names for its engine, and is checksummed like every other file.
+    database_ok = vendor in DATABASE_FILES and manifest["database"].get("file") == DATABASE_FILES[vendor]
+    database_ok = database_ok and any(entry.get("path") == DATABASE_FILES[vendor] for entry in manifest["files"])
+    if wrong or not files_ok or not counts_ok or not database_ok:
         raise BackupRefused(f"{path} is incomplete or damaged ({', '.join(wrong) or 'files, tables or database'}).")
     return manifest
+
+
+def _configured_roots() -> set[Path]:
+    return {Path(str(configured).strip()).absolute() for configured in settings.LETTERS_TRUSTED_ROOTS}
+
+
+def _check_roots(manifest: dict) -> None:
+    """BSrE's roots go back only to paths this deployment names in LETTERS_TRUSTED_ROOTS: the manifest's word alone
+    (a checksum proves no author) never chooses a place on this machine to write to."""
+    listed = {entry["path"] for entry in manifest["files"]}
+    roots = manifest["sources"].get("trusted_roots") or []
+    if not isinstance(roots, list):
+        raise BackupRefused(f"{MANIFEST} is incomplete or damaged (trusted roots).")
+    configured = _configured_roots()
+    for entry in roots:
+        name = entry.get("path") if isinstance(entry, dict) else None
+        source = entry.get("source") if isinstance(entry, dict) else None
+        if not (isinstance(name, str) and name.startswith(ROOTS + "/") and name in listed and isinstance(source, str)):
+            raise BackupRefused(f"{MANIFEST} is incomplete or damaged (trusted roots).")
+        if Path(source).absolute() not in configured:
+            raise BackupRefused(
+                f"The backup holds a trusted root for {source}, which LETTERS_TRUSTED_ROOTS does not name here: "
+                "set LETTERS_TRUSTED_ROOTS as it was when the backup was made, then restore again. Nothing was "
+                "restored."
+            )
 
 
 def _check_migrations_known(manifest: dict) -> list[str]:
@@ -615,7 +646,12 @@ class _Target:
 def _targets(manifest: dict) -> list[_Target]:
     """Where each file of the backup goes on this machine (the database's file aside), leaving out those already
     there as they are in the backup (BSrE's roots, usually: they are restored to the paths the backup names)."""
-    roots = {entry["path"]: Path(entry["source"]) for entry in manifest["sources"].get("trusted_roots") or []}
+    configured = _configured_roots()
+    roots = {
+        entry["path"]: Path(entry["source"]).absolute()
+        for entry in manifest["sources"].get("trusted_roots") or []
+        if Path(entry["source"]).absolute() in configured  # _check_roots refused any other
+    }
     targets = []
     for entry in manifest["files"]:
         name = entry["path"]
@@ -716,6 +752,7 @@ def restore(folder: Path, *, force: bool = False, say: Say = lambda line: None) 
             f"The backup holds a {manifest['database']['vendor']} database and this deployment's is {vendor}: "
             "restore into the same kind (DATABASE_URL)."
         )
+    _check_roots(manifest)
     result = Restored(notes=_check_migrations_known(manifest))
     _check_database_empty(vendor)
     _check_files_free(folder, manifest, force)

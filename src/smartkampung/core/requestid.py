@@ -45,13 +45,30 @@ class RequestIdMiddleware:
         return response
 
 
+# The loggers whose lines name a request's address (Django's line about a 4xx or 5xx answer, the development server's
+# and uvicorn's access lines): a NIK or KK number in it (/api/v1/residents/{nik}, /api/v1/subject-data/{nik}) is
+# written as 16 "#": the request id leads to the audit entry, which names the person where that is needed.
+ADDRESS_LOGGERS = frozenset({"django.request", "django.server", "uvicorn.access"})
+_SIXTEEN_DIGITS = re.compile(r"(?<![0-9])[0-9]{16}(?![0-9])")
+MASKED = "#" * 16
+
+
+def masked(value):
+    return _SIXTEEN_DIGITS.sub(MASKED, value) if isinstance(value, str) else value
+
+
 class RequestIdFilter(logging.Filter):
     """Puts the current request id (or "-" outside a request) on every log record. Django writes its line about
     an answer of 4xx or 5xx ("Not Found: /x", logger django.request) after the middleware has finished, with the
-    request on the record: the id is taken from there."""
+    request on the record: the id is taken from there. On the lines that name an address, a NIK or KK number in it
+    is masked (`ADDRESS_LOGGERS`)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not getattr(record, "request_id", None):
             request = getattr(record, "request", None)
             record.request_id = getattr(request, "request_id", None) or current.get() or "-"
+        if record.name in ADDRESS_LOGGERS:
+            record.msg = masked(record.msg)
+            if isinstance(record.args, tuple):
+                record.args = tuple(masked(arg) for arg in record.args)
         return True

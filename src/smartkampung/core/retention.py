@@ -19,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from smartkampung.core import periodic
@@ -233,6 +233,13 @@ def _register_core_rules() -> None:
 
 
 _register_core_rules()
+
+
+def ended_uploads(queryset: QuerySet, cutoff, *, ended) -> QuerySet:
+    """The import jobs of `queryset` (register imports, aid lists: `status`, `finished_at`, `created_at`, `file`) that
+    ended (a status of `ended`) before `cutoff` (one never stamped: created before it) and still hold their file."""
+    when = Q(finished_at__lt=cutoff) | Q(finished_at__isnull=True, created_at__lt=cutoff)
+    return queryset.filter(when, status__in=ended).exclude(file="")
 
 
 def delete_files_in_batches(queryset: QuerySet, field: str) -> int:

@@ -97,6 +97,8 @@ class Reservation(models.Model):
     hold_until = models.DateTimeField(_("held until"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.HELD)
     created_at = models.DateTimeField(_("reserved at"), auto_now_add=True)
+    # When the guest left: a stay ends then, not at the hold (retention counts from the later of the two).
+    checked_out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

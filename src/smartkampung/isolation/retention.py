@@ -1,5 +1,6 @@
 """Retention (core.retention): bed reservations that ended (checked out, lapsed, cancelled, or held past their hold)
-are deleted RETENTION_DAYS["reservations"] days after their hold ended. A guest still checked in is never touched."""
+are deleted RETENTION_DAYS["reservations"] days after their hold ended, or after the guest checked out when that
+was later. A guest still checked in is never touched."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -8,7 +9,12 @@ from smartkampung.isolation.models import Reservation
 
 
 def _due(cutoff):
-    return Reservation.objects.filter(hold_until__lt=cutoff).exclude(status=Reservation.Status.CHECKED_IN)
+    # A stay ends at check-out, which may be long after the hold: counted from the later of the two.
+    return (
+        Reservation.objects.filter(hold_until__lt=cutoff)
+        .exclude(status=Reservation.Status.CHECKED_IN)
+        .exclude(checked_out_at__gte=cutoff)
+    )
 
 
 retention.register(

@@ -180,7 +180,9 @@ def _change_status(reservation: Reservation, status: str, *, user=None, **detail
     """The reservation's new status, audited with the old and the new (inside the caller's transaction)."""
     old = reservation.status
     reservation.status = status
-    reservation.save(update_fields=["status"])
+    if status == Reservation.Status.CHECKED_OUT:
+        reservation.checked_out_at = timezone.now()
+    reservation.save(update_fields=["status", "checked_out_at"])
     audit.record(
         action="update",
         object_type="reservation",

@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from smartkampung.core.subject_data import fields, named, register
 from smartkampung.isolation.models import Reservation
 
-RESERVATION_FIELDS = ("code", "nik", "sex", "pool", "phone", "expected_arrival", "hold_until", "status", "created_at")
+RESERVATION_FIELDS = (
+    "code", "nik", "sex", "pool", "phone", "expected_arrival", "hold_until", "status", "created_at", "checked_out_at",
+)  # fmt: skip
 
 
 def reservations(nik: str) -> list[dict]:

@@ -2,7 +2,6 @@
 and its path from the import job, RETENTION_DAYS["import_files"] days after its import ended. The job stays with its
 file name and counts; the residents it imported are the register and stay."""
 
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from smartkampung.core import retention
@@ -12,9 +11,7 @@ ENDED = (ImportJob.Status.DONE, ImportJob.Status.FAILED)
 
 
 def _due(cutoff):
-    return ImportJob.objects.filter(
-        Q(finished_at__lt=cutoff) | Q(finished_at__isnull=True, created_at__lt=cutoff), status__in=ENDED
-    ).exclude(file="")
+    return retention.ended_uploads(ImportJob.objects.all(), cutoff, ended=ENDED)
 
 
 def delete_files(cutoff) -> int:

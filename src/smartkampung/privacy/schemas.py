@@ -3,6 +3,14 @@ from typing import Any
 from smartkampung.core.schemas import Schema
 
 
+class SubjectRequestIn(Schema):
+    """Whose data and why: the NIK and the reference of the person's request letter (both checked in words by the
+    service, so a missing or malformed one is answered like a wrong one)."""
+
+    nik: str = ""
+    reference: str = ""
+
+
 class SubjectSectionOut(Schema):
     code: str
     label: str

@@ -15,6 +15,9 @@ from smartkampung.privacy.downloads import file_of
 from smartkampung.privacy.forms import SubjectRequestForm
 from smartkampung.privacy.services import export_subject_data
 
+# What the download button may ask for: each is audited as an export.
+DOWNLOADS = ("json", "pdf")
+
 
 def _require_exporter(request: HttpRequest) -> None:
     if not may_export_subject_data(request.user):
@@ -44,7 +47,11 @@ def subject_download(request: HttpRequest) -> HttpResponse:
     _require_exporter(request)
     form = SubjectRequestForm(request.POST)
     chosen = request.POST.get("format", "")
-    if form.is_valid():
+    if chosen not in DOWNLOADS:
+        # Not "page": that is audited as a look at the counts, and the file holds everything.
+        form.is_valid()
+        form.add_error(None, _("Choose JSON or PDF."))
+    elif form.is_valid():
         try:
             found = export_subject_data(user=request.user, format=chosen, **form.cleaned_data)
         except Refused as refusal:

@@ -22,5 +22,4 @@ class TourismConfig(AppConfig):
         register_start_page(rank=95, url_name="tourism:home", fits=may_see_tourism)
         # Owners are reminded of inspections due and certificates expiring (once each); hourly is plenty.
         periodic.register(3600, "smartkampung.tourism.services.certification:remind_owners")
-        # Visits are kept 14 days (they hold nothing personal, but no longer than needed either).
-        periodic.register(3600, "smartkampung.tourism.services.capacity:purge_visits_job")
+        # Visits are deleted by the hourly retention job (tourism/retention.py, rule "tourism_visits").

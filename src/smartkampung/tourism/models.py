@@ -320,7 +320,8 @@ class Violation(models.Model):
 class Visit(models.Model):
     """One party inside a place: checked in by scanning the place's rotating code (or counted by its staff at the
     door), out when they leave, or no longer counted after the place's usual stay (`counts_until`). No name, no
-    phone: the visitor holds `token` (to check out) and nothing ties it to them. Deleted after 14 days."""
+    phone: the visitor holds `token` (to check out) and nothing ties it to them. Deleted after
+    RETENTION_DAYS["tourism_visits"] days (14 by default; tourism/retention.py)."""
 
     class Channel(models.TextChoices):
         SCAN = "scan", _("scanned the code")

@@ -382,16 +382,16 @@ API = {
     ),
     **LETTER_API,
     **KTP_API,
-    "GET /api/v1/subject-data/{nik}": (
-        "get",
-        f"/api/v1/subject-data/{HOME_NIK}?reference={SUBJECT_REQUEST}",
-        None,
+    "POST /api/v1/subject-data": (
+        "post",
+        "/api/v1/subject-data",
+        {"nik": HOME_NIK, "reference": SUBJECT_REQUEST},
         expect_admin_job,
     ),
-    "GET /api/v1/subject-data/{nik}/pdf": (
-        "get",
-        f"/api/v1/subject-data/{HOME_NIK}/pdf?reference={SUBJECT_REQUEST}",
-        None,
+    "POST /api/v1/subject-data/pdf": (
+        "post",
+        "/api/v1/subject-data/pdf",
+        {"nik": HOME_NIK, "reference": SUBJECT_REQUEST},
         expect_admin_job,
     ),
 }

@@ -1,7 +1,8 @@
 """PostgreSQL: the audit log stays append-only, with one exception, the retention job's reduction of an entry's
 personal fields (audit/retention.py): once per entry (OLD.reduced_at IS NULL, NEW.reduced_at set), the address
 emptied, and everything that says who did what to which record, when and where, unchanged. Only `changes` and
-`detail` may change besides. DELETE is still refused for everyone."""
+`detail` may change besides, and only by losing values (nothing new is written into an entry). DELETE is still refused
+for everyone."""
 
 from django.db import migrations
 
@@ -23,6 +24,29 @@ BEGIN
         AND NEW.object_ids::jsonb IS NOT DISTINCT FROM OLD.object_ids::jsonb
         AND NEW.path IS NOT DISTINCT FROM OLD.path
         AND NEW.request_id IS NOT DISTINCT FROM OLD.request_id
+        -- The reduction only takes values away: `changes` keeps (some of) its field names, each with null;
+        -- `detail` keeps (some of) its keys, each with its old value or null. Nothing new is ever written.
+        AND jsonb_typeof(NEW.changes::jsonb) = 'object'
+        AND jsonb_typeof(NEW.detail::jsonb) = 'object'
+        AND NOT EXISTS (
+            SELECT 1 FROM jsonb_each(
+                CASE WHEN jsonb_typeof(NEW.changes::jsonb) = 'object' THEN NEW.changes::jsonb ELSE '{}'::jsonb END
+            ) AS new_change(key, value)
+            WHERE new_change.value <> 'null'::jsonb
+                OR jsonb_typeof(OLD.changes::jsonb) IS DISTINCT FROM 'object'
+                OR NOT (OLD.changes::jsonb ? new_change.key)
+        )
+        AND NOT EXISTS (
+            SELECT 1 FROM jsonb_each(
+                CASE WHEN jsonb_typeof(NEW.detail::jsonb) = 'object' THEN NEW.detail::jsonb ELSE '{}'::jsonb END
+            ) AS new_detail(key, value)
+            WHERE new_detail.value <> 'null'::jsonb
+                AND (
+                    jsonb_typeof(OLD.detail::jsonb) IS DISTINCT FROM 'object'
+                    OR NOT (OLD.detail::jsonb ? new_detail.key)
+                    OR (OLD.detail::jsonb -> new_detail.key) IS DISTINCT FROM new_detail.value
+                )
+        )
     THEN
         RETURN NEW;
     END IF;

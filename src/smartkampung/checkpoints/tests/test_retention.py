@@ -100,6 +100,23 @@ def test_an_arrival_whose_case_is_open_or_closed_recently_is_kept(officer_client
     assert Arrival.objects.get(pk=referred.pk).nik == ""
 
 
+def test_a_second_arrival_that_joined_an_open_case_is_kept_while_the_case_is(officer_client, officer):
+    first = registered(officer_client, JEMBER_NIK, days=60, temperature="38.0")
+    case = MonitoringCase.objects.get(arrival=first)
+    again = registered(officer_client, JEMBER_NIK, days=40, repeat_confirmed=True)
+    assert not MonitoringCase.objects.filter(arrival=again).exists()  # it joined the open case
+
+    assert retention.plan(only="arrivals")[0].due == 0
+    assert retention.run(only="arrivals")[0].done == 0
+    assert Arrival.objects.get(pk=again.pk).nik == JEMBER_NIK
+
+    close(case, days=29)
+    assert retention.run(only="arrivals")[0].done == 0  # closed, but not 30 days ago
+    close(case, days=31)
+    assert retention.run(only="arrivals")[0].done == 2
+    assert set(Arrival.objects.filter(pk__in=[first.pk, again.pk]).values_list("nik", flat=True)) == {""}
+
+
 def test_the_pre_registration_an_arrival_came_from_goes_with_it(officer_client, officer, client):
     code = announce(client).json()["code"]
     old = registered(officer_client, JEMBER_NIK, days=31, preregistration_code=code)

@@ -293,6 +293,50 @@ def test_a_database_that_is_not_empty_is_refused_even_with_force(made_backup, se
     assert not Path(settings.MEDIA_ROOT).exists()
 
 
+def rewritten(backup: Path, change) -> None:
+    """The manifest changed by `change`, and SHA256SUMS written again to match: what anyone who may write the backup's
+    folder can do (a checksum proves that nothing was damaged, not who wrote it)."""
+    manifest = json.loads((backup / "manifest.json").read_text())
+    change(manifest)
+    (backup / "manifest.json").write_text(json.dumps(manifest))
+    files = [*(entry["path"] for entry in manifest["files"]), "manifest.json"]
+    sums = "".join(f"{hashlib.sha256((backup / name).read_bytes()).hexdigest()}  {name}\n" for name in files)
+    (backup / "SHA256SUMS").write_text(sums)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_manifest_never_chooses_where_on_the_machine_a_trusted_root_is_written(made_backup, settings, tmp_path):
+    elsewhere = tmp_path / "site-packages" / "smartkampung-startup.pth"
+    planted = made_backup / "files" / "trusted-roots" / "1-root.pem"
+    planted.parent.mkdir(parents=True)
+    planted.write_text("import os; os.system('echo owned')\n")
+
+    def plant(manifest):
+        digest = hashlib.sha256(planted.read_bytes()).hexdigest()
+        name = "files/trusted-roots/1-root.pem"
+        manifest["files"].append({"path": name, "size": planted.stat().st_size, "sha256": digest})
+        manifest["sources"]["trusted_roots"] = [{"source": str(elsewhere), "path": name}]
+
+    rewritten(made_backup, plant)
+    before = state()
+    with pytest.raises(CommandError, match="LETTERS_TRUSTED_ROOTS does not name here") as refused:
+        call_command("restore", str(made_backup), force=True)
+    assert str(elsewhere) in str(refused.value)
+    assert not elsewhere.parent.exists() and state() == before
+    assert not Path(settings.MEDIA_ROOT).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("database_file", ["../elsewhere.sqlite3", "/var/lib/other/db.sqlite3", "README.txt"])
+def test_a_manifest_naming_another_database_file_is_refused(made_backup, settings, database_file):
+    rewritten(made_backup, lambda manifest: manifest["database"].update(file=database_file))
+
+    before = state()
+    with pytest.raises(CommandError, match="is incomplete or damaged"):
+        call_command("restore", str(made_backup), force=True)
+    assert state() == before
+
+
 def test_a_backup_into_a_folder_with_files_in_it_is_refused(tmp_path):
     out = tmp_path / "backup"
     out.mkdir()

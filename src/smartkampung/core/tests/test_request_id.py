@@ -85,6 +85,8 @@ def test_a_json_log_line_is_one_object_with_time_level_logger_request_id_and_mes
         "from django.test import Client\n"
         "answer = Client().get('/no-such-page/?nik=3510014501900001')\n"
         "print(answer.status_code, answer['X-Request-ID'])\n"
+        # A NIK in the address itself: Django's line about the refusal names the path, never the person.
+        "Client().get('/penduduk/3510014501900002/')\n"
     )
     env = os.environ | {
         "LOG_FORMAT": "json",
@@ -107,3 +109,6 @@ def test_a_json_log_line_is_one_object_with_time_level_logger_request_id_and_mes
     assert not_found["time"][:2] == "20"  # a date and time (asctime)
     # The request itself (whose text carries the query string) is not written out: a NIK never reaches the log.
     assert "3510014501900001" not in done.stderr
+    refused = [line["message"] for line in lines if line["logger"] == "django.request"][1]
+    assert refused == "Not Found: /penduduk/################/"
+    assert "3510014501900002" not in done.stderr

@@ -255,9 +255,72 @@ def test_the_trigger_lets_only_the_reduction_through():
         forged = f"UPDATE audit_auditentry SET {column} = {value}, ip = NULL, reduced_at = now() WHERE id = %s"
         assert refused(forged, [entry.pk]), column
     assert refused("DELETE FROM audit_auditentry WHERE id = %s", [entry.pk])
+    # A "reduction" that writes something new into the entry is a forgery: only values may go.
+    for column, value in (
+        ("detail", """'{"nik": "3510151708850009"}'"""),
+        ("detail", """'{"nik": null, "reason": "made up"}'"""),
+        ("changes", """'{"name": ["A", "B"]}'"""),
+        ("changes", """'{"name": null}'"""),  # a field that never changed
+        ("detail", "'[]'"),
+    ):
+        forged = f"UPDATE audit_auditentry SET {column} = {value}, ip = NULL, reduced_at = now() WHERE id = %s"
+        assert refused(forged, [entry.pk]), (column, value)
 
     assert not refused(reduce, [entry.pk])
     assert AuditEntry.objects.get(pk=entry.pk).reduced_at is not None
     # Once reduced, never again (nor anything else), and still never deleted.
     assert refused(reduce, [entry.pk])
     assert refused("DELETE FROM audit_auditentry WHERE id = %s", [entry.pk])
+
+
+def test_zero_days_for_every_rule_keeps_everything_whatever_the_date(settings):
+    old, _young, _now = entries_around_a_moment(settings)
+    RateCounter.objects.create(key="public:10.0.0.1", window_start=0, count=4)
+    settings.RETENTION_DAYS = dict.fromkeys(settings.RETENTION_DAYS, 0)
+    far = timezone.now() + dt.timedelta(days=100 * 365)
+
+    planned, ran = retention.plan(far), retention.run(far)
+
+    kept = {step.rule.code for step in [*planned, *ran] if step.cutoff is None and not step.due and not step.done}
+    assert kept == CODES  # every rule but the ended sessions', in the plan and the run
+    assert RateCounter.objects.count() == 1 and AuditEntry.objects.get(pk=old.pk).reduced_at is None
+    assert not AuditEntry.objects.filter(object_type="retention").exclude(subject="sessions").exists()
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_running_at_once_reduce_each_entry_once_and_fail_nothing(settings):
+    import threading
+
+    from django.db import connections
+
+    AuditEntry.objects.bulk_create(
+        AuditEntry(action="view", object_type="resident", subject=f"35101517088{n:05d}", detail={"nik": str(n)})
+        for n in range(3 * retention.BATCH)
+    )
+    moment = timezone.now() + dt.timedelta(days=2)  # the entries are two days old then
+    settings.RETENTION_DAYS = {**settings.RETENTION_DAYS, "audit_personal": 1}
+    results, errors, start = [], [], threading.Barrier(2)
+
+    def worker():
+        try:
+            start.wait()
+            results.append(retention.run(moment, only="audit_personal")[0].done)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # A second reduction of an entry would be refused by the trigger, and fail that worker's run.
+    assert errors == [] and len(results) == 2
+    # Between them every entry ("now" is two days ahead: a run's own record of what it did may be due for the other).
+    assert sum(results) >= 3 * retention.BATCH
+    assert not AuditEntry.objects.filter(object_type="resident", reduced_at__isnull=True).exists()
+    details = AuditEntry.objects.filter(object_type="resident").values_list("detail", flat=True)
+    assert {str(detail) for detail in details} == {str({"nik": None})}

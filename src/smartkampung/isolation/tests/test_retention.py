@@ -50,3 +50,21 @@ def test_zero_days_keeps_every_reservation(settings):
     settings.RETENTION_DAYS = {**settings.RETENTION_DAYS, "reservations": 0}
 
     assert retention.run(only="reservations")[0].done == 0 and Reservation.objects.count() == 1
+
+
+def test_a_long_stay_is_kept_for_the_period_after_the_guest_checked_out(django_user_model):
+    place = house(beds=1)
+    code = reserve(Client(), place.pk, residents(1)[0]).json()["code"]
+    operator = django_user_model.objects.create_user("operator.bakungan")
+    give_role(operator, Role.VILLAGE_OPERATOR, village=BAKUNGAN)
+    staff = Client()
+    staff.force_login(operator)
+    assert staff.post(f"/api/v1/isolation/reservations/{code}/check-in").status_code == 200
+    # Forty days inside (a long isolation): the hold ended long before the guest left.
+    Reservation.objects.filter(code=code).update(hold_until=timezone.now() - dt.timedelta(days=40))
+    assert staff.post(f"/api/v1/isolation/reservations/{code}/check-out").status_code == 200
+
+    assert retention.plan(only="reservations")[0].due == 0
+    assert retention.run(only="reservations")[0].done == 0 and Reservation.objects.filter(code=code).exists()
+    later = timezone.now() + dt.timedelta(days=31)
+    assert retention.run(later, only="reservations")[0].done == 1 and not Reservation.objects.exists()

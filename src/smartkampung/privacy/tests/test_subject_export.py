@@ -14,16 +14,18 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 from django.utils import timezone
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from smartkampung.accounts.models import Role
-from smartkampung.accounts.services import assign_role
+from smartkampung.accounts.services import assign_role, create_api_token
 from smartkampung.aid.demo import seed_programs
 from smartkampung.aid.models import Program
 from smartkampung.aid.services import import_list_now, record_affected, submit_report
 from smartkampung.audit.models import AuditEntry
 from smartkampung.checkpoints import services as checkpoint_services
+from smartkampung.checkpoints.models import Checkpoint
 from smartkampung.checkpoints.services import seed_demo_checkpoints
 from smartkampung.checkpoints.tests.fixtures import BAKUNGAN, SARONGAN, arrival
 from smartkampung.conftest import built_once
@@ -46,7 +48,7 @@ NOBODY = "3510156612990009"
 REFERENCE = "474/15/429.501/2026"
 SECTIONS = {
     "resident", "household", "moves", "arrivals", "preregistrations", "health_cases", "reservations",
-    "aid_listings", "aid_reports", "aid_affected", "letter_requests", "audit",
+    "aid_listings", "aid_reports", "aid_affected", "letter_requests", "notifications", "audit",
 }  # fmt: skip
 
 
@@ -137,8 +139,15 @@ def staff(client, world):
     return client
 
 
+def ask(client, nik: str, *, pdf: bool = False, reference: str | None = REFERENCE, **headers):
+    """The API's export: POST with the NIK and the request's reference in the body (never in the address)."""
+    body = {"nik": nik} if reference is None else {"nik": nik, "reference": reference}
+    path = "/api/v1/subject-data/pdf" if pdf else "/api/v1/subject-data"
+    return client.post(path, body, content_type="application/json", **headers)
+
+
 def export_json(staff, nik: str = SUBJECT) -> dict:
-    response = staff.get(f"/api/v1/subject-data/{nik}", {"reference": REFERENCE})
+    response = ask(staff, nik)
     assert response.status_code == 200, response.content[:300]
     return response.json()
 
@@ -177,6 +186,9 @@ def test_every_section_holds_the_subjects_records(staff):
     assert [r["nik"] for r in sections["reservations"]["records"]] == [SUBJECT]
     assert [row["program"]["code"] for row in sections["aid_listings"]["records"]] == ["PKH"]
     assert sections["aid_reports"]["records"][0]["situation"] == "lost_job"
+    # The villages were told of the arrival and the bed, naming him: those summaries are held about him too.
+    assert {n["summary"]["nik"] for n in sections["notifications"]["records"]} == {SUBJECT}
+    assert {"arrival", "reservation"} <= {n["subject_type"] for n in sections["notifications"]["records"]}
     letter = sections["letter_requests"]["records"][0]
     assert letter["status"] == "signed" and letter["number"] and letter["attachments"] and letter["pdf_versions"]
     # The register's own history: when it was written, by which role, with its values; never a username.
@@ -186,7 +198,7 @@ def test_every_section_holds_the_subjects_records(staff):
 
 def test_nothing_of_the_neighbour_in_the_same_household_comes_with_it(staff):
     as_json = json.dumps(export_json(staff))
-    pdf = staff.get(f"/api/v1/subject-data/{SUBJECT}/pdf", {"reference": REFERENCE}).content
+    pdf = ask(staff, SUBJECT, pdf=True).content
     text = pdf_text(pdf)
 
     assert SUBJECT in as_json and SUBJECT in text
@@ -195,7 +207,7 @@ def test_nothing_of_the_neighbour_in_the_same_household_comes_with_it(staff):
 
 
 def test_the_pdf_opens_and_names_the_person_and_the_request(staff, world):
-    response = staff.get(f"/api/v1/subject-data/{SUBJECT}/pdf", {"reference": REFERENCE})
+    response = ask(staff, SUBJECT, pdf=True)
 
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content)
@@ -204,7 +216,7 @@ def test_the_pdf_opens_and_names_the_person_and_the_request(staff, world):
 
 def test_each_export_is_audited_with_its_reference_sections_and_format(staff):
     export_json(staff)
-    staff.get(f"/api/v1/subject-data/{SUBJECT}/pdf", {"reference": REFERENCE})
+    ask(staff, SUBJECT, pdf=True)
 
     entries = AuditEntry.objects.filter(object_type="subject_data", subject=SUBJECT).order_by("id")
     assert [(e.action, e.detail["format"]) for e in entries] == [("export", "json"), ("export", "pdf")]
@@ -243,7 +255,7 @@ def test_a_nik_nobody_holds_says_nothing_is_held_and_is_still_audited(staff):
 
 @pytest.mark.parametrize("nik", ["351015170885000", "35101517088500011", "3510-1517-0885-01", "ABCDEFGHIJKLMNOP"])
 def test_a_nik_that_is_not_16_digits_is_refused_in_words(staff, nik):
-    api = staff.get(f"/api/v1/subject-data/{nik}", {"reference": REFERENCE})
+    api = ask(staff, nik)
     page = staff.post("/privacy/subject/", {"nik": nik, "reference": REFERENCE})
 
     assert api.status_code == 422 and api.json()["detail"] == "A NIK has 16 digits."
@@ -252,7 +264,7 @@ def test_a_nik_that_is_not_16_digits_is_refused_in_words(staff, nik):
 
 
 def test_an_export_without_the_requests_reference_is_refused(staff):
-    api = staff.get(f"/api/v1/subject-data/{SUBJECT}")
+    api = ask(staff, SUBJECT, reference=None)
     page = staff.post("/privacy/subject/", {"nik": SUBJECT, "reference": "  "})
 
     assert api.status_code == 422 and "reference" in api.json()["detail"]
@@ -265,7 +277,42 @@ def test_the_operator_of_the_subjects_own_village_may_not_export(client, world, 
     assign_role(user=operator, role=Role.VILLAGE_OPERATOR, village_code=BAKUNGAN)
     client.force_login(operator)
 
-    assert client.get(f"/api/v1/subject-data/{SUBJECT}", {"reference": REFERENCE}).status_code == 404
+    assert ask(client, SUBJECT).status_code == 404
     assert client.post("/privacy/subject/", {"nik": SUBJECT, "reference": REFERENCE}).status_code == 403
     assert "/privacy/subject/" not in client.get("/population/").content.decode()
+    assert not AuditEntry.objects.filter(object_type="subject_data").exists()
+
+
+@pytest.mark.parametrize("chosen", ["page", "", "xml"])
+def test_the_download_gives_only_a_json_or_pdf_file_each_audited_as_an_export(staff, chosen):
+    # "page" is what the overview is audited as (a look at the counts): a file of everything must never pass as one.
+    response = staff.post("/privacy/subject/download/", {"nik": SUBJECT, "reference": REFERENCE, "format": chosen})
+
+    assert response.status_code == 422 and "Content-Disposition" not in response
+    assert "Choose JSON or PDF." in response.content.decode()
+    assert not AuditEntry.objects.filter(object_type="subject_data").exists()
+
+
+@pytest.mark.parametrize("role", [Role.CHECKPOINT_OFFICER, Role.HEALTH_AGENCY, Role.SOCIAL_AGENCY])
+def test_an_api_token_of_anyone_but_the_regency_administrator_finds_nothing(client, world, django_user_model, role):
+    officer = django_user_model.objects.create_user(f"token.{role}")
+    post = Checkpoint.objects.order_by("pk").first().pk if role == Role.CHECKPOINT_OFFICER else None
+    assign_role(user=officer, role=role, checkpoint_id=post)
+    _token, key = create_api_token(user=officer, name="another system")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+    for pdf in (False, True):
+        response = ask(client, SUBJECT, pdf=pdf, **headers)
+        assert response.status_code == 404 and SUBJECT_NAME not in response.content.decode()
+    assert not AuditEntry.objects.filter(object_type="subject_data").exists()
+
+
+def test_a_post_signed_in_by_session_without_the_csrf_token_is_refused(world):
+    # Another site cannot make the administrator's browser export someone's data (and write a made-up reference
+    # into the audit log): the API's session callers must send the CSRF token, as the page's form does.
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(get_user_model().objects.get(pk=world["admin"]))
+
+    assert ask(browser, SUBJECT).status_code == 403
+    assert ask(browser, SUBJECT, pdf=True).status_code == 403
     assert not AuditEntry.objects.filter(object_type="subject_data").exists()

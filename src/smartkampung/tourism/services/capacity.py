@@ -218,10 +218,3 @@ def purge_old_visits(*, now: dt.datetime | None = None) -> int:
     rule "tourism_visits" (tourism/retention.py), run through core.retention so that it is audited like every
     rule. Returns how many. Safe in several workers."""
     return sum(step.done for step in retention.run(now, only="tourism_visits"))
-
-
-def purge_visits_job() -> None:
-    """The periodic job (core.periodic, registered in apps.py); the hourly retention job runs the same rule."""
-    deleted = purge_old_visits()
-    if deleted:
-        logger.info("deleted %s tourism visits past their retention", deleted)

@@ -241,9 +241,8 @@ def test_visits_older_than_14_days_are_deleted_by_the_job_and_the_command():
     assert not Visit.objects.exists()
 
 
-def test_the_purge_is_a_registered_periodic_job():
-    assert (3600, "smartkampung.tourism.services.capacity:purge_visits_job") in periodic.JOBS
-    capacity.purge_visits_job()  # runs without arguments, as the worker calls it
+def test_the_purge_runs_hourly_in_the_retention_job():
+    assert (3600, "smartkampung.core.retention:run_job") in periodic.JOBS
 
 
 # ---------------------------------------------------------------- the visitor's pages
