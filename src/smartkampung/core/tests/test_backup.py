@@ -191,6 +191,11 @@ def back_up_wipe_and_restore(deployment: Deployment, tmp_path: Path) -> None:
     kept_photo = deployment.data / "ktp-images" / "17.jpg"
     kept_photo.parent.mkdir()
     kept_photo.write_bytes(b"\xff\xd8 a kept KTP photo")
+    for made in (
+        upload,
+        kept_photo,
+    ):  # as the app writes them (FILE_UPLOAD_PERMISSIONS, KTP photos), whatever the umask
+        made.chmod(0o600)
     deployment.roots.parent.mkdir()
     deployment.roots.write_text("-----BEGIN CERTIFICATE-----\nBSrE\n-----END CERTIFICATE-----\n")
 
