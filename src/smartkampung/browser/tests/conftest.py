@@ -44,6 +44,18 @@ MEASURE = """() => ({
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, a test database in a file (WAL, writers queue on the lock for up to 30 s), as the embedded set-up
+    runs, instead of pytest-django's shared in-memory one: there every connection shares one cache with table locks,
+    and a page writing its audit entry while the server's dispatcher writes a notification failed at once ("database
+    table is locked"), a failure production never has. The browser tests run in a pytest of their own
+    (scripts/test.sh), so the rest of the suite keeps the faster in-memory database."""
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("browser-db") / "test.sqlite3")
+
+
+@pytest.fixture(scope="session")
 def chromium():
     """Chromium and Playwright for the worker's whole session, in a thread of their own."""
     if not os.access(CHROMIUM, os.X_OK):
