@@ -12,7 +12,6 @@ Coordinates: fpdf2 measures from the top left in points, PDF from the bottom lef
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from io import BytesIO
@@ -26,6 +25,8 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.writer import BasePdfFileWriter, copy_into_new_writer
 from pyhanko.sign.fields import SigFieldSpec, append_signature_field
 from pyhanko.sign.signers.constants import ESIC_EXTENSION_1
+
+from smartkampung.core.pdftext import latin1
 
 __all__ = [
     "CODE_INFO_KEY",
@@ -115,45 +116,6 @@ class _Placed:
     @property
     def box(self) -> tuple[int, int, int, int]:
         return (round(self.x), round(self.y), round(self.x + self.w), round(self.y + self.h))
-
-
-_REPLACEMENTS = {
-    "\u2018": "'",
-    "\u2019": "'",
-    "\u201a": ",",
-    "\u201c": '"',
-    "\u201d": '"',
-    "\u201e": '"',
-    "\u2013": "-",
-    "\u2014": "-",
-    "\u2212": "-",
-    "\u2026": "...",
-    "\u2022": "-",
-    "\u00a0": " ",
-    "\u202f": " ",
-    "\u2009": " ",
-    "\t": " ",
-    "\u20ac": "EUR",
-}
-
-
-def latin1(text: str, *, keep_newlines: bool = False) -> str:
-    """`text` in characters the PDF core fonts can show (Latin-1): accents kept where Latin-1 has them, other
-    letters reduced to their base letter, anything else a "?". Control characters are dropped."""
-    out = []
-    for ch in unicodedata.normalize("NFC", str(text)):
-        if ch in _REPLACEMENTS:
-            out.append(_REPLACEMENTS[ch])
-        elif ch == "\n":
-            out.append("\n" if keep_newlines else " ")
-        elif unicodedata.category(ch)[0] == "C":
-            continue
-        elif ord(ch) < 256:
-            out.append(ch)
-        else:
-            base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
-            out.append(base if base and all(32 <= ord(c) < 256 for c in base) else "?")
-    return "".join(out)
 
 
 class _Letter(FPDF):

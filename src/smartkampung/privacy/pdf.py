@@ -1,7 +1,6 @@
 """The PDF of a data subject's export: every section with its records, field by field, in the PDF core fonts
 (Latin-1, as the letters are drawn: nothing needs a system font). Plain text to read and to print, not signed."""
 
-import unicodedata
 from typing import Any
 
 from django.utils import timezone
@@ -9,37 +8,24 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from smartkampung.core.pdftext import latin1
 from smartkampung.privacy.services import SubjectData
 
 LINE = 4.6
 INDENT = 5
 
 
-def printable(text: Any) -> str:
-    """Text the core fonts can show: Latin-1 as it is, other letters without their marks, else "?"; no controls."""
-    out = []
-    for ch in unicodedata.normalize("NFC", str(text)):
-        if unicodedata.category(ch)[0] == "C":
-            out.append(" ")
-        elif ord(ch) < 256:
-            out.append(ch)
-        else:
-            base = unicodedata.normalize("NFKD", ch).encode("latin-1", "ignore").decode("latin-1")
-            out.append(base or "?")
-    return "".join(out)
-
-
 class _Export(FPDF):
     def footer(self):
         self.set_y(-12)
         self.set_font("Helvetica", "", 7)
-        self.cell(0, 6, printable(_("Page %(n)s of %(total)s") % {"n": self.page_no(), "total": "{nb}"}))
+        self.cell(0, 6, latin1(_("Page %(n)s of %(total)s") % {"n": self.page_no(), "total": "{nb}"}))
 
 
 def _line(pdf: FPDF, text: str, *, indent: int = 0, size: float = 9, style: str = "") -> None:
     pdf.set_font("Helvetica", style, size)
     pdf.set_x(pdf.l_margin + indent * INDENT)
-    pdf.multi_cell(0, LINE, printable(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, LINE, latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _value(pdf: FPDF, name: str, value: Any, indent: int) -> None:
@@ -63,7 +49,7 @@ def _value(pdf: FPDF, name: str, value: Any, indent: int) -> None:
 
 def subject_pdf(found: SubjectData) -> bytes:
     pdf = _Export(format="A4")
-    pdf.set_title(printable(_("Personal data held about NIK %(nik)s") % {"nik": found.nik}))
+    pdf.set_title(latin1(_("Personal data held about NIK %(nik)s") % {"nik": found.nik}))
     pdf.set_auto_page_break(True, margin=16)
     pdf.alias_nb_pages()
     pdf.add_page()
