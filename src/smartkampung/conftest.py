@@ -90,3 +90,17 @@ def fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def uploads_in_a_temporary_folder(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def fresh_reference_cache():
+    # Each test has a database of its own making (rolled back after it): nothing read by an earlier test
+    # may answer for it.
+    from smartkampung.core import refcache
+    from smartkampung.regions.selectors import clear_cache
+
+    refcache.clear_all()
+    clear_cache()
+    yield
+    refcache.clear_all()
+    clear_cache()

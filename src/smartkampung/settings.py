@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 # openpyxl parses a workbook with lxml whenever lxml is installed (pyHanko brings it), and then not with
 # defusedxml: keep every uploaded workbook on defusedxml, which refuses entities instead of expanding them.
@@ -65,9 +66,16 @@ DEBUG = envbool("DEBUG", False)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
-# The regency this deployment serves (Kemendagri code). Another regency runs the same
-# code with its own code here and its own village list in the region data.
-SMARTKAMPUNG_REGENCY = os.environ.get("SMARTKAMPUNG_REGENCY", "3510")
+# The regencies this deployment serves (Kemendagri codes, comma-separated): one regency, or several of a
+# province on one database ("3510,3509"; docs/scaling.md). Each needs its villages in the region data (the
+# package has all of East Java's). The first is the home regency, named where one name is needed (the
+# letters' certificate authority).
+SMARTKAMPUNG_REGENCIES = tuple(envlist("SMARTKAMPUNG_REGENCY", "3510")) or ("3510",)
+SMARTKAMPUNG_REGENCY = SMARTKAMPUNG_REGENCIES[0]
+if not all(len(code) == 4 and code.isdigit() for code in SMARTKAMPUNG_REGENCIES):
+    raise ImproperlyConfigured(
+        f"SMARTKAMPUNG_REGENCY must be 4-digit Kemendagri regency codes, comma-separated: {SMARTKAMPUNG_REGENCIES!r}"
+    )
 SITE_NAME = os.environ.get("SITE_NAME", "smartkampung")
 
 INSTALLED_APPS = [
@@ -275,6 +283,15 @@ PUBLIC_CHECK_PER_DAY = int(os.environ.get("PUBLIC_CHECK_PER_DAY", "30"))
 # Checkpoints: a NIK registered again at the same checkpoint within this many hours shows the officer
 # the earlier entry first; pre-registrations may be made this many days ahead, this often per address.
 CHECKPOINT_REPEAT_WINDOW_HOURS = int(os.environ.get("CHECKPOINT_REPEAT_WINDOW_HOURS", "12"))
+# Admission (core.admission): requests one web process works on at once; beyond them a request waits in the
+# event loop, and is answered 503 + Retry-After when it would wait longer than OVERLOAD_WAIT_SECONDS or finds
+# OVERLOAD_QUEUE others waiting.
+WEB_CONCURRENT_REQUESTS = int(os.environ.get("WEB_CONCURRENT_REQUESTS", "4"))
+OVERLOAD_WAIT_SECONDS = float(os.environ.get("OVERLOAD_WAIT_SECONDS", "1"))
+OVERLOAD_QUEUE = int(os.environ.get("OVERLOAD_QUEUE", "200"))
+# How long a process keeps reference data (active checkpoints, the rule in force, Puskesmas areas): a change
+# made in another web process reaches this one within this time (core.refcache).
+REFERENCE_CACHE_SECONDS = float(os.environ.get("REFERENCE_CACHE_SECONDS", "10"))
 # NIK look-ups at a checkpoint desk, per officer (a busy desk does a few a minute); beyond the hourly
 # figure the look-ups are flagged in the audit log (record type "lookup_volume_flag") for the administrator.
 CHECKPOINT_LOOKUP_PER_MINUTE = int(os.environ.get("CHECKPOINT_LOOKUP_PER_MINUTE", "30"))
@@ -294,7 +311,8 @@ AID_NAME_AGREEMENT = float(os.environ.get("AID_NAME_AGREEMENT", "0.85"))
 # The model's best candidate is a match at or above the first probability, to be reviewed at or above the second.
 AID_PROBABLE_THRESHOLD = float(os.environ.get("AID_PROBABLE_THRESHOLD", "0.99"))
 AID_REVIEW_THRESHOLD = float(os.environ.get("AID_REVIEW_THRESHOLD", "0.5"))
-# Splink's backend: duckdb (embedded, one machine) or spark (a province or the nation; needs pyspark and a cluster).
+# Splink's backend: duckdb (embedded, one machine) or spark (a province or the nation: the `spark` extra and Java;
+# local mode on this machine, or a cluster).
 AID_LINKAGE_BACKEND = os.environ.get("AID_LINKAGE_BACKEND", "duckdb")
 # An affected-workers list is read while the agency waits: split larger ones.
 AID_AFFECTED_IMPORT_MAX_ROWS = int(os.environ.get("AID_AFFECTED_IMPORT_MAX_ROWS", "20000"))

@@ -45,17 +45,17 @@ class RoleForm(TextChecked, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        regency = settings.SMARTKAMPUNG_REGENCY
+        regencies = settings.SMARTKAMPUNG_REGENCIES
         self.fields["district"].choices = [("", "—")] + list(
-            District.objects.filter(regency_id=regency).order_by("name").values_list("code", "name")
+            District.objects.filter(regency_id__in=regencies).order_by("name").values_list("code", "name")
         )
         self.fields["village"].choices = [("", "—")] + [
             (code, f"{name} ({district})")
-            for code, name, district in Village.objects.filter(district__regency_id=regency)
+            for code, name, district in Village.objects.filter(district__regency_id__in=regencies)
             .order_by("name")
             .values_list("code", "name", "district__name")
         ]
-        self.fields["puskesmas"].choices = [("", "—"), *puskesmas_choices(regency)]
+        self.fields["puskesmas"].choices = [("", "—"), *puskesmas_choices(regencies)]
         self.fields["checkpoint"].choices = [("", "—")] + list(
             RoleAssignment._meta.get_field("checkpoint")  # the checkpoints module sits above accounts
             .related_model.objects.filter(active=True)

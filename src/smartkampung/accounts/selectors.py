@@ -65,19 +65,24 @@ class Assignment:
     checkpoint: int | None
 
 
+# The columns an Assignment is made of, in its order (the API token's one-statement look-up reads them too).
+ASSIGNMENT_COLUMNS = ("role", "district_id", "village_id", "puskesmas_id", "checkpoint_id")
+
+
+def remember_assignments(user, rows) -> None:
+    """Give a user object its role assignments read elsewhere (as rows of ASSIGNMENT_COLUMNS), for the
+    rest of the request."""
+    user._smartkampung_roles = [Assignment(*row) for row in rows]
+
+
 def _assignments(user) -> list[Assignment]:
     if not (user and user.is_authenticated and user.is_active):
         return []
     cached = getattr(user, "_smartkampung_roles", None)
     if cached is None:
         # Once per request: the user object lives as long as the request does.
-        cached = [
-            Assignment(*row)
-            for row in RoleAssignment.objects.filter(user=user).values_list(
-                "role", "district_id", "village_id", "puskesmas_id", "checkpoint_id"
-            )
-        ]
-        user._smartkampung_roles = cached
+        remember_assignments(user, RoleAssignment.objects.filter(user=user).values_list(*ASSIGNMENT_COLUMNS))
+        cached = user._smartkampung_roles
     return cached
 
 

@@ -1,13 +1,16 @@
 """Writes to accounts and their roles."""
 
+import datetime as dt
 import hashlib
 import secrets
+from functools import lru_cache
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from smartkampung.accounts.models import ApiToken, Role, RoleAssignment
+from smartkampung.accounts.selectors import ASSIGNMENT_COLUMNS, remember_assignments
 from smartkampung.audit import services as audit
 
 
@@ -104,17 +107,58 @@ def revoke_api_token(*, token: ApiToken) -> ApiToken:
     return token
 
 
+# The user's fields an API request reads (the rest load on first use, as deferred fields).
+_TOKEN_USER_FIELDS = {"id", "username", "first_name", "last_name", "email", "is_active", "is_superuser", "is_staff"}
+
+
+@lru_cache(maxsize=1)
+def _token_query() -> tuple[str, tuple[str, ...]]:
+    """The look-up's SQL, and the user fields it reads in the model's own order (as `Model.from_db` wants)."""
+    from django.contrib.auth import get_user_model
+
+    quote = connection.ops.quote_name
+    model = get_user_model()
+    fields = tuple(f.attname for f in model._meta.concrete_fields if f.attname in _TOKEN_USER_FIELDS)
+    columns = ", ".join(f"u.{quote(name)}" for name in fields)
+    roles = ", ".join(f"r.{quote(name)}" for name in ASSIGNMENT_COLUMNS)
+    sql = (
+        f"SELECT t.id, (t.last_used_at IS NULL OR t.last_used_at < %s), {columns}, {roles}"
+        f" FROM {quote(ApiToken._meta.db_table)} t JOIN {quote(model._meta.db_table)} u ON u.id = t.user_id"
+        f" LEFT JOIN {quote(RoleAssignment._meta.db_table)} r ON r.user_id = t.user_id"
+        " WHERE t.key_hash = %s AND t.revoked_at IS NULL AND u.is_active"
+    )
+    return sql, fields
+
+
 def user_for_api_key(key: str):
-    """The active user behind a live key, or None. Marks the token used (at most once a minute)."""
+    """The active user behind a live key, or None. Marks the token used (at most once a minute).
+
+    Every API request of another system runs this, so it is one statement, read fresh each time (a revoked
+    key, a deactivated account or a changed role count at once): the token, its user and the user's roles,
+    which the request's scope checks then use without reading them again."""
+    from django.contrib.auth import get_user_model
+
     if not key.startswith("sk_") or len(key) > 100:
         return None
-    token = ApiToken.objects.select_related("user").filter(key_hash=_hash(key), revoked_at__isnull=True).first()
-    if token is None or not token.user.is_active:
-        return None
     now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    sql, fields = _token_query()
+    with connection.cursor() as cursor:
+        since = connection.ops.adapt_datetimefield_value(now - dt.timedelta(seconds=60))
+        cursor.execute(sql, [since, _hash(key)])
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    token_id, stale = rows[0][0], rows[0][1]
+    width = len(fields)
+    values = [
+        bool(value) if name.startswith("is_") else value  # SQLite answers 0/1
+        for name, value in zip(fields, rows[0][2 : 2 + width], strict=True)
+    ]
+    user = get_user_model().from_db(connection.alias, fields, values)
+    remember_assignments(user, [row[2 + width :] for row in rows if row[2 + width] is not None])
+    if stale:
+        ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+    return user
 
 
 @transaction.atomic

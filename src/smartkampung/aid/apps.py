@@ -8,7 +8,7 @@ class AidConfig(AppConfig):
     verbose_name = _("Social aid")
 
     def ready(self) -> None:
-        from smartkampung.aid import notification_kinds  # noqa: F401 - registers this app's notification kinds
+        from smartkampung.aid import checks, notification_kinds  # noqa: F401 - register the system checks, the kinds
         from smartkampung.aid.selectors import sees_aid
         from smartkampung.core.start import register_start_page
 

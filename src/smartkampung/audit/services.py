@@ -18,7 +18,7 @@ def _actor(user):
     return user, context
 
 
-def record(
+def entry(
     *,
     action: str,
     object_type: str,
@@ -28,8 +28,10 @@ def record(
     detail: dict[str, Any] | None = None,
     user=None,
 ) -> AuditEntry:
+    """The entry `record` writes, not yet saved: for a service that writes it in one round trip with its
+    other rows (`notifications.services.notify(also=…)`), still in its own transaction."""
     user, context = _actor(user)
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor=user,
         actor_username=user.get_username() if user else "",
         roles=access.roles_of(user),
@@ -43,6 +45,13 @@ def record(
         path=context.path if context else "",
         request_id=requestid.current.get(),
     )
+
+
+def record(**fields: Any) -> AuditEntry:
+    """Write an audit entry (the fields of `entry`) in the caller's transaction."""
+    written = entry(**fields)
+    written.save(force_insert=True)
+    return written
 
 
 def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[Any]]:

@@ -12,6 +12,9 @@ the residue, rows stored, conflicts compared and raised) and measures:
   missed although every row involved was linked (a row waiting in review is seen once decided);
   conflicts_extra_from_wrong_links: found conflicts the truth lacks that involve a wrongly linked row;
 - peak_rss_mb: the process's peak memory.
+`--backend duckdb|spark` (default AID_LINKAGE_BACKEND) chooses where Splink runs; the result names it
+(`linkage_backend`). On Spark the session is started before the clock (`spark_start_s`: a server starts it once,
+on its first list), in local mode on all cores; peak_rss_mb is then this Python process's, without the JVM's.
 Earlier aid data in the database is removed first. Run it against a scratch PostgreSQL database.
 """
 
@@ -21,11 +24,14 @@ import time
 from pathlib import Path
 
 import polars as pl
+from django.core.management.base import CommandError
 from django.db import connection
 from django.db.models import Count
+from django.test import override_settings
 
 from smartkampung.aid.conflicts import find_conflicts, rules_now
 from smartkampung.aid.demo import seed_programs
+from smartkampung.aid.linkage_backend import BackendUnavailable, backend_or_setting
 from smartkampung.aid.matching import registry_frame
 from smartkampung.aid.models import AidReport, Conflict, MatchDecision, Program, Recipient, RecipientList
 from smartkampung.aid.notification_kinds import AID_CONFLICT
@@ -90,8 +96,24 @@ def _links(lists: dict[str, pl.DataFrame]) -> pl.DataFrame:
     return got.join(truth, on=["code", "row_number"])
 
 
-def run(*, residents: int, seed: int) -> dict:
+def _start(backend: str | None, result: dict) -> None:
+    """Check the backend can run (in words, before minutes of filling), and start Spark's session outside the
+    clock."""
+    try:
+        result["linkage_backend"] = backend_or_setting(backend)
+        if result["linkage_backend"] == "spark":
+            from smartkampung.aid import linkage_spark
+
+            started = time.perf_counter()
+            linkage_spark.session()
+            result["spark_start_s"] = round(time.perf_counter() - started, 1)
+    except BackendUnavailable as exc:
+        raise CommandError(str(exc)) from exc
+
+
+def run(*, residents: int, seed: int, backend: str | None = None) -> dict:
     result: dict = {"benchmark": "aid"}
+    _start(backend, result)
     user = _bench_user()
     _fill(user, residents, seed, result)
     seed_programs()
@@ -114,9 +136,10 @@ def run(*, residents: int, seed: int) -> dict:
         result["register_read_s"] = round(time.perf_counter() - started, 1)
         for code, path in paths.items():
             begun = time.perf_counter()
-            job = import_list_now(
-                user=user, program=Program.objects.get(code=code), period=PERIOD, path=path, registry=registry
-            )
+            with override_settings(AID_LINKAGE_BACKEND=result["linkage_backend"]):
+                job = import_list_now(
+                    user=user, program=Program.objects.get(code=code), period=PERIOD, path=path, registry=registry
+                )
             _log(f"  {code}: {job.total_rows:,} rows in {time.perf_counter() - begun:.1f} s {job.counts}")
         result["import_and_match_s"] = round(time.perf_counter() - started, 1)
     counts = dict.fromkeys(("exact", "probable", "review", "none", "invalid"), 0)

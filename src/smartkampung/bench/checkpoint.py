@@ -133,17 +133,15 @@ async def _drive(
     port: int,
     operators: dict,
     officers: dict,
-    bodies: list,
-    clients: int,
+    phases: list[tuple[str, list, int, float | None]],
     after: int,
     wait: float,
     settle: float = 3,
-):
-    returned: dict[int, float] = {}  # arrival id -> when its response returned
-    village_of: dict[int, str] = {}
+) -> dict[str, dict]:
+    """Open the streams once, then run each phase (name, bodies, clients, rate per second or None for as fast
+    as the clients go) one after another, and report each phase's figures."""
     received: dict[tuple[str, int], float] = {}  # (stream village, arrival id) -> first arrival of its event
     duplicated = 0
-    errors: list[str] = []
 
     def on_event(village: str):
         def handle(_id: str, event: str, data: str) -> None:
@@ -179,20 +177,50 @@ async def _drive(
         )
     await asyncio.wait_for(asyncio.gather(*(c.wait() for c in connected)), timeout=60)
     await asyncio.sleep(settle)  # each stream's first read from the database, as after a real reconnect storm
-    _log(f"{len(streams)} live streams connected; registering {len(bodies):,} travellers from {clients} clients ...")
+    results = {}
+    for name, bodies, clients, rate in phases:
+        pace = f"at {rate:g}/s" if rate else "as fast as they go"
+        _log(f"{len(streams)} live streams; {name}: {len(bodies):,} travellers from {clients} clients, {pace} ...")
+        duplicated_before = duplicated
+        result = await _phase(port, officers, bodies, clients, rate, received, wait)
+        result["duplicated"] = duplicated - duplicated_before
+        results[name] = result
+    for task in streams:
+        task.cancel()
+    await asyncio.gather(*streams, return_exceptions=True)
+    return results
 
-    queue = iter(bodies)
+
+async def _phase(port, officers, bodies, clients, rate, received, wait) -> dict:
+    returned: dict[int, float] = {}  # arrival id -> when its response returned
+    village_of: dict[int, str] = {}
+    errors: list[str] = []
+    busy = 0  # 503 + Retry-After answers (each sent again after that time, as the desk does)
+    queue = iter(enumerate(bodies))
     started = time.perf_counter()
 
     async def client() -> None:
+        nonlocal busy
         connection_ = Connection(HOST, port)
-        for post, body in queue:
-            try:
-                status, data = await connection_.request(
-                    "POST", "/api/v1/arrivals", headers={"Authorization": f"Bearer {officers[post]}"}, body=body
-                )
-            except Exception as exc:  # noqa: BLE001 - every failure is counted, none stops the run
-                errors.append(repr(exc))
+        for index, (post, body) in queue:
+            if rate:  # an open loop: the i-th registration is due at i / rate, whatever became of the others
+                delay = started + index / rate - time.perf_counter()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+            while True:
+                try:
+                    status, data = await connection_.request(
+                        "POST", "/api/v1/arrivals", headers={"Authorization": f"Bearer {officers[post]}"}, body=body
+                    )
+                except Exception as exc:  # noqa: BLE001 - every failure is counted, none stops the run
+                    errors.append(repr(exc))
+                    status = None
+                    break
+                if status != 503:
+                    break
+                busy += 1
+                await asyncio.sleep(float(connection_.last_headers.get("retry-after", "1")))
+            if status is None:
                 continue
             if status != 201:
                 errors.append(f"{status} {data[:200]!r}")
@@ -207,9 +235,6 @@ async def _drive(
     deadline = finished + wait
     while time.perf_counter() < deadline and any((village_of[a], a) not in received for a in returned):
         await asyncio.sleep(0.05)
-    for task in streams:
-        task.cancel()
-    await asyncio.gather(*streams, return_exceptions=True)
     latencies = [
         max(0.0, (received[(village_of[a], a)] - t) * 1000)
         for a, t in returned.items()
@@ -222,13 +247,50 @@ async def _drive(
         "notify_latency_p50_ms": round(statistics.median(latencies), 1) if latencies else None,
         "notify_latency_p99_ms": round(_percentile(latencies, 99), 1) if latencies else None,
         "lost": sum(1 for a in returned if (village_of[a], a) not in received),
-        "duplicated": duplicated,
+        "busy_503": busy,
         "errors": len(errors),
         "first_errors": errors[:3],
     }
 
 
-def run(*, registrations: int, clients: int, port: int, workers: int, seed: int, wait: float) -> dict:
+def registration_cpu(officers: dict[str, str], bodies: list[tuple[str, dict]]) -> float:
+    """The server's CPU per registration, measured in this process: POST /api/v1/arrivals with an officer's
+    API token through Django's whole request path (middleware, authentication, validation, the service, the
+    response), no network and no other load; milliseconds of this process's CPU time per registration."""
+    from django.test import Client
+
+    client = Client()
+
+    def register(items) -> None:
+        for post, body in items:
+            answer = client.post(
+                "/api/v1/arrivals",
+                data=json.dumps(body),
+                content_type="application/json",
+                HTTP_AUTHORIZATION=f"Bearer {officers[post]}",
+            )
+            if answer.status_code != 201:
+                raise SystemExit(f"registration refused while measuring: {answer.status_code} {answer.content[:200]!r}")
+
+    warm = max(1, len(bodies) // 10)
+    register(bodies[:warm])  # imports, caches, the first connection
+    started = time.process_time()
+    register(bodies[warm:])
+    return (time.process_time() - started) * 1000 / (len(bodies) - warm)
+
+
+def run(
+    *,
+    registrations: int,
+    clients: int,
+    port: int,
+    workers: int,
+    seed: int,
+    wait: float,
+    rate: float = 100,
+    paced_seconds: float = 20,
+    cpu_samples: int = 1000,
+) -> dict:
     regency = settings.SMARTKAMPUNG_REGENCY
     if not Village.objects.filter(district__regency_id=regency).exists():
         load_regions(regency_code=regency)
@@ -236,26 +298,34 @@ def run(*, registrations: int, clients: int, port: int, workers: int, seed: int,
     posts = seed_demo_checkpoints()
     villages = sorted(Village.objects.filter(district__regency_id=regency).values_list("code", flat=True))
     operators, officers = _accounts(villages, posts)
+    paced = round(rate * paced_seconds) if rate else 0
+    bodies = _bodies(random.Random(seed), cpu_samples + paced + registrations, villages, [p.code for p in posts])
+    _log(f"measuring the CPU of {cpu_samples:,} registrations in this process ...")
+    cpu_ms = registration_cpu(officers, bodies[:cpu_samples]) if cpu_samples else None
     after = Notification.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
-    bodies = _bodies(random.Random(seed), registrations, villages, [p.code for p in posts])
     connection.close()  # the server processes take over the database
 
+    phases = []
+    if paced:
+        phases.append((f"at_{rate:g}_per_s", bodies[cpu_samples : cpu_samples + paced], clients, rate))
+    phases.append(("saturated", bodies[cpu_samples + paced :], clients, None))
     env = {**os.environ, "NOTIFY_STREAM_MAX_SECONDS": "3600", "SMARTKAMPUNG_ACCESS_LOG": "0"}
     with served(port=port, workers=workers, env=env):
-        result = asyncio.run(
-            _drive(
-                port=port,
-                operators=operators,
-                officers=officers,
-                bodies=bodies,
-                clients=clients,
-                after=after,
-                wait=wait,
-            )  # fmt: skip
+        results = asyncio.run(
+            _drive(port=port, operators=operators, officers=officers, phases=phases, after=after, wait=wait)
         )
+    saturated = results["saturated"]
+    paced_result = results.get(f"at_{rate:g}_per_s")
     return {
         "benchmark": "checkpoint",
-        **result,
+        "registration_cpu_ms": round(cpu_ms, 2) if cpu_ms is not None else None,
+        "registrations_per_s": saturated["registrations_per_s"],
+        "notify_latency_p99_ms_paced": paced_result["notify_latency_p99_ms"] if paced_result else None,
+        "notify_latency_p99_ms_saturated": saturated["notify_latency_p99_ms"],
+        "lost": sum(r["lost"] for r in results.values()),
+        "duplicated": sum(r["duplicated"] for r in results.values()),
+        "errors": sum(r["errors"] for r in results.values()),
+        "phases": results,
         "streams": len(operators),
         "clients": clients,
         "server_workers": workers,

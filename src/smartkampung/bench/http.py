@@ -42,6 +42,7 @@ class Connection:
         self.host, self.port = host, port
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
+        self.last_headers: dict[str, str] = {}  # of the last response (e.g. its Retry-After)
 
     async def request(self, method: str, path: str, *, headers: dict[str, str], body: dict | None = None):
         payload = json.dumps(body).encode() if body is not None else b""
@@ -64,6 +65,7 @@ class Connection:
                 continue
             if response_headers.get("connection", "").lower() == "close":
                 await self.close()
+            self.last_headers = response_headers
             return status, data
         raise HttpError("unreachable")
 

@@ -10,6 +10,12 @@ from django.utils.translation import gettext as _
 
 from smartkampung.accounts import selectors as scope
 from smartkampung.checkpoints.models import Arrival, Checkpoint, PreRegistration
+from smartkampung.core.refcache import Cached
+
+# The active checkpoints by code, with their villages: a handful of rows read by every registration.
+active_checkpoints: Cached[dict[str, Checkpoint]] = Cached(
+    lambda: {c.code: c for c in Checkpoint.objects.filter(active=True).select_related("village")}
+)
 
 
 def checkpoints_for_officer(user) -> QuerySet[Checkpoint]:
@@ -23,8 +29,10 @@ def checkpoints_for_officer(user) -> QuerySet[Checkpoint]:
 def officer_checkpoint(user, code: str) -> Checkpoint:
     """The checkpoint with this code where the user registers travellers; PermissionDenied otherwise
     (for pages and API alike: an officer elsewhere learns nothing more than "not yours")."""
-    checkpoint = checkpoints_for_officer(user).filter(code=code).first()
-    if checkpoint is None:
+    # The rights are the user's, read with the request; the checkpoint comes from the process's cache (read
+    # again on a miss: a checkpoint added a moment ago).
+    checkpoint = active_checkpoints.get().get(code) or active_checkpoints.fresh().get(code)
+    if checkpoint is None or not scope.may_look_up_nik_at(user, checkpoint.pk):
         raise PermissionDenied(_("You are not an officer of this checkpoint."))
     return checkpoint
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,10 +21,11 @@ from smartkampung.checkpoints.notification_kinds import ARRIVAL, PREREGISTRATION
 from smartkampung.checkpoints.validation import Checked, check_arrival, check_found, check_preregistration
 from smartkampung.core import ratelimit
 from smartkampung.core.codes import draw_code
+from smartkampung.core.db import fetch_one
 from smartkampung.core.errors import Refused
 from smartkampung.core.ratelimit import Limit
 from smartkampung.health.models import DEFAULT_REFERRAL_SYMPTOMS, EntryRule, IsolationPlace, Symptom
-from smartkampung.health.selectors import rule_in_force
+from smartkampung.health.selectors import current_rule, rule_in_force, upcoming_rules
 from smartkampung.health.services import open_case_for_arrival
 from smartkampung.notifications.services import notify
 from smartkampung.population.models import Resident
@@ -45,6 +46,7 @@ class RepeatedArrival(Exception):
 
 # Built in when no health officer has written a rule yet: the 2020 practice.
 def _default_rule() -> EntryRule:
+    upcoming_rules.clear_on_commit()
     return EntryRule.objects.create(
         effective_from=dt.datetime(2020, 1, 1, tzinfo=dt.UTC),
         referral_symptoms=list(DEFAULT_REFERRAL_SYMPTOMS),
@@ -53,7 +55,7 @@ def _default_rule() -> EntryRule:
 
 
 def _rule_for(at: dt.datetime) -> EntryRule:
-    return rule_in_force(at) or _default_rule()
+    return current_rule(at) or _default_rule()
 
 
 # ---------------------------------------------------------------- entry rules
@@ -107,6 +109,7 @@ def create_entry_rule(*, user, values: dict[str, Any]) -> EntryRule:
     if errors:
         raise CheckpointError(errors)
     previous = rule_in_force(effective)
+    upcoming_rules.clear_on_commit()
     rule = EntryRule.objects.create(
         effective_from=effective,
         banned_origins=banned,
@@ -143,14 +146,26 @@ class Registration:
     decision: rules.Decision
 
 
-def _resident_id(nik: str, *, within: Scope | None = None) -> int | None:
-    # No ordering, no model: the registration path runs this for every traveller.
+def _resident_id(nik: str, *, within: Scope) -> int | None:
     if not nik:
         return None
-    found = Resident.objects.filter(nik=nik)
-    if within is not None:
-        found = found.filter(within.q("village"))
+    found = Resident.objects.filter(nik=nik).filter(within.q("village"))
     return next(iter(found.order_by().values_list("pk", flat=True)[:1]), None)
+
+
+def _resident_and_earlier(nik: str, *, checkpoint: Checkpoint, at: dt.datetime) -> tuple[int | None, int | None]:
+    """The registered resident with this NIK, and its latest registration at this checkpoint within the repeat
+    window (as selectors.earlier_arrivals): every traveller at a desk asks both, so one statement, by hand."""
+    if not nik:
+        return None, None
+    since = at - dt.timedelta(hours=settings.CHECKPOINT_REPEAT_WINDOW_HOURS)
+    row = fetch_one(
+        f"SELECT (SELECT id FROM {Resident._meta.db_table} WHERE nik = %s),"
+        f" (SELECT id FROM {Arrival._meta.db_table} WHERE checkpoint_id = %s AND nik = %s AND registered_at >= %s"
+        " ORDER BY registered_at DESC LIMIT 1)",
+        [nik, checkpoint.pk, nik, connection.ops.adapt_datetimefield_value(since)],
+    )
+    return row[0], row[1]
 
 
 def _summary(arrival: Arrival) -> dict[str, Any]:
@@ -191,10 +206,9 @@ def register_arrival(
     _raise_if_invalid(checked)
     data = checked.values
     now = timezone.now()
-    if not repeat_confirmed:
-        earlier = selectors.earlier_arrivals(checkpoint=checkpoint, nik=data["nik"], at=now).first()
-        if earlier is not None:
-            raise RepeatedArrival(earlier)
+    resident_id, earlier_id = _resident_and_earlier(data["nik"], checkpoint=checkpoint, at=now)
+    if earlier_id is not None and not repeat_confirmed:
+        raise RepeatedArrival(Arrival.objects.get(pk=earlier_id))
     prereg = None
     if data["preregistration_code"]:
         prereg = (
@@ -206,7 +220,6 @@ def register_arrival(
             raise CheckpointError(
                 [("preregistration_code", _("No expected traveller has this code (or they have arrived)."))]
             )
-    resident_id = _resident_id(data["nik"])
     rule = _rule_for(now)
     decision = rules.decide(
         rule,
@@ -235,22 +248,25 @@ def register_arrival(
         prereg.status = PreRegistration.Status.ARRIVED
         prereg.save(update_fields=["status"])
     kind = REFUSAL if decision.outcome == Outcome.REFUSED else ARRIVAL
-    _record_and_notify(arrival, kind=kind, user=user, detail={"checkpoint": checkpoint.code})
-    if arrival.outcome in MONITORED:
-        open_case_for_arrival(arrival=arrival, user=user, found=False)
+    _record_and_notify(arrival, kind=kind, user=user, detail={"checkpoint": checkpoint.code}, found=False)
     return Registration(arrival, decision)
 
 
-def _record_and_notify(arrival: Arrival, *, kind: str, user, detail: dict[str, Any]) -> None:
-    """The audit entry and the outbox row of a new arrival, in the caller's transaction."""
-    audit.record(
-        action="create",
-        object_type="arrival",
-        subject=arrival.nik,
-        object_ids=[arrival.nik] if arrival.nik else [],
-        detail={"arrival": arrival.pk, "outcome": arrival.outcome, **detail},
-        user=user,
-    )
+def _record_and_notify(arrival: Arrival, *, kind: str, user, detail: dict[str, Any], found: bool) -> None:
+    """The monitoring case a monitored arrival opens, then the audit entries (the arrival's, the case's) and
+    the outbox row, written in one round trip, all in the caller's transaction."""
+    entries = [
+        audit.entry(
+            action="create",
+            object_type="arrival",
+            subject=arrival.nik,
+            object_ids=[arrival.nik] if arrival.nik else [],
+            detail={"arrival": arrival.pk, "outcome": arrival.outcome, **detail},
+            user=user,
+        )
+    ]
+    if arrival.outcome in MONITORED:
+        open_case_for_arrival(arrival=arrival, user=user, found=found, audit_entries=entries)
     notify(
         kind=kind,
         village_code=arrival.destination_village_id,
@@ -258,6 +274,7 @@ def _record_and_notify(arrival: Arrival, *, kind: str, user, detail: dict[str, A
         subject_id=arrival.pk,
         summary=_summary(arrival),
         actor=user,
+        also=entries,
     )
 
 
@@ -307,9 +324,7 @@ def report_found(*, user, values: dict[str, Any]) -> Registration:
         rule=rule,
         **_fk_ids({k: data[k] for k in fields}),
     )
-    _record_and_notify(arrival, kind=WANDERING, user=user, detail={"source": "found"})
-    if arrival.outcome in MONITORED:
-        open_case_for_arrival(arrival=arrival, user=user, found=True)
+    _record_and_notify(arrival, kind=WANDERING, user=user, detail={"source": "found"}, found=True)
     return Registration(arrival, decision)
 
 
@@ -404,6 +419,7 @@ DEMO_CHECKPOINTS = [
 @transaction.atomic
 def seed_demo_checkpoints() -> list[Checkpoint]:
     """The four checkpoints of the demonstration (created once; later edits are kept)."""
+    selectors.active_checkpoints.clear_on_commit()
     return [
         Checkpoint.objects.get_or_create(
             code=code,

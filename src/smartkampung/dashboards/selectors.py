@@ -4,7 +4,6 @@ names of the places each group of figures counts (its scope, said in its heading
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
@@ -16,8 +15,8 @@ from smartkampung.checkpoints.models import MONITORED, Arrival, Checkpoint, Outc
 from smartkampung.checkpoints.present import origin_name
 from smartkampung.checkpoints.selectors import arrivals_visible_to
 from smartkampung.letters.selectors import Timing
-from smartkampung.regions.models import District, Puskesmas, Regency, Village
-from smartkampung.regions.selectors import villages_served_by
+from smartkampung.regions.models import District, Puskesmas, Village
+from smartkampung.regions.selectors import served_name, villages_served_by
 
 
 @dataclass(frozen=True)
@@ -187,9 +186,8 @@ def isolation_figures(user, *, today: dt.date | None = None, days: int = 30) -> 
 
 
 def regency_name() -> str:
-    """The served regency as it is called ("Kabupaten Banyuwangi")."""
-    regency = Regency.objects.filter(code=settings.SMARTKAMPUNG_REGENCY).first()
-    return regency.name if regency else settings.SMARTKAMPUNG_REGENCY
+    """The served regency as it is called ("Kabupaten Banyuwangi"; several: regions.selectors.served_name)."""
+    return served_name()
 
 
 def _village_label(village: Village) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from smartkampung.core.refcache import Cached
 from smartkampung.health.models import DEFAULT_REFERRAL_SYMPTOMS, EntryRule, FollowUpStatus, MonitoringCase
 from smartkampung.regions.models import Puskesmas
 from smartkampung.regions.selectors import puskesmas_for_village
@@ -17,6 +18,27 @@ from smartkampung.regions.selectors import puskesmas_for_village
 def rule_in_force(at: dt.datetime | None = None) -> EntryRule | None:
     """The entry rule in force at that moment (now by default), or None before any rule was written."""
     return EntryRule.objects.filter(effective_from__lte=at or timezone.now()).order_by("-effective_from", "-id").first()
+
+
+def _rules_from_now() -> tuple[dt.datetime, list[EntryRule]]:
+    # From a few minutes back: a registration that began just before the load asks about its own start.
+    since = timezone.now() - dt.timedelta(minutes=5)
+    current = rule_in_force(since)
+    later = list(EntryRule.objects.filter(effective_from__gt=since).order_by("-effective_from", "-id"))
+    return since, later + ([current] if current else [])
+
+
+# The rule in force and those written to start later: read by every registration at a checkpoint desk.
+upcoming_rules: Cached[tuple[dt.datetime, list[EntryRule]]] = Cached(_rules_from_now)
+
+
+def current_rule(at: dt.datetime) -> EntryRule | None:
+    """rule_in_force(at) for a moment from now on, from the process's cache (a rule written in another
+    process counts here within REFERENCE_CACHE_SECONDS; `create_entry_rule` clears this process's at once)."""
+    loaded_at, rules = upcoming_rules.get()
+    if at < loaded_at:
+        return rule_in_force(at)
+    return next((rule for rule in rules if rule.effective_from <= at), None)
 
 
 def rule_on(day: dt.date) -> EntryRule:
@@ -200,7 +222,7 @@ def report_status(*, day: dt.date) -> list[tuple[Puskesmas, object]]:
     }
     return [
         (p, current.get(p.pk))
-        for p in Puskesmas.objects.filter(active=True, district__regency_id=settings.SMARTKAMPUNG_REGENCY)
+        for p in Puskesmas.objects.filter(active=True, district__regency_id__in=settings.SMARTKAMPUNG_REGENCIES)
         .select_related("district")
         .order_by("district__name", "name")
     ]

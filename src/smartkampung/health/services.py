@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 
 from smartkampung.accounts.selectors import health_read_scope
 from smartkampung.audit import services as audit
+from smartkampung.audit.models import AuditEntry
+from smartkampung.core.db import fetch_one
 from smartkampung.core.errors import Refused
 from smartkampung.health import reports, selectors
 from smartkampung.health.models import (
@@ -37,6 +39,7 @@ from smartkampung.health.validation import Checked, check_case, check_closing, c
 from smartkampung.notifications.services import notify
 from smartkampung.population.models import Resident
 from smartkampung.regions.models import Puskesmas
+from smartkampung.regions.selectors import area_of
 
 __all__ = [
     "CaseError",
@@ -75,6 +78,19 @@ def _place_of(arrival) -> tuple[str, int | None]:
     return arrival.isolation_place, None
 
 
+def _open_case_and_bed(nik: str) -> tuple[bool, int | None]:
+    """Whether the NIK has an open case, and the isolation house of a reservation it holds (or None)."""
+    from smartkampung.isolation.models import HOLDING, Reservation
+
+    row = fetch_one(
+        f"SELECT EXISTS (SELECT 1 FROM {MonitoringCase._meta.db_table} WHERE nik = %s AND outcome = ''),"
+        f" (SELECT house_id FROM {Reservation._meta.db_table} WHERE nik = %s"
+        f" AND status IN ({', '.join(['%s'] * len(HOLDING))}) LIMIT 1)",
+        [nik, nik, *HOLDING],
+    )
+    return bool(row[0]), row[1]
+
+
 def _where(village_code: str):
     served = selectors.puskesmas_for_village(village_code)
     if served is None:
@@ -82,26 +98,40 @@ def _where(village_code: str):
     return served
 
 
-def open_case_for_arrival(*, arrival, user, found: bool) -> MonitoringCase | None:
+def open_case_for_arrival(
+    *, arrival, user, found: bool, audit_entries: list[AuditEntry] | None = None
+) -> MonitoringCase | None:
     """Open the case of an arrival the rules put under monitoring (a checkpoints.Arrival: the checkpoint
     module calls this, health never imports it), in the caller's transaction. `found`: found wandering in
     a village rather than registered at a checkpoint. Someone already under monitoring keeps their open
-    case (None is returned)."""
+    case (None is returned). With `audit_entries` the case's audit entry is added there, for the caller to
+    write with its own (one round trip), instead of written here."""
     if arrival.monitoring_until is None:
         return None
     # A checkpoint's arrival joins the person's open case wherever it is (the officer sees no cases); a
     # newcomer found by a village operator only one the operator can see, so that what happens tells them
     # nothing about monitoring elsewhere (the health agency sees both cases).
-    open_cases = selectors.cases_visible_to(user) if found else MonitoringCase.objects.all()
-    if arrival.nik and open_cases.filter(nik=arrival.nik, outcome="").exists():
-        return None
-    served = selectors.puskesmas_for_village(arrival.destination_village_id)
+    held = None
+    if found:
+        open_cases = selectors.cases_visible_to(user)
+        if arrival.nik and open_cases.filter(nik=arrival.nik, outcome="").exists():
+            return None
+    elif arrival.nik:
+        # Every monitored traveller at a desk: the open case and the bed held, in one statement by hand.
+        already, held = _open_case_and_bed(arrival.nik)
+        if already:
+            return None
+    area = area_of(arrival.destination_village_id)
+    served = area if area and area[1] is not None else None
     if served is None:
         # An arrival must never fail for want of a Puskesmas assignment; the log names the village.
         logger.error("no Puskesmas serves %s: arrival %s has no case", arrival.destination_village_id, arrival.pk)
         return None
     district_id, puskesmas_id = served
-    place, house = _place_of(arrival)
+    if held:
+        place, house = IsolationPlace.HOUSE, held
+    else:
+        place, house = _place_of(arrival) if found else (arrival.isolation_place, None)
     try:
         with transaction.atomic():
             case = MonitoringCase.objects.create(
@@ -124,7 +154,7 @@ def open_case_for_arrival(*, arrival, user, found: bool) -> MonitoringCase | Non
             )
     except IntegrityError:
         return None  # opened a moment ago by a second registration of the same person
-    audit.record(
+    written = audit.entry(
         action="create",
         object_type="isolation_case",
         subject=case.nik or str(case.pk),
@@ -132,6 +162,10 @@ def open_case_for_arrival(*, arrival, user, found: bool) -> MonitoringCase | Non
         detail={"case": case.pk, "arrival": arrival.pk, "source": case.source},
         user=user,
     )
+    if audit_entries is None:
+        written.save(force_insert=True)
+    else:
+        audit_entries.append(written)
     return case
 
 

@@ -73,7 +73,7 @@ def tally_day(day: dt.date, *, now: dt.datetime | None = None) -> int:
             rows[district]["beds"] = beds
         for (house, _pool), n in taken_beds(house_ids=list(district_of), now=now).items():
             rows[district_of[house]]["beds_taken"] += n
-    districts = District.objects.filter(regency_id=settings.SMARTKAMPUNG_REGENCY).values_list("code", flat=True)
+    districts = District.objects.filter(regency_id__in=settings.SMARTKAMPUNG_REGENCIES).values_list("code", flat=True)
     with transaction.atomic():
         existing = {t.district_id: t for t in DailyTally.objects.select_for_update().filter(day=day)}
         for code in districts:
@@ -155,7 +155,7 @@ def reports_missing(*, days: int = 14, today: dt.date | None = None) -> list[tup
     """Per day, how many active Puskesmas of the regency sent no report."""
     today = today or timezone.localdate()
     since = today - dt.timedelta(days=days - 1)
-    active = Puskesmas.objects.filter(active=True, district__regency_id=settings.SMARTKAMPUNG_REGENCY).count()
+    active = Puskesmas.objects.filter(active=True, district__regency_id__in=settings.SMARTKAMPUNG_REGENCIES).count()
     sent = dict(
         DailyReport.objects.filter(day__gte=since, is_current=True, puskesmas__active=True)
         .order_by()

@@ -48,11 +48,22 @@ def in_process_dispatch() -> bool:
 # ---------------------------------------------------------------- called by the services
 
 
+def _wake_by_notify() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_notify(%s, '')", [OUTBOX_CHANNEL])
+
+
 def outbox_written() -> None:
-    """Wake the dispatcher when the current transaction commits (never before: it would find nothing)."""
+    """Wake the dispatcher when the current transaction commits (never before: it would find nothing).
+
+    On PostgreSQL the NOTIFY is sent after the commit, in a transaction of its own, not in the writer's: a
+    transaction that notifies holds one lock for the whole database from its commit until its commit record is
+    on disk, so notifying inside every registration would put all of them in single file behind the disk
+    (measured: ~70 registrations/s on this machine, its cores half idle). Alone, the NOTIFY writes nothing and
+    waits for no disk. Should the process die between the two, the dispatcher still finds the row within
+    its poll_seconds."""
     if uses_listen_notify():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_notify(%s, '')", [OUTBOX_CHANNEL])
+        transaction.on_commit(_wake_by_notify)
     elif in_process_dispatch():
         transaction.on_commit(wake_dispatcher)
 

@@ -3,23 +3,26 @@
 
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartkampung.accounts.selectors import write_scope
 from smartkampung.audit import services as audit
+from smartkampung.core.db import insert_rows
 from smartkampung.notifications import channels, kinds, live
 from smartkampung.notifications.models import Delivery, DispatchCursor, Notification
 from smartkampung.notifications.selectors import item
-from smartkampung.regions.models import ServiceArea, Village
+from smartkampung.regions.models import Village
+from smartkampung.regions.selectors import area_of
 
 logger = logging.getLogger(__name__)
 
@@ -42,20 +45,22 @@ def notify(
     subject_id: int,
     summary: dict[str, Any],
     actor=None,
+    also: Sequence[models.Model] = (),
 ) -> Notification:
     """Put a notification in the outbox, inside the caller's transaction: it exists if and only if the
     caller commits. Nothing is sent here; the dispatcher is woken when the transaction commits.
-    `kind` is one registered in `notifications.kinds` by the app that writes it; any other is refused."""
+    `kind` is one registered in `notifications.kinds` by the app that writes it; any other is refused.
+    `also`: the caller's own new rows (its audit entries), written with the outbox row in one round trip (the
+    registration desk's path); they and the notification get no ids back."""
     if not kinds.is_registered(kind):
         raise ValueError(f"unregistered notification kind {kind!r}: register it in the app's notification_kinds.py")
     if kind == kinds.ESCALATION:
         raise ValueError("escalations are made by the dispatcher")
-    served = ServiceArea.objects.filter(village_id=village_code).values_list("village__district_id", "puskesmas_id")
-    district_id, puskesmas_id = served.first() or (
-        Village.objects.filter(pk=village_code).values_list("district_id", flat=True).get(),
-        None,
-    )
-    notification = Notification.objects.create(
+    area = area_of(village_code)
+    if area is None:
+        raise Village.DoesNotExist(f"no village {village_code!r}")
+    district_id, puskesmas_id = area
+    notification = Notification(
         kind=kind,
         village_id=village_code,
         district_id=district_id,
@@ -65,6 +70,10 @@ def notify(
         summary={key: value for key, value in summary.items() if value not in (None, "")},
         actor=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    if also:
+        insert_rows([*also, notification])
+    else:
+        notification.save(force_insert=True)
     live.outbox_written()
     return notification
 

@@ -30,5 +30,5 @@ def require_write(user, village_code: str) -> None:
 
 def served_villages() -> set[str]:
     return set(
-        Village.objects.filter(district__regency_id=settings.SMARTKAMPUNG_REGENCY).values_list("code", flat=True)
+        Village.objects.filter(district__regency_id__in=settings.SMARTKAMPUNG_REGENCIES).values_list("code", flat=True)
     )

@@ -65,8 +65,8 @@ class _Form(TextChecked, forms.Form):
 
 
 def district_choices(scope: Scope | None = None) -> list[tuple[str, str]]:
-    """The kecamatan of the served regency (those `scope` reaches into), by name."""
-    districts = District.objects.filter(regency_id=settings.SMARTKAMPUNG_REGENCY)
+    """The kecamatan of the served regencies (those `scope` reaches into), by name."""
+    districts = District.objects.filter(regency_id__in=settings.SMARTKAMPUNG_REGENCIES)
     if scope is not None and not scope.everything:
         reached = set(scope.districts) | {code[:6] for code in scope.villages}
         districts = districts.filter(code__in=reached)
@@ -74,9 +74,9 @@ def district_choices(scope: Scope | None = None) -> list[tuple[str, str]]:
 
 
 def village_choices(scope: Scope | None = None) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The villages of the served regency (those in `scope`), grouped by kecamatan (an <optgroup> each)."""
+    """The villages of the served regencies (those in `scope`), grouped by kecamatan (an <optgroup> each)."""
     groups: dict[str, list[tuple[str, str]]] = {}
-    villages = Village.objects.filter(district__regency_id=settings.SMARTKAMPUNG_REGENCY)
+    villages = Village.objects.filter(district__regency_id__in=settings.SMARTKAMPUNG_REGENCIES)
     if scope is not None and not scope.everything:
         villages = villages.filter(Q(code__in=sorted(scope.villages)) | Q(district_id__in=sorted(scope.districts)))
     villages = villages.order_by("district__name", "name").values_list("code", "name", "district__name")

@@ -25,13 +25,15 @@ def regencies(request: HttpRequest, province: str = ""):
 
 @router.get("/districts", response=list[schemas.DistrictOut], summary="Kecamatan of a regency")
 def districts(request: HttpRequest, regency: str = ""):
-    """Defaults to the regency this deployment serves."""
-    return District.objects.filter(regency_id=regency or settings.SMARTKAMPUNG_REGENCY)
+    """Defaults to the regencies this deployment serves."""
+    if regency:
+        return District.objects.filter(regency_id=regency)
+    return District.objects.filter(regency_id__in=settings.SMARTKAMPUNG_REGENCIES)
 
 
 @router.get("/villages", response=list[schemas.VillageOut], summary="Villages (desa/kelurahan) of the regency")
 def villages(request: HttpRequest, district: str = "", kind: str = ""):
-    qs = Village.objects.filter(district__regency_id=settings.SMARTKAMPUNG_REGENCY)
+    qs = Village.objects.filter(district__regency_id__in=settings.SMARTKAMPUNG_REGENCIES)
     if district:
         qs = qs.filter(district_id=district)
     if kind:

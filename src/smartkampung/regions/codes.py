@@ -47,15 +47,35 @@ def district_coordinates() -> dict[str, tuple[str, str]]:
     return {r["code"]: (r["latitude"], r["longitude"]) for r in _rows("banyuwangi_districts.csv")}
 
 
+# The shipped village files: Banyuwangi's own, and whole provinces (keyed by province code).
+_BANYUWANGI = "3510"
+_PROVINCE_VILLAGES = {"35": "jawa_timur_villages.csv"}
+
+
+def _village_row(r: dict[str, str]) -> VillageRow:
+    return VillageRow(r["code"], r["district_code"], r["name"], r["kind"], r["latitude"], r["longitude"])
+
+
+@cache
+def _shipped_villages(filename: str) -> tuple[VillageRow, ...]:
+    """A shipped village file, parsed once (the province file is read for each of its regencies)."""
+    return tuple(_village_row(r) for r in _rows(filename))
+
+
 def village_rows(regency_code: str) -> list[VillageRow]:
-    """Villages of a regency. The package ships Banyuwangi's; other regencies add their file."""
+    """Villages of a regency: a `villages_{code}.csv` added to the package wins; otherwise the shipped
+    Banyuwangi file or the file of the regency's province (all of Jawa Timur); else none."""
     try:
-        rows = _rows(f"villages_{regency_code}.csv")
+        return [_village_row(r) for r in _rows(f"villages_{regency_code}.csv")]
     except FileNotFoundError:
-        rows = [r for r in _rows("banyuwangi_villages.csv") if r["district_code"].startswith(regency_code)]
-    return [
-        VillageRow(r["code"], r["district_code"], r["name"], r["kind"], r["latitude"], r["longitude"]) for r in rows
-    ]
+        pass
+    if regency_code == _BANYUWANGI:
+        filename = "banyuwangi_villages.csv"
+    else:
+        filename = _PROVINCE_VILLAGES.get(regency_code[:2])
+        if filename is None:
+            return []
+    return [v for v in _shipped_villages(filename) if v.district_code.startswith(regency_code)]
 
 
 class PuskesmasRow(NamedTuple):

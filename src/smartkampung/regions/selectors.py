@@ -4,6 +4,7 @@ from functools import lru_cache
 
 from django.conf import settings
 
+from smartkampung.core.refcache import Cached
 from smartkampung.regions.models import Puskesmas, ServiceArea, Village
 
 
@@ -16,14 +17,28 @@ def served_village(code: str) -> Village | None:
     """A village of the served regency, from a per-process cache: 217 rows that change only when
     the region data is reloaded, read on every resident page. Saves a three-table join per look-up."""
     village = _villages().get(code)
-    if village is None or not code.startswith(settings.SMARTKAMPUNG_REGENCY):
+    if village is None or not code.startswith(settings.SMARTKAMPUNG_REGENCIES):
         return None
     return village
 
 
 def served_villages() -> list[Village]:
     """Every village of the served regency (from the same cache)."""
-    return [v for code, v in _villages().items() if code.startswith(settings.SMARTKAMPUNG_REGENCY)]
+    return [v for code, v in _villages().items() if code.startswith(settings.SMARTKAMPUNG_REGENCIES)]
+
+
+def served_name() -> str:
+    """What the deployment serves, as people call it: "Kabupaten Banyuwangi"; for several regencies their
+    names joined ("Kabupaten Banyuwangi, Kabupaten Jember"), or the province's when it serves five or more."""
+    from smartkampung.regions.models import Province, Regency
+
+    codes = settings.SMARTKAMPUNG_REGENCIES
+    names = dict(Regency.objects.filter(code__in=codes).values_list("code", "name"))
+    if len(codes) >= 5 and len({code[:2] for code in codes}) == 1:
+        province = Province.objects.filter(code=codes[0][:2]).values_list("name", flat=True).first()
+        if province:
+            return province
+    return ", ".join(names.get(code, code) for code in codes)
 
 
 def clear_cache() -> None:
@@ -43,6 +58,39 @@ def puskesmas_for_village(village_code: str) -> tuple[str, int] | None:
     )
 
 
+def _areas() -> dict[str, tuple[str, int | None]]:
+    areas: dict[str, tuple[str, int | None]] = {
+        code: (district, None) for code, district in Village.objects.values_list("code", "district_id")
+    }
+    areas.update(
+        (village, (district, puskesmas))
+        for village, district, puskesmas in ServiceArea.objects.values_list(
+            "village_id", "village__district_id", "puskesmas_id"
+        )
+    )
+    return areas
+
+
+# {village: (kecamatan, Puskesmas or None)} for every village: read by every notification and new case.
+service_areas: Cached[dict[str, tuple[str, int | None]]] = Cached(_areas)
+
+
+def area_of(village_code: str) -> tuple[str, int | None] | None:
+    """(kecamatan code, Puskesmas id or None) of a village from the process's cache, None for an unknown
+    village. Where the cache knows no Puskesmas (or no village) that one row is read again: one may have
+    been assigned a moment ago, and an arrival must not miss its Puskesmas for a stale cache."""
+    area = service_areas.get().get(village_code)
+    if area is not None and area[1] is not None:
+        return area
+    served = puskesmas_for_village(village_code)
+    if served is not None:
+        return served
+    if area is None:
+        district = Village.objects.filter(pk=village_code).values_list("district_id", flat=True).first()
+        return (district, None) if district else None
+    return area
+
+
 def villages_served_by(puskesmas_ids) -> frozenset[str]:
     """The codes of the villages the given Puskesmas serve."""
     return frozenset(
@@ -50,11 +98,11 @@ def villages_served_by(puskesmas_ids) -> frozenset[str]:
     )
 
 
-def puskesmas_choices(regency_code: str) -> list[tuple[int, str]]:
-    """The regency's active Puskesmas as (id, "name (kecamatan)"), for a choice list."""
+def puskesmas_choices(regency_codes) -> list[tuple[int, str]]:
+    """The regencies' active Puskesmas as (id, "name (kecamatan)"), for a choice list."""
     return [
         (pk, f"{name} ({district})")
-        for pk, name, district in Puskesmas.objects.filter(district__regency_id=regency_code, active=True)
+        for pk, name, district in Puskesmas.objects.filter(district__regency_id__in=list(regency_codes), active=True)
         .order_by("name")
         .values_list("pk", "name", "district__name")
     ]

@@ -76,6 +76,7 @@ def load_regions(*, regency_code: str) -> RegionCounts:
         unique_fields=["code"],
         update_fields=["district", "name", "kind", "latitude", "longitude"],
     )
+    clear_cache()  # this transaction's own later reads
     transaction.on_commit(clear_cache)
     served = Village.objects.filter(district__regency_id=regency_code)
     return RegionCounts(

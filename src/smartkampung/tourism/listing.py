@@ -114,7 +114,9 @@ def listed_place(place_id: int, *, now: dt.datetime | None = None) -> Place | No
 def districts() -> list[tuple[str, str]]:
     """The kecamatan of the served regency as (code, name), by name: the listing's district filter."""
     return list(
-        District.objects.filter(regency_id=settings.SMARTKAMPUNG_REGENCY).order_by("name").values_list("code", "name")
+        District.objects.filter(regency_id__in=settings.SMARTKAMPUNG_REGENCIES)
+        .order_by("name")
+        .values_list("code", "name")
     )
 
 

@@ -5,6 +5,9 @@ from smartkampung.accounts.models import Role
 HOME, HOME_DISTRICT, AWAY, AWAY_DISTRICT = "3510151002", "351015", "3510012001", "351001"
 HOME_KK, HOME_NIK, HOME_NAME = "3510150101100001", "3510151708850001", "WARSIDI BAKUNGAN"
 AWAY_KK, AWAY_NIK, AWAY_NAME = "3510010101100009", "3510011708850009", "SUPARMI SARONGAN"
+# A second regency of the same deployment (a province on one database): Keting, Kec. Jombang, Kab. Jember.
+FAR_REGENCY, FAR, FAR_DISTRICT = "3509", "3509012002", "350901"
+FAR_KK, FAR_NIK, FAR_NAME = "3509010101100007", "3509011708850007", "SUMARNI KETING"
 
 # actor -> role, kecamatan, village (Puskesmas staff: the Puskesmas serving that village)
 ACTORS = {
@@ -26,7 +29,12 @@ ACTORS = {
     # The village head (kepala desa / lurah): village government, signs letters, reads the register.
     "head_in": (Role.VILLAGE_HEAD, None, HOME),
     "head_out": (Role.VILLAGE_HEAD, None, AWAY),
+    # Staff of the other regency: to HOME they are as staff of another village (FAR_AS_OUT), and they must
+    # never meet a word of HOME or AWAY; nobody of Banyuwangi but its administrator meets a word of FAR.
+    "camat_far": (Role.DISTRICT_STAFF, FAR_DISTRICT, None),
+    "operator_far": (Role.VILLAGE_OPERATOR, None, FAR),
 }
+FAR_AS_OUT = {"camat_far": "camat_out", "operator_far": "operator_out"}
 READERS = {"regency_admin", "camat_in", "operator_in", "oversight_in", "puskesmas_in", "head_in"}
 WRITERS = {"regency_admin", "operator_in"}
 ANY_WRITER = WRITERS | {"operator_out"}  # may register somewhere, so gets past the first door

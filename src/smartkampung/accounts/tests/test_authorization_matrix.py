@@ -12,6 +12,7 @@ import json
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -26,6 +27,12 @@ from smartkampung.accounts.tests.matrix_expectations import (
     AWAY_NAME,
     AWAY_NIK,
     CONFLICT,
+    FAR,
+    FAR_AS_OUT,
+    FAR_KK,
+    FAR_NAME,
+    FAR_NIK,
+    FAR_REGENCY,
     FORBIDDEN,
     HIDDEN,
     HOME,
@@ -103,6 +110,7 @@ from smartkampung.population import services
 from smartkampung.population.models import Resident
 from smartkampung.population.moves import request_move
 from smartkampung.regions.selectors import puskesmas_serving
+from smartkampung.regions.services import load_regions
 from smartkampung.tourism.tests.matrix import TOURISM_API, TOURISM_PAGES
 
 # The number of a person's request letter, which every export of their data cites.
@@ -469,9 +477,30 @@ def test_the_tourism_access_tests_cover_only_what_exists():
     assert not TOURISM_API - operations, "tourism access tests list API operations that do not exist"
 
 
+# The deployment serves two regencies (a province on one database): Banyuwangi, where HOME and AWAY are, and
+# Jember, where FAR is.
+SERVED = ("3510", FAR_REGENCY)
+
+
+@pytest.fixture(autouse=True)
+def two_regencies(settings):
+    settings.SMARTKAMPUNG_REGENCIES = SERVED
+
+
 def build_world(tmp_path) -> dict:
+    with override_settings(SMARTKAMPUNG_REGENCIES=SERVED):
+        load_regions(regency_code=FAR_REGENCY)
+        return _build_world(tmp_path)
+
+
+def _build_world(tmp_path) -> dict:
     django_user_model = get_user_model()
-    for kk, village, nik, name in ((HOME_KK, HOME, HOME_NIK, HOME_NAME), (AWAY_KK, AWAY, AWAY_NIK, AWAY_NAME)):
+    people = (
+        (HOME_KK, HOME, HOME_NIK, HOME_NAME),
+        (AWAY_KK, AWAY, AWAY_NIK, AWAY_NAME),
+        (FAR_KK, FAR, FAR_NIK, FAR_NAME),
+    )
+    for kk, village, nik, name in people:
         services.create_household(user=None, values={"kk_number": kk, "village_code": village, "address": "KRAJAN"})
         services.create_resident(
             user=None, values={"nik": nik, "kk_number": kk, "name": name, "birth_date": "1985-08-17", "sex": "male"}
@@ -598,9 +627,9 @@ def visible_villages(actor: str, endpoint: str = "") -> set[str]:
     arrival_data = arrival_data or endpoint.startswith(("dashboards", "notifications", "GET /api/v1/notif"))
     arrival_data = arrival_data or "health" in endpoint
     if actor == "regency_admin" or (actor == "health_agency" and arrival_data):
-        return {HOME, AWAY}
+        return {HOME, AWAY, FAR}
     if actor == "social_agency" and endpoint.startswith(("aid:", "GET /api/v1/aid", "POST /api/v1/aid")):
-        return {HOME, AWAY}
+        return {HOME, AWAY, FAR}
     if actor == "checkpoint_officer" and (
         endpoint.startswith("checkpoints:") or "arrival" in endpoint or "preregistr" in endpoint
     ):
@@ -609,7 +638,26 @@ def visible_villages(actor: str, endpoint: str = "") -> set[str]:
         return {HOME}
     if actor.endswith("_out"):
         return {AWAY}
+    if actor.endswith("_far"):
+        return {FAR}
     return set()
+
+
+# Where AWAY's staff are a party (the move of HOME's family into AWAY), the other regency's staff are not.
+MOVE_RECORD = {"population:move_detail", "population:move_release", "population:move_refuse", "population:move_cancel"}
+
+
+def expected_of(expectation, actor: str, endpoint: str) -> str:
+    """The actor's expected answer. The other regency's staff get what staff of another village get, except
+    for the move between HOME and AWAY, which AWAY's staff see as a party to it: for FAR's staff it does not
+    exist, and they may not ask for it. Whatever the answer, `check` finds no word of HOME or AWAY in it."""
+    if actor not in FAR_AS_OUT:
+        return expectation(actor)
+    if "{move_id}" in endpoint or endpoint in MOVE_RECORD:
+        return NOT_FOUND
+    if endpoint == "POST /api/v1/moves":  # into AWAY: a village of somebody else's
+        return FORBIDDEN
+    return expectation(FAR_AS_OUT[actor])
 
 
 def check(
@@ -621,7 +669,11 @@ def check(
     for value in (submitted or {}).values():
         body = body.replace(str(value), "")  # what the actor typed in may come back to them
     status = response.status_code
-    secret = {HOME: (HOME_NIK, HOME_NAME, HOME_KK), AWAY: (AWAY_NIK, AWAY_NAME, AWAY_KK)}
+    secret = {
+        HOME: (HOME_NIK, HOME_NAME, HOME_KK),
+        AWAY: (AWAY_NIK, AWAY_NAME, AWAY_KK),
+        FAR: (FAR_NIK, FAR_NAME, FAR_KK),
+    }
     # Never a word of a village outside the actor's jurisdiction, whatever the answer.
     leaked = [
         text
@@ -697,7 +749,7 @@ def test_page(client, django_user_model, world, actor, endpoint):
     # The address the actor asked for comes back in the page (the language switcher's "next").
     check(
         response,
-        expectation(actor),
+        expected_of(expectation, actor, endpoint),
         actor=actor,
         is_api=False,
         submitted={**(body or {}), "_url": url},
@@ -713,7 +765,9 @@ def test_page(client, django_user_model, world, actor, endpoint):
 def test_api(client, django_user_model, world, actor, endpoint):
     method, url, body, expectation = API[endpoint]
     response = call(login(client, django_user_model, actor), method, url.format(**world), body)
-    check(response, expectation(actor), actor=actor, is_api=True, submitted=body, endpoint=endpoint)
+    check(
+        response, expected_of(expectation, actor, endpoint), actor=actor, is_api=True, submitted=body, endpoint=endpoint
+    )
 
 
 def test_a_camat_lists_only_the_residents_of_their_kecamatan(client, django_user_model, world):

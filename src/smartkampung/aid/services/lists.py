@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from smartkampung.aid import selectors
 from smartkampung.aid.importer import name_key_expr, read_list
+from smartkampung.aid.linkage_backend import BackendUnavailable
 from smartkampung.aid.matching import match_rows, registry_frame
 from smartkampung.aid.models import MatchDecision, MatchStatus, Program, Recipient, RecipientList
 from smartkampung.aid.services.errors import AidError, AidForbidden
@@ -123,16 +124,15 @@ def run_list_import(*, list_id: int, registry: pl.DataFrame | None = None) -> Re
         _stage(job, RecipientList.Status.DONE, finished_at=timezone.now(), counts={**counts, "conflicts": found})
     except ImportFileError as exc:
         _stage(job, RecipientList.Status.FAILED, finished_at=timezone.now(), error=str(exc))
+    except BackendUnavailable as exc:
+        # The server's set-up, not the list: what to install goes to the administrator's log in words (no
+        # traceback to read through); the list says what it says for any failure of ours.
+        logger.error("aid list %s not matched: %s", job.pk, exc)
+        _stage(job, RecipientList.Status.FAILED, finished_at=timezone.now(), error=_internal_error(job))
     except Exception:
         # The details go to the log; the list says what happened in words.
         logger.exception("aid list %s failed", job.pk)
-        _stage(
-            job,
-            RecipientList.Status.FAILED,
-            finished_at=timezone.now(),
-            error=_("The list stopped because of an internal error. Upload it again; if it stops again, tell the "
-                    "administrator (list %(id)s).") % {"id": job.pk},
-        )  # fmt: skip
+        _stage(job, RecipientList.Status.FAILED, finished_at=timezone.now(), error=_internal_error(job))
         raise
     finally:
         if read_here:
@@ -141,6 +141,13 @@ def run_list_import(*, list_id: int, registry: pl.DataFrame | None = None) -> Re
             linkage.release()
     job.refresh_from_db()
     return job
+
+
+def _internal_error(job: RecipientList) -> str:
+    return _(
+        "The list stopped because of an internal error. Upload it again; if it stops again, tell the "
+        "administrator (list %(id)s)."
+    ) % {"id": job.pk}
 
 
 def _make_current(job: RecipientList) -> None:

@@ -2,6 +2,7 @@
 with aid lists, and lists written as the ministries publish them."""
 
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -14,12 +15,13 @@ from smartkampung.accounts.tests.factories import give_role
 from smartkampung.aid.conflicts import sync_conflicts
 from smartkampung.aid.demo import seed_programs
 from smartkampung.aid.importer import Row
-from smartkampung.aid.models import Conflict, MatchStatus, Program, Recipient, RecipientList
-from smartkampung.aid.services import resolve_conflict, run_list_import
+from smartkampung.aid.models import Conflict, Level, MatchStatus, Program, Recipient, RecipientList
+from smartkampung.aid.services import import_list_now, resolve_conflict, run_list_import
 from smartkampung.population.demo.generator import generate_households
 from smartkampung.population.demo.writers import write_to_database
 from smartkampung.population.models import Household, Resident, ResidentStatus
 from smartkampung.population.tests.factories import make_household, make_resident
+from smartkampung.regions.models import District, Province, Regency, Village
 
 
 @pytest.fixture
@@ -165,3 +167,55 @@ def resolve_double_listing(conflict: Conflict, *, user=None, keep: str = "first"
         user=user, conflict=conflict, resolution=Conflict.Resolution.WITHDRAW, row=gone,
         reason="Tercantum dua kali: baris ganda ditarik",
     )  # fmt: skip
+
+
+# ---------------------------------------------------------------- two regencies' lists (the province's cross-check)
+
+JEMBER = "3509"
+JEMBER_VILLAGES = ("3509012001", "3509012002")
+
+
+def _one_digit_off(nik: str, at: int = 9) -> str:
+    return nik[:at] + str((int(nik[at]) + 4) % 10) + nik[at + 1 :]
+
+
+def two_regencies(tmp_path) -> dict[str, Resident]:
+    """Banyuwangi's BANSOS-BWI list (imported: eight residents) and Jember's own list (BANSOS-JBR), which lists
+    `by_nik` again under their NIK (with a name a spreadsheet would run as a formula), `probable` again with one
+    NIK digit wrong, `withdrawn` again under their NIK but withdrawn, one row without a village and two people
+    Banyuwangi does not list. Jember's villages (3509…) are made here where missing; its rows are written as the
+    register does not reach them (none linked, each with the village the list gave), as a list compiled in another
+    regency's office is."""
+    people = list(Resident.objects.filter(birth_date__isnull=False).select_related("household").order_by("id")[:8])
+    path = tmp_path / "BANSOS-BWI-2020-05.csv"
+    path.write_bytes(list_file([listed(person) for person in people]).getvalue())
+    job = import_list_now(user=None, program=Program.objects.get(code="BANSOS-BWI"), period="2020-05", path=path)
+    assert job.status == RecipientList.Status.DONE and job.counts["exact"] == 8, job.error
+
+    province, _ = Province.objects.get_or_create(code="35", defaults={"name": "JAWA TIMUR"})
+    regency, _ = Regency.objects.get_or_create(code=JEMBER, defaults={"province": province, "name": "KAB. JEMBER"})
+    district, _ = District.objects.get_or_create(code="350901", defaults={"regency": regency, "name": "JOMBANG"})
+    for code, name in zip(JEMBER_VILLAGES, ("NGAMPELREJO", "PADOMASAN"), strict=True):
+        Village.objects.get_or_create(code=code, defaults={"district": district, "name": name, "kind": "desa"})
+    program = Program.objects.create(code="BANSOS-JBR", name="Bansos Kabupaten Jember", level=Level.REGENCY)
+    source = RecipientList.objects.create(
+        program=program, period="2020-05", original_name="jember.csv", status=RecipientList.Status.DONE, current=True
+    )
+    by_nik, probable, withdrawn = people[0], people[1], people[2]
+    jember = {"by_nik": by_nik.nik, "probable": _one_digit_off(probable.nik), "withdrawn": withdrawn.nik}
+    rows = [
+        {"nik": jember["by_nik"], "name": "=HYPERLINK(1)", "birth_date": dt.date(1990, 1, 1)},
+        {"nik": jember["probable"], "kk_number": probable.household.kk_number, "name": probable.name,
+         "birth_date": probable.birth_date},
+        {"nik": jember["withdrawn"], "name": withdrawn.name, "birth_date": withdrawn.birth_date, "withdrawn": True},
+        {"nik": people[3].nik, "name": people[3].name, "birth_date": people[3].birth_date, "village": None},
+        {"nik": "3509014404800007", "name": "SITI JEMBERWATI", "birth_date": dt.date(1980, 4, 4)},
+        {"nik": "", "kk_number": "3509010101200009", "name": "AHMAD LUARKOTA", "birth_date": dt.date(1971, 2, 3)},
+    ]  # fmt: skip
+    for number, row in enumerate(rows, start=2):
+        village = row.pop("village", JEMBER_VILLAGES[number % 2])
+        Recipient.objects.create(
+            source=source, program=program, row_number=number, village_given=village or "", village_id=village,
+            status=MatchStatus.NONE, fingerprint=f"jember-{number}", **row,
+        )  # fmt: skip
+    return {"by_nik": by_nik, "probable": probable, "withdrawn": withdrawn, "unplaced": people[3]}

@@ -25,7 +25,8 @@ from smartkampung.accounts.selectors import tourism_agency
 from smartkampung.audit import services as audit
 from smartkampung.core.errors import Refused
 from smartkampung.population.normalize import PhoneError, normalize_phone
-from smartkampung.regions.models import Regency, Village
+from smartkampung.regions.models import Village
+from smartkampung.regions.selectors import served_name
 from smartkampung.tourism import photos
 from smartkampung.tourism.models import Certificate, Inspection, Place, PlaceKind, PlacePhoto
 
@@ -100,13 +101,13 @@ def checked_photos(uploads: list[Upload], *, field: str = "photos") -> tuple[lis
 def coordinate_box() -> tuple[Decimal, Decimal, Decimal, Decimal, str]:
     """(south, north, west, east, where in words): the regency's rough box (its villages' centres with a margin),
     or Indonesia's when the villages carry no coordinates."""
-    regency = settings.SMARTKAMPUNG_REGENCY
-    box = Village.objects.filter(district__regency_id=regency, latitude__isnull=False).aggregate(
+    regencies = settings.SMARTKAMPUNG_REGENCIES
+    box = Village.objects.filter(district__regency_id__in=regencies, latitude__isnull=False).aggregate(
         south=Min("latitude"), north=Max("latitude"), west=Min("longitude"), east=Max("longitude")
     )
     if box["south"] is None:
         return (*INDONESIA, _("Indonesia"))
-    name = Regency.objects.filter(code=regency).values_list("name", flat=True).first() or regency
+    name = served_name()
     return (
         box["south"] - BOX_MARGIN,
         box["north"] + BOX_MARGIN,
@@ -152,7 +153,8 @@ def check_place(values: dict, *, partial: bool = False) -> tuple[dict, list[tupl
             else:
                 clean[field] = text
         elif field == "village":
-            village = Village.objects.filter(code=text, district__regency_id=settings.SMARTKAMPUNG_REGENCY).first()
+            served = Village.objects.filter(district__regency_id__in=settings.SMARTKAMPUNG_REGENCIES)
+            village = served.filter(code=text).first()
             if village is None:
                 errors.append((field, _("Choose a village of the regency from the list.")))
             else:

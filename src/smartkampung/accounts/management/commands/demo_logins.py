@@ -1,13 +1,15 @@
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.text import slugify
 
 from smartkampung.accounts.models import Pillar, Role, RoleAssignment
 from smartkampung.accounts.services import assign_role
-from smartkampung.regions.models import Puskesmas
+from smartkampung.regions.models import Puskesmas, Village
 
 # (username, role, kecamatan, village, pillar, description); the Puskesmas and checkpoint logins
 # are bound to PLACES below. Two operators in two villages of
@@ -63,4 +65,28 @@ class Command(BaseCommand):
             RoleAssignment.objects.filter(user=user).exclude(role=role).delete()
             assign_role(user=user, role=role, district_code=district, village_code=village, pillar=pillar, **place)
             self.stdout.write(f"  {username:<20} {password:<20} {description}")
+        for username, role, district, village, description in _other_regencies():
+            password = "demo-" + secrets.token_urlsafe(9)
+            user, _created = User.objects.get_or_create(username=username)
+            user.set_password(password)
+            user.save()
+            RoleAssignment.objects.filter(user=user).exclude(role=role).delete()
+            assign_role(user=user, role=role, district_code=district, village_code=village)
+            self.stdout.write(f"  {username:<20} {password:<20} {description}")
         self.stdout.write("")
+
+
+def _other_regencies() -> list[tuple[str, str, str | None, str | None, str]]:
+    """A province on one database: in every served regency but the first, the operator of its first village
+    and the camat of that village's kecamatan (username from the place's name: operator.padomasan)."""
+    logins = []
+    for code in settings.SMARTKAMPUNG_REGENCIES[1:]:
+        village = Village.objects.filter(district__regency_id=code).select_related("district").order_by("code").first()
+        if village is None:
+            raise CommandError(f"No villages of regency {code} are in the database: run `smartkampung load_regions`.")
+        place, district = slugify(village.name), slugify(village.district.name)
+        logins += [
+            (f"camat.{district}", Role.DISTRICT_STAFF, village.district_id, None, f"Camat of {village.district.name}"),
+            (f"operator.{place}", Role.VILLAGE_OPERATOR, None, village.code, f"Operator of {village.name} ({code})"),
+        ]
+    return logins

@@ -19,6 +19,9 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8765, help="checkpoint: the server's port")
         parser.add_argument("--workers", type=int, default=2, help="checkpoint: uvicorn worker processes")
         parser.add_argument("--wait", type=float, default=15, help="checkpoint: seconds to wait for late events")
+        parser.add_argument("--rate", type=float, default=100, help="checkpoint: registrations/s of the paced phase")
+        parser.add_argument("--paced-seconds", type=float, default=20, help="checkpoint: length of the paced phase")
+        parser.add_argument("--cpu-samples", type=int, default=1000, help="checkpoint: registrations timed in-process")
         parser.add_argument("--cases", type=int, default=100_000, help="isolation: cases in the database")
         parser.add_argument("--reservations", type=int, default=2000, help="isolation: concurrent reservations")
         parser.add_argument("--letters", type=int, default=100, help="letters: letters issued one after another")
@@ -27,6 +30,7 @@ class Command(BaseCommand):
         parser.add_argument("--hard", type=int, default=100, help="ktp: photos of the hard set")
         parser.add_argument("--places", type=int, default=5000, help="tourism: listed places in the database")
         parser.add_argument("--checkins", type=int, default=3000, help="tourism: check-ins sent through the API")
+        parser.add_argument("--backend", help="aid: the linkage backend, duckdb or spark (default AID_LINKAGE_BACKEND)")
 
     def handle(self, *args, name: str, residents: int, import_rows: int, samples: int, seed: int, **options):
         if name == "checkpoint":
@@ -41,6 +45,9 @@ class Command(BaseCommand):
                 workers=options["workers"],
                 seed=seed,
                 wait=options["wait"],
+                rate=max(0.0, options["rate"]),
+                paced_seconds=max(0.0, options["paced_seconds"]),
+                cpu_samples=max(0, options["cpu_samples"]),
             )
             self.stdout.write(json.dumps(result))
             return
@@ -96,7 +103,7 @@ class Command(BaseCommand):
 
             if residents < 1:
                 raise CommandError("--residents must be positive.")
-            self.stdout.write(json.dumps(aid.run(residents=residents, seed=seed)))
+            self.stdout.write(json.dumps(aid.run(residents=residents, seed=seed, backend=options["backend"])))
             return
         if min(residents, import_rows, samples) < 1:
             raise CommandError("--residents, --import-rows and --samples must be positive.")

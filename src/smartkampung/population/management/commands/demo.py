@@ -1,3 +1,4 @@
+import itertools
 import sys
 import time
 
@@ -38,7 +39,12 @@ class Command(BaseCommand):
             action="store_true",
             help="do nothing when the database already holds residents (ignored with --csv)",
         )
-        parser.add_argument("--regency", default=settings.SMARTKAMPUNG_REGENCY)
+        parser.add_argument(
+            "--regency",
+            default=",".join(settings.SMARTKAMPUNG_REGENCIES),
+            help="regency code, or several comma-separated (a province: residents shared by their villages' "
+            "numbers); default: the regencies this deployment serves",
+        )
 
     def handle(
         self,
@@ -53,6 +59,9 @@ class Command(BaseCommand):
     ) -> None:
         if residents < 0:
             raise CommandError("--residents must not be negative.")
+        regencies = [code.strip() for code in regency.split(",") if code.strip()]
+        if not regencies or not all(len(code) == 4 and code.isdigit() for code in regencies):
+            raise CommandError("--regency takes 4-digit regency codes, comma-separated.")
         if not 0 <= serial_base < 9999:
             raise CommandError("--serial-base must be between 0 and 9998.")
         if csv is None:
@@ -61,7 +70,8 @@ class Command(BaseCommand):
                     f"Residents already exist ({Resident.objects.count():,}); nothing generated (--if-empty)."
                 )
                 return
-            self._check_regions(regency)
+            for code in regencies:
+                self._check_regions(code)
 
         started = time.monotonic()
 
@@ -73,7 +83,10 @@ class Command(BaseCommand):
             )
             sys.stderr.flush()
 
-        households = generate_households(residents=residents, seed=seed, serial_base=serial_base, regency_code=regency)
+        households = itertools.chain.from_iterable(
+            generate_households(residents=share, seed=seed + index, serial_base=serial_base, regency_code=code)
+            for index, (code, share) in enumerate(_shares(residents, regencies))
+        )
         try:
             if csv is None:
                 summary = write_to_database(households, progress=progress)
@@ -103,3 +116,11 @@ class Command(BaseCommand):
             f"Demo population {target}: {summary.households:,} households, {summary.residents:,} residents, "
             f"{summary.villages} villages, {summary.seconds:.1f} s."
         )
+
+
+def _shares(residents: int, regencies: list[str]) -> list[tuple[str, int]]:
+    """Each regency's part of the residents, by its number of villages (they add up to `residents`)."""
+    villages = [len(village_rows(code)) or 1 for code in regencies]
+    shares = [residents * n // sum(villages) for n in villages]
+    shares[0] += residents - sum(shares)
+    return list(zip(regencies, shares, strict=True))
