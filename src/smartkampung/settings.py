@@ -289,7 +289,7 @@ CHECKPOINT_REPEAT_WINDOW_HOURS = int(os.environ.get("CHECKPOINT_REPEAT_WINDOW_HO
 WEB_CONCURRENT_REQUESTS = int(os.environ.get("WEB_CONCURRENT_REQUESTS", "4"))
 OVERLOAD_WAIT_SECONDS = float(os.environ.get("OVERLOAD_WAIT_SECONDS", "1"))
 OVERLOAD_QUEUE = int(os.environ.get("OVERLOAD_QUEUE", "200"))
-# How long a process keeps reference data (active checkpoints, the rule in force, Puskesmas areas): a change
+# How long a process keeps reference data (the active checkpoints, the rules in force and to come): a change
 # made in another web process reaches this one within this time (core.refcache).
 REFERENCE_CACHE_SECONDS = float(os.environ.get("REFERENCE_CACHE_SECONDS", "10"))
 # NIK look-ups at a checkpoint desk, per officer (a busy desk does a few a minute); beyond the hourly

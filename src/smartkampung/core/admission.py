@@ -27,11 +27,16 @@ Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict]]
 Send = Callable[[dict], Awaitable[None]]
 
-EXEMPT_PREFIXES = ("/healthz", "/readyz", "/metrics", "/static/")
+# Exactly these paths (a prefix or a suffix would let any address pass: /verify/stream, /healthzX …).
+EXEMPT_PATHS = frozenset({"/healthz", "/readyz", "/metrics", "/api/v1/notifications/stream", "/notifications/stream"})
+# Answered by whitenoise from memory, never by a view.
+STATIC_PREFIX = "/static/"
+# Marks admission's own 503 (nothing done), which the desk may send again; a 503 from elsewhere is not.
+BUSY_HEADER = b"x-smartkampung-busy"
 
 
 def exempt(path: str) -> bool:
-    return path.startswith(EXEMPT_PREFIXES) or path.rstrip("/").endswith("/stream")
+    return path in EXEMPT_PATHS or path.startswith(STATIC_PREFIX)
 
 
 class Admission:
@@ -90,6 +95,7 @@ class Admission:
                     (b"content-length", str(len(body)).encode()),
                     (b"retry-after", str(retry).encode()),
                     (b"cache-control", b"no-store"),
+                    (BUSY_HEADER, b"1"),
                 ],
             }
         )

@@ -1,5 +1,5 @@
 """Reference data kept in the process for a few seconds: what every request reads and almost nothing
-writes (the active checkpoints, the rule in force, which Puskesmas serves a village).
+writes (the active checkpoints, the rule in force and those to come).
 
 The registration desk's path reads these on every traveller; read from the database each time they cost
 more CPU than the registration itself (README "Checkpoint registrations"). A value lives at most
@@ -27,20 +27,26 @@ class Cached(Generic[T]):
     def __init__(self, load: Callable[[], T]):
         self._load = load
         self._held: tuple[float, T] | None = None
+        self._generation = 0  # counts clears: a load that began before one does not keep its value
         self._lock = threading.Lock()
         _every.append(self)
 
     def get(self) -> T:
         held = self._held  # one read: another thread may clear it meanwhile
-        now = time.monotonic()
-        if held is not None and held[0] > now:
+        if held is not None and held[0] > time.monotonic():
             return held[1]
         with self._lock:
+            held = self._held  # another thread may have loaded it while this one waited
+            if held is not None and held[0] > time.monotonic():
+                return held[1]
+            generation = self._generation
             value = self._load()
-            self._held = (now + settings.REFERENCE_CACHE_SECONDS, value)
+            if generation == self._generation:
+                self._held = (time.monotonic() + settings.REFERENCE_CACHE_SECONDS, value)
         return value
 
     def clear(self) -> None:
+        self._generation += 1
         self._held = None
 
     def fresh(self) -> T:

@@ -1,7 +1,7 @@
 """Getting notifications to the live streams of every web process.
 
 - The outbox wakes the dispatcher when a registration commits: on PostgreSQL with `NOTIFY sk_outbox`
-  (sent by the database at commit; the `notify_worker` process LISTENs), on the embedded SQLite by
+  (sent after the writer's commit; the `notify_worker` process LISTENs), on the embedded SQLite by
   waking the dispatcher thread inside the web process.
 - A dispatched batch announces its seq range and villages: on PostgreSQL with `NOTIFY sk_stream` in the
   dispatcher's transaction, which every web process's one listener thread hears; on SQLite straight to
@@ -63,7 +63,9 @@ def outbox_written() -> None:
     waits for no disk. Should the process die between the two, the dispatcher still finds the row within
     its poll_seconds."""
     if uses_listen_notify():
-        transaction.on_commit(_wake_by_notify)
+        # robust: the writer's transaction has committed; a failed wake-up must not turn its answer into an
+        # error (the dispatcher's poll finds the row anyway).
+        transaction.on_commit(_wake_by_notify, robust=True)
     elif in_process_dispatch():
         transaction.on_commit(wake_dispatcher)
 

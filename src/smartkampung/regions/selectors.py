@@ -4,7 +4,7 @@ from functools import lru_cache
 
 from django.conf import settings
 
-from smartkampung.core.refcache import Cached
+from smartkampung.core.db import fetch_one
 from smartkampung.regions.models import Puskesmas, ServiceArea, Village
 
 
@@ -58,37 +58,16 @@ def puskesmas_for_village(village_code: str) -> tuple[str, int] | None:
     )
 
 
-def _areas() -> dict[str, tuple[str, int | None]]:
-    areas: dict[str, tuple[str, int | None]] = {
-        code: (district, None) for code, district in Village.objects.values_list("code", "district_id")
-    }
-    areas.update(
-        (village, (district, puskesmas))
-        for village, district, puskesmas in ServiceArea.objects.values_list(
-            "village_id", "village__district_id", "puskesmas_id"
-        )
-    )
-    return areas
-
-
-# {village: (kecamatan, Puskesmas or None)} for every village: read by every notification and new case.
-service_areas: Cached[dict[str, tuple[str, int | None]]] = Cached(_areas)
-
-
 def area_of(village_code: str) -> tuple[str, int | None] | None:
-    """(kecamatan code, Puskesmas id or None) of a village from the process's cache, None for an unknown
-    village. Where the cache knows no Puskesmas (or no village) that one row is read again: one may have
-    been assigned a moment ago, and an arrival must not miss its Puskesmas for a stale cache."""
-    area = service_areas.get().get(village_code)
-    if area is not None and area[1] is not None:
-        return area
-    served = puskesmas_for_village(village_code)
-    if served is not None:
-        return served
-    if area is None:
-        district = Village.objects.filter(pk=village_code).values_list("district_id", flat=True).first()
-        return (district, None) if district else None
-    return area
+    """(kecamatan code, Puskesmas id or None) of a village, None for an unknown village: read fresh, in one
+    hand-written statement (every notification and new case asks it, and a Puskesmas given a village a moment
+    ago must get that village's next case, never the one that served it before)."""
+    row = fetch_one(
+        f"SELECT v.district_id, a.puskesmas_id FROM {Village._meta.db_table} v"
+        f" LEFT JOIN {ServiceArea._meta.db_table} a ON a.village_id = v.code WHERE v.code = %s",
+        [village_code],
+    )
+    return (row[0], row[1]) if row else None
 
 
 def villages_served_by(puskesmas_ids) -> frozenset[str]:

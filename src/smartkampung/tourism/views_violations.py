@@ -6,6 +6,7 @@ The report page counts the client and weighs the body (Content-Length) before th
 public pages do: a client over its limit, or sending more than a photo can be, is answered without the upload
 being parsed. CSRF's check reads the form, so it runs after these two (csrf_exempt outside, csrf_protect inside)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -202,7 +203,7 @@ def violation_list(request: HttpRequest) -> HttpResponse:
         "place": place,
         "kecamatan": district,
         "statuses": Violation.Status.choices,
-        "districts": District.objects.filter(code__startswith="3510").order_by("name"),
+        "districts": District.objects.filter(regency_id__in=settings.SMARTKAMPUNG_REGENCIES).order_by("name"),
     }
     return render(request, "tourism/violations/list.html", context)
 

@@ -30,7 +30,8 @@ ACTORS = {
     "head_in": (Role.VILLAGE_HEAD, None, HOME),
     "head_out": (Role.VILLAGE_HEAD, None, AWAY),
     # Staff of the other regency: to HOME they are as staff of another village (FAR_AS_OUT), and they must
-    # never meet a word of HOME or AWAY; nobody of Banyuwangi but its administrator meets a word of FAR.
+    # never meet a word of HOME or AWAY; Banyuwangi's village and kecamatan staff never meet a word of FAR.
+    # (Regency-wide roles still see every served regency: roles bound to one regency are issue 19's next step.)
     "camat_far": (Role.DISTRICT_STAFF, FAR_DISTRICT, None),
     "operator_far": (Role.VILLAGE_OPERATOR, None, FAR),
 }

@@ -516,7 +516,9 @@ def _build_world(tmp_path) -> dict:
     # Each village's resident comes home through a checkpoint (HOME's through Ketapang).
     posts = {c.code: c for c in seed_demo_checkpoints()}
     arrivals = {}
-    for nik, name, village, post in ((HOME_NIK, HOME_NAME, HOME, "ketapang"), (AWAY_NIK, AWAY_NAME, AWAY, "bajulmati")):
+    # FAR's resident comes home to Jember through Bajulmati: an arrival, a notification in the other regency.
+    travels = ((HOME_NIK, HOME_NAME, HOME, "ketapang"), (AWAY_NIK, AWAY_NAME, AWAY, "bajulmati"))
+    for nik, name, village, post in (*travels, (FAR_NIK, FAR_NAME, FAR, "bajulmati")):
         arrivals[village] = checkpoint_services.register_arrival(
             user=admin,
             checkpoint=posts[post],

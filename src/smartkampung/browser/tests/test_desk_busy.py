@@ -22,7 +22,8 @@ def test_a_busy_server_makes_the_desk_wait_and_send_again_by_itself(browser):
         # What core.admission answers when the server is full: the request never reached Django.
         if route.request.method == "POST" and not busy:
             busy.append(route.request.url)
-            route.fulfill(status=503, headers={"Retry-After": "1"}, content_type="text/plain", body="busy")
+            headers = {"Retry-After": "1", "X-Smartkampung-Busy": "1"}
+            route.fulfill(status=503, headers=headers, content_type="text/plain", body="busy")
         else:
             route.continue_()
 

@@ -6,7 +6,7 @@ import json
 
 from django.test import override_settings
 
-from smartkampung.core.admission import Admission
+from smartkampung.core.admission import Admission, exempt
 
 
 class Busy:
@@ -78,6 +78,7 @@ def test_a_request_that_would_wait_too_long_gets_503_with_retry_after_in_words()
     first, refused, english, app = asyncio.run(scenario())
     assert first["status"] == 200
     assert refused["status"] == 503 and refused["headers"][b"retry-after"] == b"1"
+    assert refused["headers"][b"x-smartkampung-busy"] == b"1"  # the desk sends only these again
     assert refused["headers"][b"content-type"] == b"application/json"
     assert "Tidak ada yang disimpan" in json.loads(refused["body"])["detail"]
     assert english["status"] == 503 and english["body"].decode().startswith("The server is busy. Nothing was saved")
@@ -129,3 +130,10 @@ def test_the_served_application_is_django_behind_admission_with_the_settings_bou
     assert isinstance(application, Admission) and application.app is django_application
     fresh = Admission(django_application)
     assert (fresh.concurrency, fresh.wait, fresh.queue) == (3, 2.5, 7)
+
+
+def test_only_the_streams_and_health_addresses_themselves_are_exempt():
+    assert exempt("/api/v1/notifications/stream") and exempt("/healthz") and exempt("/static/core/site.css")
+    # Any other address ending in "stream", or beginning like a health check, waits its turn like the rest.
+    for path in ("/verify/stream", "/checkpoints/stream/", "/healthzX", "/metrics/../api/v1/residents", "/x/stream"):
+        assert not exempt(path), path
