@@ -11,24 +11,5 @@ if [ -n "$wanted" ]; then
   exit 1
 fi
 command -v chromium >/dev/null 2>&1 && exit 0
-
-if ! command -v apt-get >/dev/null 2>&1; then
-  echo "The browser tests need Chromium: install it (Debian/Ubuntu: apt-get install chromium)," >&2
-  echo "or point SMARTKAMPUNG_CHROMIUM at a Chromium or Chrome binary." >&2
-  exit 1
-fi
-sudo=""
-if [ "$(id -u)" != 0 ]; then
-  if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-    sudo="sudo -n"
-  else
-    echo "The browser tests need Chromium, and installing it needs root: run 'apt-get install chromium' as root," >&2
-    echo "or point SMARTKAMPUNG_CHROMIUM at a Chromium or Chrome binary." >&2
-    exit 1
-  fi
-fi
-echo "Installing Chromium for the browser tests ..." >&2
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq >/dev/null
-$sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null
+"$(dirname "$0")/apt-need.sh" "The browser tests" "Or point SMARTKAMPUNG_CHROMIUM at a Chromium or Chrome binary." chromium
 command -v chromium >/dev/null 2>&1 || { echo "apt-get installed no 'chromium' command." >&2; exit 1; }

@@ -184,6 +184,17 @@ elif envbool("DB_POOL", True):
     # A pool per process instead: connections are reused without one per thread.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+    if envbool("DB_PREPARED_STATEMENTS", False):
+        # Parameters bound by the server, and a statement run five times on a connection prepared there: its
+        # parse and plan are not paid again (a third of the database's CPU per checkpoint registration, README
+        # "Checkpoint registrations and live notifications"). Off by default: a statement may then carry at most
+        # 65,535 parameters, and Django's deletion of more rows than that with related rows (its `__in` lists)
+        # fails; and behind a pooler that does not keep a connection per client (PgBouncer in transaction mode).
+        DATABASES["default"]["OPTIONS"] = {
+            **DATABASES["default"].get("OPTIONS", {}),
+            "server_side_binding": True,
+            "prepare_threshold": 5,
+        }
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": int(os.environ.get("DB_POOL_MIN", "1")),
         "max_size": int(os.environ.get("DB_POOL_MAX", "16")),

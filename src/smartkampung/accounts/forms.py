@@ -7,6 +7,7 @@ from smartkampung.accounts.models import (
     CHECKPOINT_ROLES,
     DISTRICT_ROLES,
     PUSKESMAS_ROLES,
+    REGENCY_ROLES,
     VILLAGE_ROLES,
     Pillar,
     Role,
@@ -14,7 +15,7 @@ from smartkampung.accounts.models import (
 )
 from smartkampung.core.forms import TextChecked
 from smartkampung.regions.models import District, Village
-from smartkampung.regions.selectors import puskesmas_choices
+from smartkampung.regions.selectors import puskesmas_choices, regency_choices
 
 
 class UserForm(TextChecked, forms.Form):
@@ -37,15 +38,23 @@ class UserForm(TextChecked, forms.Form):
 class RoleForm(TextChecked, forms.Form):
     # A blank first choice: a careless submit must not make anyone an administrator.
     role = forms.ChoiceField(label=_("role"), choices=[("", "—"), *Role.choices])
+    regency = forms.ChoiceField(label=_("regency"), required=False)
     district = forms.ChoiceField(label=_("kecamatan"), required=False)
     village = forms.ChoiceField(label=_("village"), required=False)
     puskesmas = forms.ChoiceField(label=_("Puskesmas"), required=False)
     checkpoint = forms.ChoiceField(label=_("checkpoint"), required=False)
     pillar = forms.ChoiceField(label=_("pillar"), required=False, choices=[("", "—"), *Pillar.choices])
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, regencies=None, whole_deployment: bool = True, **kwargs):
+        """`regencies`: those whose places are offered (the administrator's; by default every one served);
+        `whole_deployment`: whether the province administrator's role is offered."""
         super().__init__(*args, **kwargs)
-        regencies = settings.SMARTKAMPUNG_REGENCIES
+        regencies = tuple(settings.SMARTKAMPUNG_REGENCIES if regencies is None else regencies)
+        if not whole_deployment:
+            self.fields["role"].choices = [
+                (v, label) for v, label in self.fields["role"].choices if v != Role.PROVINCE_ADMIN
+            ]
+        self.fields["regency"].choices = [("", "—"), *regency_choices(regencies)]
         self.fields["district"].choices = [("", "—")] + list(
             District.objects.filter(regency_id__in=regencies).order_by("name").values_list("code", "name")
         )
@@ -58,7 +67,7 @@ class RoleForm(TextChecked, forms.Form):
         self.fields["puskesmas"].choices = [("", "—"), *puskesmas_choices(regencies)]
         self.fields["checkpoint"].choices = [("", "—")] + list(
             RoleAssignment._meta.get_field("checkpoint")  # the checkpoints module sits above accounts
-            .related_model.objects.filter(active=True)
+            .related_model.objects.filter(active=True, village__district__regency_id__in=regencies)
             .order_by("name")
             .values_list("pk", "name")
         )
@@ -66,6 +75,8 @@ class RoleForm(TextChecked, forms.Form):
     def clean(self):
         data = super().clean()
         role = data.get("role")
+        if role in REGENCY_ROLES and not data.get("regency"):
+            self.add_error("regency", _("Choose the regency of this role."))
         if role in DISTRICT_ROLES and not data.get("district"):
             self.add_error("district", _("Choose the kecamatan of this role."))
         if role in VILLAGE_ROLES and not data.get("village"):
@@ -76,6 +87,8 @@ class RoleForm(TextChecked, forms.Form):
             self.add_error("checkpoint", _("Choose the checkpoint of this role."))
         if role == Role.VILLAGE_OVERSIGHT and not data.get("pillar"):
             self.add_error("pillar", _("Choose which of the three pillars."))
+        if role not in REGENCY_ROLES:
+            data["regency"] = ""
         if role not in DISTRICT_ROLES:
             data["district"] = ""
         if role not in VILLAGE_ROLES:

@@ -5,7 +5,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from smartkampung.regions.models import District, Puskesmas, Village
+from smartkampung.regions.models import District, Puskesmas, Regency, Village
 
 
 class User(AbstractUser):
@@ -16,6 +16,8 @@ class User(AbstractUser):
 
 
 class Role(models.TextChoices):
+    # Sees and does what a regency administrator does, in every regency the deployment serves (no place).
+    PROVINCE_ADMIN = "province_admin", _("province administrator")
     REGENCY_ADMIN = "regency_admin", _("regency administrator")
     HEALTH_AGENCY = "health_agency", _("health agency staff (Dinas Kesehatan)")
     SOCIAL_AGENCY = "social_agency", _("social affairs agency staff (Dinas Sosial)")
@@ -37,7 +39,12 @@ PUSKESMAS_ROLES = frozenset({Role.PUSKESMAS_STAFF})
 CHECKPOINT_ROLES = frozenset({Role.CHECKPOINT_OFFICER})
 
 
-JURISDICTIONS = ("district", "village", "puskesmas", "checkpoint")
+# The roles bound to one regency (a person serving several holds one assignment per regency).
+REGENCY_ROLES = frozenset({Role.REGENCY_ADMIN, Role.HEALTH_AGENCY, Role.SOCIAL_AGENCY, Role.TOURISM_AGENCY})
+
+
+JURISDICTIONS = ("regency", "district", "village", "puskesmas", "checkpoint")
+REGENCY_BOUND = ("regency_admin", "health_agency", "social_agency", "tourism_agency")
 DISTRICT_BOUND = ("district_staff", "camat")
 VILLAGE_BOUND = ("village_operator", "village_oversight", "village_head", "village_secretary")
 PLACE_BOUND = (*DISTRICT_BOUND, *VILLAGE_BOUND, "puskesmas_staff", "checkpoint_officer")
@@ -55,11 +62,15 @@ class Pillar(models.TextChoices):
 
 
 class RoleAssignment(models.Model):
-    """One role a user holds, bound to its jurisdiction: nothing (regency-wide roles), a kecamatan,
-    a village, a Puskesmas (and so the villages it serves) or a checkpoint. A person may hold several."""
+    """One role a user holds, bound to its jurisdiction: a regency (the regency administrator and the agencies),
+    a kecamatan, a village, a Puskesmas (and so the villages it serves), a checkpoint, or nothing (the province
+    administrator: every regency served). A person may hold several."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
     role = models.CharField(_("role"), max_length=24, choices=Role.choices)
+    regency = models.ForeignKey(
+        Regency, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("regency")
+    )
     district = models.ForeignKey(
         District, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("kecamatan")
     )
@@ -87,17 +98,18 @@ class RoleAssignment(models.Model):
         verbose_name_plural = _("role assignments")
         constraints = [
             models.CheckConstraint(condition=models.Q(role__in=[r.value for r in Role]), name="roleassignment_role"),
-            # The jurisdiction must match the role: a kecamatan for district staff, a village for
-            # village roles, a Puskesmas for its staff, a checkpoint for its officers, nothing for
-            # the regency-wide ones.
+            # The jurisdiction must match the role: a regency for the regency-wide roles, a kecamatan for
+            # district staff, a village for village roles, a Puskesmas for its staff, a checkpoint for its
+            # officers, nothing for the province administrator.
             models.CheckConstraint(
                 condition=(
-                    models.Q(role__in=[*DISTRICT_BOUND], **_only("district"))
+                    models.Q(role__in=[*REGENCY_BOUND], **_only("regency"))
+                    | models.Q(role__in=[*DISTRICT_BOUND], **_only("district"))
                     | models.Q(role__in=[*VILLAGE_BOUND], **_only("village"))
                     | models.Q(role="puskesmas_staff", **_only("puskesmas"))
                     | models.Q(role="checkpoint_officer", **_only("checkpoint"))
                     | (
-                        ~models.Q(role__in=[*PLACE_BOUND])
+                        ~models.Q(role__in=[*REGENCY_BOUND, *PLACE_BOUND])
                         & models.Q(**{f"{field}__isnull": True for field in JURISDICTIONS})
                     )
                 ),
@@ -110,6 +122,11 @@ class RoleAssignment(models.Model):
             models.UniqueConstraint(
                 fields=["user", "role"],
                 condition=models.Q(**{f"{field}__isnull": True for field in JURISDICTIONS}),
+                name="roleassignment_unique_unplaced",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "regency"],
+                condition=models.Q(regency__isnull=False),
                 name="roleassignment_unique_regency",
             ),
             models.UniqueConstraint(
@@ -135,7 +152,7 @@ class RoleAssignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        place = self.village or self.district or self.puskesmas or self.checkpoint
+        place = self.village or self.district or self.puskesmas or self.checkpoint or self.regency
         return f"{self.get_role_display()}{f' — {place}' if place else ''}"
 
 

@@ -6,10 +6,11 @@ import secrets
 from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from smartkampung.accounts.models import ApiToken, Role, RoleAssignment
+from smartkampung.accounts.models import REGENCY_ROLES, ApiToken, Role, RoleAssignment
 from smartkampung.accounts.selectors import ASSIGNMENT_COLUMNS, remember_assignments
 from smartkampung.audit import services as audit
 
@@ -18,6 +19,7 @@ def _place_of(assignment: RoleAssignment) -> dict[str, Any]:
     """The role and its jurisdiction as the audit log keeps them (only what is set)."""
     place = {
         "role": str(assignment.role),
+        "regency": assignment.regency_id,
         "district": assignment.district_id,
         "village": assignment.village_id,
         "puskesmas": assignment.puskesmas_id,
@@ -43,6 +45,7 @@ def assign_role(
     *,
     user,
     role: str,
+    regency_code: str | None = None,
     district_code: str | None = None,
     village_code: str | None = None,
     puskesmas_id: int | None = None,
@@ -50,11 +53,15 @@ def assign_role(
     pillar: str = "",
     by=None,
 ) -> RoleAssignment:
-    """Give `user` a role over its jurisdiction (the database refuses a jurisdiction that does not fit).
+    """Give `user` a role over its jurisdiction (the database refuses a jurisdiction that does not fit; a
+    regency-wide role given without its regency gets the home regency, settings.SMARTKAMPUNG_REGENCY).
     Audited with the role and place given (`by`: who gives it; the signed-in user of the request if None)."""
+    if role in REGENCY_ROLES and regency_code is None:
+        regency_code = settings.SMARTKAMPUNG_REGENCY
     assignment, created = RoleAssignment.objects.get_or_create(
         user=user,
         role=Role(role),
+        regency_id=regency_code,
         district_id=district_code,
         village_id=village_code,
         puskesmas_id=puskesmas_id,

@@ -10,12 +10,26 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from smartkampung.accounts import services
 from smartkampung.accounts.forms import RoleForm, UserForm
 from smartkampung.accounts.models import RoleAssignment
-from smartkampung.accounts.selectors import read_scope
+from smartkampung.accounts.selectors import accounts_managed_q, administers, regencies_administered
 
 
 def _require_admin(request: HttpRequest) -> None:
-    if not read_scope(request.user).everything:
+    if administers(request.user).nothing:
         raise PermissionDenied(_("Only the regency administrator manages users."))
+
+
+def _account_or_404(request: HttpRequest, pk: int):
+    """An account the user manages (a regency administrator: none holding a role outside their regency)."""
+    return get_object_or_404(get_user_model().objects.filter(accounts_managed_q(request.user)), pk=pk)
+
+
+def _role_form(request: HttpRequest) -> RoleForm:
+    """The form giving a role, offering only places of the regencies the user administers."""
+    return RoleForm(
+        request.POST or None,
+        regencies=regencies_administered(request.user),
+        whole_deployment=administers(request.user).everything,
+    )
 
 
 @login_required
@@ -24,8 +38,11 @@ def user_list(request: HttpRequest) -> HttpResponse:
     _require_admin(request)
     users = (
         get_user_model()
-        .objects.order_by("username")
-        .prefetch_related("roles__district", "roles__village", "roles__puskesmas", "roles__checkpoint")
+        .objects.filter(accounts_managed_q(request.user))
+        .order_by("username")
+        .prefetch_related(
+            "roles__regency", "roles__district", "roles__village", "roles__puskesmas", "roles__checkpoint"
+        )
     )
     return render(request, "accounts/user_list.html", {"users": users})
 
@@ -55,13 +72,14 @@ def user_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_admin(request)
-    user = get_object_or_404(get_user_model(), pk=pk)
-    form = RoleForm(request.POST or None)
+    user = _account_or_404(request, pk)
+    form = _role_form(request)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.assign_role(
             user=user,
             role=data["role"],
+            regency_code=data["regency"] or None,
             district_code=data["district"] or None,
             village_code=data["village"] or None,
             puskesmas_id=data["puskesmas"] or None,
@@ -71,7 +89,9 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, _("The role is given."))
         return redirect("accounts:user_detail", pk=user.pk)
-    roles = RoleAssignment.objects.filter(user=user).select_related("district", "village", "puskesmas", "checkpoint")
+    roles = RoleAssignment.objects.filter(user=user).select_related(
+        "regency", "district", "village", "puskesmas", "checkpoint"
+    )
     return render(request, "accounts/user_detail.html", {"account": user, "roles": roles, "form": form})
 
 
@@ -79,7 +99,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def role_remove(request: HttpRequest, pk: int, role_pk: int) -> HttpResponse:
     _require_admin(request)
-    assignment = get_object_or_404(RoleAssignment, pk=role_pk, user_id=pk)
+    assignment = get_object_or_404(RoleAssignment, pk=role_pk, user=_account_or_404(request, pk))
     services.remove_role(assignment=assignment, by=request.user)
     messages.success(request, _("The role is taken away."))
     return redirect("accounts:user_detail", pk=pk)
@@ -89,7 +109,7 @@ def role_remove(request: HttpRequest, pk: int, role_pk: int) -> HttpResponse:
 @require_POST
 def user_active(request: HttpRequest, pk: int) -> HttpResponse:
     _require_admin(request)
-    user = get_object_or_404(get_user_model(), pk=pk)
+    user = _account_or_404(request, pk)
     if user == request.user:
         raise PermissionDenied(_("You cannot switch off your own account."))
     services.set_user_active(user=user, active=request.POST.get("active") == "1", by=request.user)

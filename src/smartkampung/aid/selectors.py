@@ -19,8 +19,9 @@ from smartkampung.population.models import Resident, ResidentStatus
 
 
 def may_import(user) -> bool:
-    """Lists come from the ministries and the province through the social affairs agency."""
-    return aid_agency(user)
+    """Lists come from the ministries and the province through the social affairs agency (of any regency: a
+    list's rows are then read by the villages they belong to)."""
+    return not aid_agency(user).nothing
 
 
 def sees_aid(user) -> bool:

@@ -128,8 +128,64 @@ def _bodies(rng: random.Random, count: int, villages: list[str], posts: list[str
     return bodies
 
 
+def _serves_database(command: str, database: str) -> bool:
+    """Is this PostgreSQL process ours: a connection to the benchmark's database ("postgres: 15/main: USER DB
+    HOST(PORT) STATE"), or one of the server's own (WAL writer, checkpointer, …)? Other databases' connections
+    (another program's tests) are not counted."""
+    rest = command.split(": ", 2)[-1].split()
+    # "autovacuum worker DB", "parallel worker for PID": a worker of some database, ours when it names ours.
+    if rest[:2] in (["autovacuum", "worker"], ["parallel", "worker"]):
+        return len(rest) < 3 or rest[2] == database
+    client = len(rest) >= 3 and ("(" in rest[2] or rest[2] == "[local]")
+    return not client or rest[1] == database
+
+
+def _cpu_seconds(server_group: int) -> dict[str, float] | None:
+    """CPU seconds used so far by each part of the system on this machine (Linux /proc; None elsewhere): the web
+    processes, the notification worker, the task worker, PostgreSQL's processes and this load generator."""
+    if not os.path.isdir("/proc"):
+        return None
+    database = settings.DATABASES["default"]["NAME"]
+    tick = os.sysconf("SC_CLK_TCK")
+    parts: dict[str, float] = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                command = cmdline.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue  # ended meanwhile
+        if int(pid) == os.getpid():
+            part = "load_generator"
+        elif command.startswith("postgres"):
+            if not _serves_database(command, database):
+                continue
+            part = "database"
+        elif int(fields[2]) != server_group:  # not ours (fields[2]: the process group)
+            continue
+        elif "notify_worker" in command:
+            part = "notify_worker"
+        elif "db_worker" in command:
+            part = "task_worker"
+        else:
+            part = "web"
+        parts[part] = parts.get(part, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    return parts
+
+
+def _cpu_per_registration(before, after, registrations: int) -> dict[str, float] | None:
+    """Milliseconds of CPU per registration, by part, between two `_cpu_seconds` readings."""
+    if before is None or after is None or not registrations:
+        return None
+    spent = {part: (after[part] - before.get(part, 0.0)) * 1000 / registrations for part in after}
+    spent["all"] = sum(spent.values())
+    return {part: round(ms, 2) for part, ms in spent.items()}
+
+
 async def _drive(
     *,
+    server_group: int,
     port: int,
     operators: dict,
     officers: dict,
@@ -182,7 +238,12 @@ async def _drive(
         pace = f"at {rate:g}/s" if rate else "as fast as they go"
         _log(f"{len(streams)} live streams; {name}: {len(bodies):,} travellers from {clients} clients, {pace} ...")
         duplicated_before = duplicated
+        cpu_before = _cpu_seconds(server_group)
         result = await _phase(port, officers, bodies, clients, rate, received, wait)
+        # Over the phase and its wait for the last events (the streams' delivery belongs to it).
+        result["cpu_ms_per_registration"] = _cpu_per_registration(
+            cpu_before, _cpu_seconds(server_group), result["registrations"]
+        )
         result["duplicated"] = duplicated - duplicated_before
         results[name] = result
     for task in streams:
@@ -279,6 +340,15 @@ def registration_cpu(officers: dict[str, str], bodies: list[tuple[str, dict]]) -
     return (time.process_time() - started) * 1000 / (len(bodies) - warm)
 
 
+def _vacuum_queue() -> None:
+    """Start from the notification queue as autovacuum keeps it (notifications migration 0008 has it vacuumed
+    every thousand deliveries): earlier runs' delivered rows otherwise stay in the dispatcher's index of undelivered
+    ones where the server's autovacuum is off (as on the CI machines), and every dispatch walks them."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM ANALYZE {Notification._meta.db_table}")
+
+
 def run(
     *,
     registrations: int,
@@ -303,6 +373,7 @@ def run(
     _log(f"measuring the CPU of {cpu_samples:,} registrations in this process ...")
     cpu_ms = registration_cpu(officers, bodies[:cpu_samples]) if cpu_samples else None
     after = Notification.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    _vacuum_queue()
     connection.close()  # the server processes take over the database
 
     phases = []
@@ -310,9 +381,17 @@ def run(
         phases.append((f"at_{rate:g}_per_s", bodies[cpu_samples : cpu_samples + paced], clients, rate))
     phases.append(("saturated", bodies[cpu_samples + paced :], clients, None))
     env = {**os.environ, "NOTIFY_STREAM_MAX_SECONDS": "3600", "SMARTKAMPUNG_ACCESS_LOG": "0"}
-    with served(port=port, workers=workers, env=env):
+    with served(port=port, workers=workers, env=env) as server:
         results = asyncio.run(
-            _drive(port=port, operators=operators, officers=officers, phases=phases, after=after, wait=wait)
+            _drive(
+                server_group=server.pid,  # its own session: the group of its processes
+                port=port,
+                operators=operators,
+                officers=officers,
+                phases=phases,
+                after=after,
+                wait=wait,
+            )
         )
     saturated = results["saturated"]
     paced_result = results.get(f"at_{rate:g}_per_s")
@@ -322,6 +401,8 @@ def run(
         "registrations_per_s": saturated["registrations_per_s"],
         "notify_latency_p99_ms_paced": paced_result["notify_latency_p99_ms"] if paced_result else None,
         "notify_latency_p99_ms_saturated": saturated["notify_latency_p99_ms"],
+        # Where the CPU of a registration goes at saturation (web, database, notify_worker, load_generator, …).
+        "cpu_ms_per_registration": saturated["cpu_ms_per_registration"],
         "lost": sum(r["lost"] for r in results.values()),
         "duplicated": sum(r["duplicated"] for r in results.values()),
         "errors": sum(r["errors"] for r in results.values()),

@@ -132,6 +132,8 @@ class LookupOut(Schema):
 
 
 class EntryRuleIn(Schema):
+    # The regency whose checkpoints the rule is for (default: the one whose rules the caller sets).
+    regency: str | None = None
     banned_origins: list[str] = []
     high_risk_origins: list[str] = []
     temperature_threshold: float = 37.5
@@ -143,6 +145,7 @@ class EntryRuleIn(Schema):
 
 class EntryRuleOut(Schema):
     id: int
+    regency_id: str
     effective_from: dt.datetime
     banned_origins: list[str]
     high_risk_origins: list[str]

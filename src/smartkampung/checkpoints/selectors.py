@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,11 +19,12 @@ active_checkpoints: Cached[dict[str, Checkpoint]] = Cached(
 
 
 def checkpoints_for_officer(user) -> QuerySet[Checkpoint]:
-    """The checkpoints where the user registers travellers (the administrator: all of them)."""
+    """The checkpoints where the user registers travellers (the administrator: all of their regency's)."""
     active = Checkpoint.objects.filter(active=True).select_related("village")
-    if scope.works_every_checkpoint(user):
+    stands_in = scope.works_every_checkpoint(user)
+    if stands_in.everything:
         return active
-    return active.filter(pk__in=scope.checkpoints_of(user))
+    return active.filter(stands_in.q("village") | Q(pk__in=sorted(scope.checkpoints_of(user))))
 
 
 def officer_checkpoint(user, code: str) -> Checkpoint:
@@ -32,7 +33,7 @@ def officer_checkpoint(user, code: str) -> Checkpoint:
     # The rights are the user's, read with the request; the checkpoint comes from the process's cache (read
     # again on a miss: a checkpoint added a moment ago).
     checkpoint = active_checkpoints.get().get(code) or active_checkpoints.fresh().get(code)
-    if checkpoint is None or not scope.may_look_up_nik_at(user, checkpoint.pk):
+    if checkpoint is None or not scope.may_look_up_nik_at(user, checkpoint.pk, village_code=checkpoint.village_id):
         raise PermissionDenied(_("You are not an officer of this checkpoint."))
     return checkpoint
 
@@ -50,8 +51,25 @@ def arrivals_by_district(start: dt.datetime, end: dt.datetime) -> dict[str, int]
     return dict(arrivals.values_list("destination_village__district_id").annotate(n=Count("id")))
 
 
-def may_edit_rules(user) -> bool:
-    return scope.may_edit_entry_rules(user)
+def may_edit_rules(user, regency: str | None = None) -> bool:
+    """Does the user set the entry rules of this regency (without one: of any regency)?"""
+    return scope.may_edit_entry_rules(user, regency)
+
+
+def rule_regencies(user) -> list[str]:
+    """The served regencies whose entry rules the user sets or applies (their checkpoints' regencies), in order."""
+    setter = scope.entry_rule_regencies(user)
+    posts = Checkpoint.objects.filter(pk__in=sorted(scope.checkpoints_of(user))).values_list("village_id", flat=True)
+    applied = {village[:4] for village in posts}
+    return [code for code in settings.SMARTKAMPUNG_REGENCIES if setter.covers_regency(code) or code in applied]
+
+
+def rule_regency(user, asked: str | None) -> str | None:
+    """The regency a rule is read or written for: the one asked for (when the user may), else the first of theirs."""
+    mine = rule_regencies(user)
+    if asked:
+        return asked if asked in mine or scope.may_edit_entry_rules(user, asked) else None
+    return mine[0] if mine else None
 
 
 def may_report_found(user) -> bool:
@@ -74,7 +92,7 @@ def preregistrations_visible_to(user) -> QuerySet[PreRegistration]:
     found = PreRegistration.objects.select_related("destination_village__district", "origin_regency")
     if seen.regency_wide:
         return found
-    return found.filter(seen.read.q("destination_village"))
+    return found.filter(seen.read.q("destination_village") | seen.wide.q("destination_village"))
 
 
 def pending_preregistrations(*, code: str = "", nik: str = "") -> QuerySet[PreRegistration]:

@@ -44,18 +44,20 @@ class RepeatedArrival(Exception):
         self.earlier = earlier
 
 
-# Built in when no health officer has written a rule yet: the 2020 practice.
-def _default_rule() -> EntryRule:
-    upcoming_rules.clear_on_commit()
+# Built in when a regency's health officers have written no rule yet: the 2020 practice.
+def _default_rule(regency: str) -> EntryRule:
+    upcoming_rules(regency).clear_on_commit()
     return EntryRule.objects.create(
+        regency_id=regency,
         effective_from=dt.datetime(2020, 1, 1, tzinfo=dt.UTC),
         referral_symptoms=list(DEFAULT_REFERRAL_SYMPTOMS),
         note="default",
     )
 
 
-def _rule_for(at: dt.datetime) -> EntryRule:
-    return current_rule(at) or _default_rule()
+def _rule_for(regency: str, at: dt.datetime) -> EntryRule:
+    """The rule of the regency (the checkpoint's, or the found newcomer's village's) in force at `at`."""
+    return current_rule(regency, at) or _default_rule(regency)
 
 
 # ---------------------------------------------------------------- entry rules
@@ -81,9 +83,11 @@ def _given(values: dict[str, Any], name: str, default):
 
 @transaction.atomic
 def create_entry_rule(*, user, values: dict[str, Any]) -> EntryRule:
-    """A new rule, in force from now (or a later time): registrations already made keep theirs."""
-    if not selectors.may_edit_rules(user):
-        raise PermissionDenied(_("Only the health agency sets the entry rules."))
+    """A new rule of a regency (`values["regency"]`, else the one regency whose rules the user sets), in force from
+    now (or a later time): registrations already made keep theirs."""
+    regency = selectors.rule_regency(user, values.get("regency"))
+    if regency is None or not selectors.may_edit_rules(user, regency):
+        raise PermissionDenied(_("Only the health agency of the regency sets its entry rules."))
     errors: list[tuple[str, str]] = []
     banned = _region_codes(values.get("banned_origins"), "banned_origins", errors)
     high_risk = _region_codes(values.get("high_risk_origins"), "high_risk_origins", errors)
@@ -108,9 +112,10 @@ def create_entry_rule(*, user, values: dict[str, Any]) -> EntryRule:
         errors.append(("isolation_days", _("The isolation length must be between 1 and 60 days.")))
     if errors:
         raise CheckpointError(errors)
-    previous = rule_in_force(effective)
-    upcoming_rules.clear_on_commit()
+    previous = rule_in_force(regency, effective)
+    upcoming_rules(regency).clear_on_commit()
     rule = EntryRule.objects.create(
+        regency_id=regency,
         effective_from=effective,
         banned_origins=banned,
         high_risk_origins=high_risk,
@@ -186,7 +191,7 @@ def _summary(arrival: Arrival) -> dict[str, Any]:
 
 
 def _require_checkpoint(user, checkpoint: Checkpoint) -> None:
-    if not may_look_up_nik_at(user, checkpoint.pk):
+    if not may_look_up_nik_at(user, checkpoint.pk, village_code=checkpoint.village_id):
         raise PermissionDenied(_("You are not an officer of this checkpoint."))
 
 
@@ -220,7 +225,7 @@ def register_arrival(
             raise CheckpointError(
                 [("preregistration_code", _("No expected traveller has this code (or they have arrived)."))]
             )
-    rule = _rule_for(now)
+    rule = _rule_for(checkpoint.village_id[:4], now)
     decision = rules.decide(
         rule,
         rules.Traveller(
@@ -304,7 +309,7 @@ def report_found(*, user, values: dict[str, Any]) -> Registration:
     if not write_scope(user).covers(data["destination_village"]):
         raise PermissionDenied(_("You may report newcomers only in your own village."))
     now = timezone.now()
-    rule = _rule_for(now)
+    rule = _rule_for(data["destination_village"][:4], now)
     decision = rules.decide(rule, rules.Traveller(found_wandering=True))
     # Linked to the register only within the operator's own reach: an outside NIK reads as an unknown one.
     resident_id = _resident_id(data["nik"], within=read_scope(user))
@@ -462,7 +467,7 @@ def look_up_nik(*, user, checkpoint: Checkpoint, nik: str):
     record type "lookup_volume_flag", at most one an hour)."""
     from smartkampung.checkpoints import present
 
-    if not may_look_up_nik_at(user, checkpoint.pk):
+    if not may_look_up_nik_at(user, checkpoint.pk, village_code=checkpoint.village_id):
         raise PermissionDenied(_("You are not an officer of this checkpoint."))
     verdict = ratelimit.hit(scope="checkpoint-lookup", client=f"user:{user.pk}", limits=_lookup_limits())
     if not verdict.allowed:

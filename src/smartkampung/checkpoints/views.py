@@ -5,8 +5,9 @@ pre-registration form."""
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -21,6 +22,7 @@ from smartkampung.core.errors import sentences
 from smartkampung.core.http import is_htmx
 from smartkampung.health.models import EntryRule, Symptom
 from smartkampung.health.selectors import rule_in_force
+from smartkampung.regions.selectors import regency_choices
 
 
 @login_required
@@ -180,10 +182,14 @@ def preregistration_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def rules(request: HttpRequest) -> HttpResponse:
-    may_edit = selectors.may_edit_rules(request.user)
-    if not (may_edit or selectors.checkpoints_for_officer(request.user).exists()):
+    """A regency's entry rules (`?regency=`: one of those the user sets or applies; the first by default)."""
+    if not (selectors.may_edit_rules(request.user) or selectors.checkpoints_for_officer(request.user).exists()):
         raise PermissionDenied(_("The entry rules are for the health agency and checkpoint officers."))
-    current = rule_in_force()
+    regency = selectors.rule_regency(request.user, request.GET.get("regency") or None)
+    if regency is None:
+        raise Http404(_("No such regency here."))
+    may_edit = selectors.may_edit_rules(request.user, regency)
+    current = rule_in_force(regency)
     initial = {}
     if current is not None:
         initial = {
@@ -199,12 +205,12 @@ def rules(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied(_("Only the health agency sets the entry rules."))
         if form.is_valid():
             try:
-                services.create_entry_rule(user=request.user, values=form.cleaned_data)
+                services.create_entry_rule(user=request.user, values={**form.cleaned_data, "regency": regency})
             except services.CheckpointError as exc:
                 form.add_errors(exc.errors)
             else:
-                return redirect("checkpoints:rules")
-    history = list(EntryRule.objects.select_related("created_by")[:30])
+                return redirect(f"{reverse('checkpoints:rules')}?regency={regency}")
+    history = list(EntryRule.objects.filter(regency_id=regency).select_related("created_by")[:30])
     described = None
     if current is not None:
         described = {
@@ -215,7 +221,15 @@ def rules(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "checkpoints/rules.html",
-        {"form": form, "current": current, "described": described, "history": history, "may_edit": may_edit},
+        {
+            "form": form,
+            "current": current,
+            "described": described,
+            "history": history,
+            "may_edit": may_edit,
+            "regency": regency,
+            "regencies": regency_choices(selectors.rule_regencies(request.user)),
+        },  # fmt: skip
     )
 
 

@@ -453,6 +453,8 @@ def _write_backup(out: Path, vendor: str, say: Say) -> dict:
         "smartkampung_version": _version(),
         "git_commit": _git_commit(),
         "regency": settings.SMARTKAMPUNG_REGENCY,
+        # Every regency the deployment serves (the first is the home regency, above): a province's backup holds all.
+        "regencies": list(settings.SMARTKAMPUNG_REGENCIES),
         "database": {"vendor": vendor, "file": database, **tool},
         "migrations": migrations,
         "tables": counts,

@@ -23,12 +23,29 @@ class Source:
 
 
 _sources: dict[str, Source] = {}
+# Where a person lives now, by NIK (the register answers; a NIK's first digits say only where it was issued).
+_homes: list[Callable[[str], str | None]] = []
 
 
 def register(code: str, label, function: Callable[[str], list[dict[str, Any]]], *, order: int = 100) -> None:
     """Add a section (once per code: autodiscovery may import a module twice in tests). `order` places the
     section in the export (the register first, the audit log's record last)."""
     _sources.setdefault(code, Source(code=code, label=label, function=function, order=order))
+
+
+def register_home(function: Callable[[str], str | None]) -> None:
+    """Add a way to find the village a NIK's person lives in now (the register's; once per function)."""
+    if function not in _homes:
+        _homes.append(function)
+
+
+def home_village(nik: str) -> str | None:
+    """The village code of the person's home as the register has it; None for someone not registered."""
+    for function in _homes:
+        village = function(nik)
+        if village:
+            return village
+    return None
 
 
 def sources() -> list[Source]:

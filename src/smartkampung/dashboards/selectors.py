@@ -16,7 +16,7 @@ from smartkampung.checkpoints.present import origin_name
 from smartkampung.checkpoints.selectors import arrivals_visible_to
 from smartkampung.letters.selectors import Timing
 from smartkampung.regions.models import District, Puskesmas, Village
-from smartkampung.regions.selectors import served_name, villages_served_by
+from smartkampung.regions.selectors import regency_choices, served_name, villages_served_by
 
 
 @dataclass(frozen=True)
@@ -54,13 +54,14 @@ def arrival_figures(user, *, today: dt.date | None = None, days: int = 14) -> di
 
 
 def visitor_figures(user, *, today: dt.date | None = None, days: int = 14) -> dict:
-    """The tourism agency's figures: the regency's arrivals counted per day, checkpoint and origin. Counts
+    """The tourism agency's figures: its regency's arrivals counted per day, checkpoint and origin. Counts
     only (grouped in the database, no row leaves it), for whom `may_see_visitor_figures` allows."""
-    from smartkampung.accounts.selectors import may_see_visitor_figures
+    from smartkampung.accounts.selectors import may_see_visitor_figures, tourism_agency
 
     if not may_see_visitor_figures(user):
         raise PermissionDenied
-    return _figures(Arrival.objects.all(), today=today or timezone.localdate(), days=days)
+    arrivals = Arrival.objects.filter(tourism_agency(user).q("destination_village"))
+    return _figures(arrivals, today=today or timezone.localdate(), days=days)
 
 
 def _figures(arrivals, *, today: dt.date, days: int) -> dict:
@@ -132,13 +133,14 @@ def under_monitoring(user, *, today: dt.date | None = None, limit: int = 50) -> 
 
 
 def _districts_of(user) -> list[str] | None:
-    """The kecamatan whose figures the user's charts add up (None: the whole regency)."""
+    """The kecamatan whose figures the user's charts add up (None: the whole deployment)."""
     from smartkampung.accounts.selectors import health_read_scope
 
     scope = health_read_scope(user)
     if scope.everything:
         return None
-    return sorted(scope.districts | {code[:6] for code in scope.villages})
+    whole = District.objects.filter(regency_id__in=sorted(scope.regencies)).values_list("code", flat=True)
+    return sorted(scope.districts | {code[:6] for code in scope.villages} | set(whole))
 
 
 def isolation_figures(user, *, today: dt.date | None = None, days: int = 30) -> dict:
@@ -200,18 +202,25 @@ def _joined(parts: list[str], *, most: int = 3) -> str:
     return ", ".join(parts)
 
 
-def place_label(*, everything: bool = False, districts=(), villages=(), puskesmas=(), checkpoints=()) -> str:
+def place_label(
+    *, everything: bool = False, regencies=(), districts=(), villages=(), puskesmas=(), checkpoints=()
+) -> str:
     """The places a figure counts, in words: "Kabupaten Banyuwangi", "Kecamatan Glagah", "Kelurahan Bakungan",
     "Puskesmas Paspan area", a checkpoint's name, or a few of them."""
     if everything:
         return regency_name()
-    districts = sorted(set(districts))
+    regencies = sorted(set(regencies))
+    districts = sorted(code for code in set(districts) if code[:4] not in regencies)
+    villages = {code for code in villages if code[:4] not in regencies}
     served = {}
     if puskesmas:
         served = {p.name: villages_served_by([p.pk]) for p in Puskesmas.objects.filter(pk__in=list(puskesmas))}
     covered = set().union(*served.values()) if served else set()
     own = sorted(code for code in set(villages) - covered if code[:6] not in districts)
-    parts = [f"Kecamatan {name}" for name in District.objects.filter(code__in=districts).values_list("name", flat=True)]
+    parts = [name for _code, name in regency_choices(regencies)] if regencies else []
+    parts += [
+        f"Kecamatan {name}" for name in District.objects.filter(code__in=districts).values_list("name", flat=True)
+    ]
     parts += [_village_label(v) for v in Village.objects.filter(code__in=own).order_by("name")]
     parts += [_("%(name)s area") % {"name": name} for name in sorted(served)]
     parts += list(Checkpoint.objects.filter(pk__in=list(checkpoints)).order_by("name").values_list("name", flat=True))
@@ -223,11 +232,10 @@ def arrivals_scope(user) -> str:
     (as checkpoints.selectors.arrivals_visible_to filters them)."""
     from smartkampung.accounts.selectors import checkpoints_of, puskesmas_of, read_scope, regency_wide
 
-    if regency_wide(user, "health"):
-        return regency_name()
-    scope = read_scope(user)
+    wide, scope = regency_wide(user, "health"), read_scope(user)
     return place_label(
-        everything=scope.everything,
+        everything=wide.everything or scope.everything,
+        regencies=wide.regencies | scope.regencies,
         districts=scope.districts,
         villages=scope.villages,
         puskesmas=puskesmas_of(user),
@@ -239,6 +247,54 @@ def isolation_scope(user) -> str:
     """The kecamatan whose daily tallies the isolation charts add up (tallies are kept per kecamatan)."""
     districts = _districts_of(user)
     return place_label(everything=districts is None, districts=districts or ())
+
+
+# ---------------------------------------------------------------- the province: one line a regency
+
+
+@dataclass(frozen=True)
+class RegencyLine:
+    """A served regency's figures on the province overview: counts only."""
+
+    code: str
+    name: str
+    residents: int
+    arrivals_today: int
+    open_cases: int
+    open_conflicts: int
+
+
+def province_overview(user, *, today: dt.date | None = None) -> list[RegencyLine] | None:
+    """For the administrator of a deployment serving several regencies (the province administrator): each
+    regency's residents, arrivals today, open isolation cases and open aid conflicts, one grouped query each.
+    None for anyone else, or where the deployment serves one regency."""
+    from django.conf import settings
+    from django.db.models.functions import Substr
+
+    from smartkampung.accounts.selectors import administers_deployment
+    from smartkampung.aid.models import Conflict
+    from smartkampung.health.models import MonitoringCase
+    from smartkampung.population.models import Resident
+
+    if len(settings.SMARTKAMPUNG_REGENCIES) < 2 or not administers_deployment(user):
+        return None
+
+    def per_regency(rows, field: str) -> dict[str, int]:
+        grouped = rows.order_by().annotate(regency=Substr(field, 1, 4)).values_list("regency").annotate(n=Count("id"))
+        return dict(grouped.values_list("regency", "n"))
+
+    residents = per_regency(Resident.objects.all(), "village_id")
+    arrivals = per_regency(
+        Arrival.objects.filter(registered_at__gte=_start_of(today or timezone.localdate())), "destination_village_id"
+    )
+    cases = per_regency(MonitoringCase.objects.filter(outcome=""), "village_id")
+    conflicts = per_regency(Conflict.objects.filter(status=Conflict.Status.OPEN), "village_id")
+    return [
+        RegencyLine(
+            code, name, residents.get(code, 0), arrivals.get(code, 0), cases.get(code, 0), conflicts.get(code, 0)
+        )
+        for code, name in regency_choices()
+    ]
 
 
 # ---------------------------------------------------------------- the aid alarm
@@ -262,8 +318,15 @@ def aid_alarm(user) -> dict | None:
         "villages": counted["villages"],
         "may_resolve": not aid_write_scope(user).nothing,
         "url": conflicts_url(),
-        "scope": place_label(everything=scope.everything, districts=scope.districts, villages=scope.villages),
+        "scope": scope_label(scope),
     }
+
+
+def scope_label(scope) -> str:
+    """An accounts.selectors.Scope in words (place_label)."""
+    return place_label(
+        everything=scope.everything, regencies=scope.regencies, districts=scope.districts, villages=scope.villages
+    )
 
 
 # ---------------------------------------------------------------- letters: the official's queue and the clock
@@ -328,16 +391,18 @@ def letter_figures(user, *, period: str | None = DEFAULT_LETTER_PERIOD, today: d
     days, _label = LETTER_PERIODS[period]
     since = _start_of((today or timezone.localdate()) - dt.timedelta(days=days - 1))
     overall, villages = timing_by_village(scope_q=scope.q("village"), since=since)
-    several_districts = scope.everything or len(scope.districts | {code[:6] for code in scope.villages}) > 1
+    several_districts = (
+        scope.everything or bool(scope.regencies) or len(scope.districts | {code[:6] for code in scope.villages}) > 1
+    )
     return {
         "period": period,
         "periods": [(key, name) for key, (_days, name) in LETTER_PERIODS.items()],
         "since": since,
         "overall": overall,
         # A village's own staff see their village's line as the whole; a kecamatan or the regency, each village.
-        "per_village": scope.everything or bool(scope.districts) or len(scope.villages) > 1,
+        "per_village": scope.everything or bool(scope.regencies or scope.districts) or len(scope.villages) > 1,
         "villages": _village_rows(villages, with_district=several_districts),
         "with_district": several_districts,
         "officials": timing_by_official(scope_q=scope.q("village"), since=since),
-        "scope": place_label(everything=scope.everything, districts=scope.districts, villages=scope.villages),
+        "scope": scope_label(scope),
     }

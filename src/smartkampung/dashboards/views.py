@@ -51,7 +51,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             object_ids=sorted({a.nik for a in monitored if a.nik}),
         )
     scope = read_scope(user)
-    wide = scope.everything or bool(scope.districts) or may_edit_entry_rules(user)
+    wide = scope.everything or bool(scope.regencies or scope.districts) or may_edit_entry_rules(user)
     figures = selectors.arrival_figures(user)
     isolation = selectors.isolation_figures(user)
     tiles = _tiles_context(user, totals=figures["totals"])
@@ -63,6 +63,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "monitored": monitored,
         "wide": wide,
         "letter_figures": selectors.letter_figures(user, period=request.GET.get("letters")),
+        "province": selectors.province_overview(user),
         # The newest few (the live list grows as they come); the full list is one link away.
         **live_context(request, limit=8),
         **tiles,

@@ -178,7 +178,7 @@ def health_report_status(request: HttpRequest, day: dt.date | None = None):
             "version": r.version if r else None,
             "submitted_at": r.submitted_at if r else None,
         }
-        for p, r in selectors.report_status(day=day or timezone.localdate())
+        for p, r in selectors.report_status(user=request.user, day=day or timezone.localdate())
     ]
 
 

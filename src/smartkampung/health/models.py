@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from smartkampung.regions.models import District, Puskesmas, Village
+from smartkampung.regions.models import District, Puskesmas, Regency, Village
 
 
 class Symptom(models.TextChoices):
@@ -32,10 +32,19 @@ class IsolationPlace(models.TextChoices):
     CENTRAL = "central", _("the regency's central facility")
 
 
-class EntryRule(models.Model):
-    """The entry rules in force from `effective_from` until the next rule's: a change is a new rule,
-    never an edit, so every registration keeps the rule that decided it."""
+def home_regency() -> str:
+    """The deployment's home regency (the first served): where a rule made without one applies."""
+    return settings.SMARTKAMPUNG_REGENCY
 
+
+class EntryRule(models.Model):
+    """The entry rules of a regency's checkpoints in force from `effective_from` until the regency's next rule:
+    a change is a new rule, never an edit, so every registration keeps the rule that decided it. Each regency's
+    health agency sets its own."""
+
+    regency = models.ForeignKey(
+        Regency, on_delete=models.PROTECT, related_name="+", verbose_name=_("regency"), default=home_regency
+    )
     effective_from = models.DateTimeField(_("in force from"))
     banned_origins = models.JSONField(_("banned origins"), default=list, blank=True)
     high_risk_origins = models.JSONField(_("high-risk origins"), default=list, blank=True)
@@ -67,7 +76,7 @@ class EntryRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{_('entry rule')} {self.effective_from:%Y-%m-%d %H:%M}"
+        return f"{_('entry rule')} {self.regency_id} {self.effective_from:%Y-%m-%d %H:%M}"
 
 
 class CaseSource(models.TextChoices):

@@ -59,7 +59,7 @@ def compute_figures(*, puskesmas: Puskesmas, day: dt.date) -> dict[str, int]:
     follow_ups = list(
         FollowUp.objects.filter(case__puskesmas=puskesmas, day=day).values("status", "temperature", "symptoms")
     )
-    rule = rule_on(day)
+    rule = rule_on(puskesmas.district_id[:4], day)
     houses = list(IsolationHouse.objects.filter(puskesmas=puskesmas, status=IsolationHouse.Status.OPEN))
     taken = taken_beds(house_ids=[h.pk for h in houses])
     under = open_at_end.count()

@@ -2,8 +2,10 @@
 Puskesmas's work list for the day. (Which Puskesmas serves which village: `regions.selectors`.)"""
 
 import datetime as dt
+import threading
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
@@ -15,36 +17,52 @@ from smartkampung.regions.models import Puskesmas
 from smartkampung.regions.selectors import puskesmas_for_village
 
 
-def rule_in_force(at: dt.datetime | None = None) -> EntryRule | None:
-    """The entry rule in force at that moment (now by default), or None before any rule was written."""
-    return EntryRule.objects.filter(effective_from__lte=at or timezone.now()).order_by("-effective_from", "-id").first()
+def rule_in_force(regency: str, at: dt.datetime | None = None) -> EntryRule | None:
+    """The regency's entry rule in force at that moment (now by default), or None before it wrote any."""
+    rules = EntryRule.objects.filter(regency_id=regency, effective_from__lte=at or timezone.now())
+    return rules.order_by("-effective_from", "-id").first()
 
 
-def _rules_from_now() -> tuple[dt.datetime, list[EntryRule]]:
+def _rules_from_now(regency: str) -> tuple[dt.datetime, list[EntryRule]]:
     # From a few minutes back: a registration that began just before the load asks about its own start.
     since = timezone.now() - dt.timedelta(minutes=5)
-    current = rule_in_force(since)
-    later = list(EntryRule.objects.filter(effective_from__gt=since).order_by("-effective_from", "-id"))
+    current = rule_in_force(regency, since)
+    later = list(
+        EntryRule.objects.filter(regency_id=regency, effective_from__gt=since).order_by("-effective_from", "-id")
+    )
     return since, later + ([current] if current else [])
 
 
-# The rule in force and those written to start later: read by every registration at a checkpoint desk.
-upcoming_rules: Cached[tuple[dt.datetime, list[EntryRule]]] = Cached(_rules_from_now)
+# Per regency, the rule in force and those written to start later: read by every registration at a checkpoint
+# desk of that regency (one cached read per regency; at most as many entries as regencies served).
+_upcoming: dict[str, Cached[tuple[dt.datetime, list[EntryRule]]]] = {}
+_upcoming_lock = threading.Lock()
 
 
-def current_rule(at: dt.datetime) -> EntryRule | None:
-    """rule_in_force(at) for a moment from now on, from the process's cache (a rule written in another
+def upcoming_rules(regency: str) -> Cached[tuple[dt.datetime, list[EntryRule]]]:
+    """The process's cache of a regency's rules (made on first use)."""
+    cached = _upcoming.get(regency)
+    if cached is None:
+        with _upcoming_lock:
+            cached = _upcoming.get(regency) or _upcoming.setdefault(regency, Cached(partial(_rules_from_now, regency)))
+    return cached
+
+
+def current_rule(regency: str, at: dt.datetime) -> EntryRule | None:
+    """rule_in_force(regency, at) for a moment from now on, from the process's cache (a rule written in another
     process counts here within REFERENCE_CACHE_SECONDS; `create_entry_rule` clears this process's at once)."""
-    loaded_at, rules = upcoming_rules.get()
+    loaded_at, rules = upcoming_rules(regency).get()
     if at < loaded_at:
-        return rule_in_force(at)
+        return rule_in_force(regency, at)
     return next((rule for rule in rules if rule.effective_from <= at), None)
 
 
-def rule_on(day: dt.date) -> EntryRule:
-    """The rule in force on that day; before any rule was written, the built-in practice of 2020."""
+def rule_on(regency: str, day: dt.date) -> EntryRule:
+    """The regency's rule in force on that day; before it wrote any, the built-in practice of 2020."""
     at = timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59)))
-    return rule_in_force(at) or EntryRule(referral_symptoms=list(DEFAULT_REFERRAL_SYMPTOMS))
+    return rule_in_force(regency, at) or EntryRule(
+        regency_id=regency, referral_symptoms=list(DEFAULT_REFERRAL_SYMPTOMS)
+    )
 
 
 def is_symptomatic(rule: EntryRule, data: dict[str, Any]) -> bool:
@@ -72,7 +90,14 @@ def may_work_case(user, case: MonitoringCase) -> bool:
     """Record follow-ups and close: the case's Puskesmas, the health agency, the administrator."""
     from smartkampung.accounts.selectors import may_work_for_puskesmas
 
-    return may_work_for_puskesmas(user, case.puskesmas_id)
+    return may_work_for_puskesmas(user, case.puskesmas_id, village_code=case.village_id)
+
+
+def may_work_for(user, puskesmas_id: int) -> bool:
+    """Work for this Puskesmas (its list, its reports): its staff, the health agency of its regency."""
+    from smartkampung.accounts.selectors import may_work_for_puskesmas
+
+    return may_work_for_puskesmas(user, puskesmas_id)
 
 
 def may_open_case(user, village_code: str) -> bool:
@@ -177,7 +202,7 @@ def case_scope(user):
 
 
 def puskesmas_worked_by(user) -> QuerySet[Puskesmas]:
-    """The Puskesmas whose work list and report the user handles (the health agency: any)."""
+    """The Puskesmas whose work list and report the user handles (the health agency: any of its regency)."""
     from smartkampung.accounts.selectors import puskesmas_worked_by_ids
 
     active = Puskesmas.objects.filter(active=True).select_related("district")
@@ -186,18 +211,20 @@ def puskesmas_worked_by(user) -> QuerySet[Puskesmas]:
 
 
 def sees_all_reports(user) -> bool:
+    """Does the user read the reports of whole regencies (the health agency, the administrators)?"""
     from smartkampung.accounts.selectors import regency_wide
 
-    return regency_wide(user, "health")
+    return not regency_wide(user, "health").nothing
 
 
 def reports_visible_to(user) -> QuerySet:
+    """Daily reports of the Puskesmas the user works for (the health agency: every one of its regency)."""
+    from smartkampung.accounts.selectors import puskesmas_worked_by_ids
     from smartkampung.health.models import DailyReport
 
     reports = DailyReport.objects.select_related("puskesmas", "submitted_by")
-    if sees_all_reports(user):
-        return reports
-    return reports.filter(puskesmas__in=puskesmas_worked_by(user))
+    mine = puskesmas_worked_by_ids(user)
+    return reports if mine is None else reports.filter(puskesmas_id__in=sorted(mine))
 
 
 def report_versions(*, puskesmas: Puskesmas, day: dt.date) -> list:
@@ -211,8 +238,9 @@ def report_versions(*, puskesmas: Puskesmas, day: dt.date) -> list:
     )
 
 
-def report_status(*, day: dt.date) -> list[tuple[Puskesmas, object]]:
-    """Every active Puskesmas of the regency with its current report of the day (None: not reported)."""
+def report_status(*, user, day: dt.date) -> list[tuple[Puskesmas, object]]:
+    """Every active Puskesmas the user oversees (the health agency: its regency's) with its current report of
+    the day (None: not reported)."""
     from django.conf import settings
 
     from smartkampung.health.models import DailyReport
@@ -222,7 +250,7 @@ def report_status(*, day: dt.date) -> list[tuple[Puskesmas, object]]:
     }
     return [
         (p, current.get(p.pk))
-        for p in Puskesmas.objects.filter(active=True, district__regency_id__in=settings.SMARTKAMPUNG_REGENCIES)
-        .select_related("district")
+        for p in puskesmas_worked_by(user)
+        .filter(district__regency_id__in=settings.SMARTKAMPUNG_REGENCIES)
         .order_by("district__name", "name")
     ]

@@ -198,7 +198,7 @@ def open_case(*, user, values: dict[str, Any]) -> MonitoringCase:
         if house is None or (data["place"] == IsolationPlace.CENTRAL) != house.is_central:
             raise CaseError([("house", _("Choose an isolation house of the kind chosen above."))])
     district_id, puskesmas_id = _where(data["village"])
-    days = data["days"] or selectors.rule_on(data["start_date"]).isolation_days
+    days = data["days"] or selectors.rule_on(data["village"][:4], data["start_date"]).isolation_days
     try:
         with transaction.atomic():
             case = MonitoringCase.objects.create(
@@ -271,7 +271,7 @@ def record_follow_up(*, user, case: MonitoringCase, values: dict[str, Any]) -> F
         follow_up, created = FollowUp.objects.update_or_create(
             case=case, day=data["day"], defaults={**fields, "recorded_by": user}
         )
-        rule = selectors.rule_on(data["day"])
+        rule = selectors.rule_on(case.village_id[:4], data["day"])
         symptomatic = selectors.is_symptomatic(rule, data)
         changed = []
         if case.last_seen is None or data["day"] >= case.last_seen:
@@ -496,7 +496,7 @@ def push_due_reports(*, now: dt.datetime | None = None, limit: int = 20) -> int:
 
 def resend_report(*, user, report: DailyReport) -> ReportPush:
     """Queue the current version again (after a failure, or when the ministry asks): safe, values replace."""
-    if not reports.may_report(user, report.puskesmas) and not selectors.sees_all_reports(user):
+    if not reports.may_report(user, report.puskesmas) and not selectors.may_work_for(user, report.puskesmas_id):
         raise PermissionDenied(_("Only the Puskesmas or the health agency sends its reports."))
     if not settings.DHIS2_DATAVALUESETS_URL:
         raise ReportError([("push", _("No DHIS2 endpoint is configured (DHIS2_DATAVALUESETS_URL)."))], 409)

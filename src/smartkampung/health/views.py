@@ -308,7 +308,7 @@ def report_overview(request: HttpRequest) -> HttpResponse:
     if not selectors.sees_all_reports(request.user):
         raise PermissionDenied(_("This page is for the health agency."))
     day, day_error = _day(request)
-    rows = selectors.report_status(day=day)
+    rows = selectors.report_status(user=request.user, day=day)
     return render(
         request,
         "health/report_overview.html",

@@ -42,9 +42,10 @@ class Kind:
     # The resident concerned is told too: the webhook carries summary["citizen_phone"] and
     # summary["citizen_message"] for the WhatsApp/SMS gateway (only for such kinds, and only those two fields).
     tells_citizen: bool = False
-    # Besides the village's own readers, whom this kind reaches across the whole regency (user -> bool): e.g. the
-    # tourism agency, for reports on places anywhere. None: only the village's readers and the regency-wide roles.
-    seen_regency_wide_by: Callable[[Any], bool] | None = field(default=None, compare=False)
+    # Besides the village's own readers, whom this kind reaches across whole regencies (user -> accounts.selectors
+    # .Scope, `nothing` for no one): e.g. the tourism agency, for reports on places anywhere in its regency. None:
+    # only the village's readers and the regency-wide roles.
+    seen_regency_wide_by: Callable[[Any], Any] | None = field(default=None, compare=False)
 
     def outcome_label(self, value: str) -> str:
         return str(dict(self.outcomes).get(value, value))
@@ -64,7 +65,7 @@ def register(
     module: str = "",
     opened_within: Callable[[Any], Any] | None = None,
     tells_citizen: bool = False,
-    seen_regency_wide_by: Callable[[Any], bool] | None = None,
+    seen_regency_wide_by: Callable[[Any], Any] | None = None,
 ) -> str:
     """Register a kind of notification and return its code (what `notify(kind=...)` takes). Registering
     the same kind again the same way is harmless; two different kinds with one code are a mistake."""

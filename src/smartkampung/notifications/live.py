@@ -135,6 +135,23 @@ def release_connection() -> None:
 # ---------------------------------------------------------------- the hub
 
 
+# The route of a stream that sees every village (the whole deployment).
+EVERY_VILLAGE = "*"
+
+
+def _routes(viewer) -> set[str]:
+    """The codes under which the hub files a stream: those of every place it sees notifications of (villages,
+    kecamatan, regencies; EVERY_VILLAGE for the whole deployment). Over-approximates `Viewer.sees`, which every
+    row is still put through: the read scope (escalations: its kecamatan), the regency-wide one, and the kinds
+    seen beyond the read scope."""
+    keys: set[str] = set()
+    for scope in (viewer.read, viewer.wide, *(scope for _kind, scope in viewer.everywhere)):
+        if scope.everything:
+            return {EVERY_VILLAGE}
+        keys |= scope.villages | scope.districts | scope.regencies
+    return keys
+
+
 class Subscriber:
     """One live stream: its viewer, how far it is complete (`position`, a seq), and what is waiting."""
 
@@ -180,6 +197,9 @@ class Hub:
     def __init__(self):
         self.loop: asyncio.AbstractEventLoop | None = None
         self.subscribers: set[Subscriber] = set()
+        # Subscribers by the codes of the places they see (a village's, a kecamatan's, a regency's, or
+        # EVERY_VILLAGE): a batch is read and sifted only for the streams it may concern.
+        self.routes: dict[str, set[Subscriber]] = {}
         self.inbox: asyncio.Queue | None = None
         self.high_water: int | None = None
         self._tasks: list[asyncio.Task] = []
@@ -190,10 +210,29 @@ class Hub:
         self._bind()
         subscriber = Subscriber(viewer)
         self.subscribers.add(subscriber)
+        for key in _routes(viewer):
+            self.routes.setdefault(key, set()).add(subscriber)
         return subscriber
 
     def unsubscribe(self, subscriber: Subscriber) -> None:
         self.subscribers.discard(subscriber)
+        for key in _routes(subscriber.viewer):
+            routed = self.routes.get(key)
+            if routed is not None:
+                routed.discard(subscriber)
+                if not routed:
+                    del self.routes[key]
+
+    def audience(self, villages) -> set[Subscriber]:
+        """The streams a batch of these villages may concern (all that see anything, for unknown villages):
+        found by the villages' codes, their kecamatan's and their regency's, never by asking every stream."""
+        if villages is None:
+            return {s for s in self.subscribers if not s.viewer.sees_nothing}
+        found = set(self.routes.get(EVERY_VILLAGE, ()))
+        for code in villages:
+            for key in (code, code[:6], code[:4]):
+                found.update(self.routes.get(key, ()))
+        return found
 
     def post(self, message) -> None:
         """Hand a message to the hub from any thread."""
@@ -215,6 +254,7 @@ class Hub:
         for task in self._tasks:
             task.cancel()
         self.loop, self.subscribers, self.inbox, self.high_water = loop, set(), asyncio.Queue(), None
+        self.routes = {}
         context = contextvars.Context()
         self._tasks = [
             loop.create_task(self._consume(), context=context),
@@ -272,10 +312,11 @@ class Hub:
         while first <= message.last:
             last = min(message.last, first + HUB_CHUNK - 1)
             chunk = Message(first, last, villages)
-            wanted = any(s.viewer.interested_in(villages) for s in self.subscribers)
-            rows = await db(delivered_between, first, last) if wanted else []
+            audience = self.audience(villages)
+            rows = await db(delivered_between, first, last) if audience else []
             for subscriber in list(self.subscribers):
-                subscriber.offer(chunk, rows)
+                # The others only move on past the batch (no row of it is theirs).
+                subscriber.offer(chunk, rows if subscriber in audience else [])
             self.high_water, first = last, last + 1
 
 

@@ -1,6 +1,6 @@
 """Reads of notifications. Who sees one is decided by `accounts.selectors.notification_scope` (the
 village's operators and overseers, its kecamatan, the Puskesmas serving it, the administrator and the
-health agency regency-wide); escalations go only to the kecamatan and the regency level."""
+health agency of its regency); escalations go only to the kecamatan and the regency level."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,27 +19,31 @@ class Viewer:
 
     read: Scope
     write: Scope
-    regency_wide: bool = False
+    # Where the viewer sees every notification, escalations too (their regency; `everything`: the deployment).
+    wide: Scope = Scope()
     # Per kind whose records not every recipient may open: where this viewer may (computed once, here, so a
     # stream never asks the database from its event loop).
     opens: tuple[tuple[str, Scope], ...] = ()
-    # Kinds this viewer sees in every village (kinds.Kind.seen_regency_wide_by), beside their own scope.
-    everywhere: frozenset[str] = frozenset()
+    # Kinds this viewer sees in every village of some regencies (kinds.Kind.seen_regency_wide_by), beside their
+    # own scope: (kind, where).
+    everywhere: tuple[tuple[str, Scope], ...] = ()
+
+    @property
+    def regency_wide(self) -> bool:
+        """Every notification of the whole deployment."""
+        return self.wide.everything
 
     @property
     def sees_nothing(self) -> bool:
-        return self.read.nothing and not self.regency_wide and not self.everywhere
+        return self.read.nothing and self.wide.nothing and not self.everywhere
 
     def sees(self, item: "Item") -> bool:
+        if self.wide.covers(item.village_code):
+            return True
         if item.kind == kinds.ESCALATION:
-            return self.regency_wide or item.district_code in self.read.districts
-        return self.regency_wide or item.kind in self.everywhere or self.read.covers(item.village_code)
-
-    def interested_in(self, villages: list[str] | None) -> bool:
-        """A cheap over-approximation for a hub message: may any of these villages concern the viewer?"""
-        if villages is None or self.regency_wide or self.everywhere:
-            return not self.sees_nothing
-        return any(self.read.covers(code) for code in villages)
+            return item.district_code in self.read.districts
+        kind_scope = dict(self.everywhere).get(item.kind)
+        return self.read.covers(item.village_code) or (kind_scope is not None and kind_scope.covers(item.village_code))
 
     def may_acknowledge(self, item: "Item") -> bool:
         return self.write.covers(item.village_code)
@@ -58,12 +62,12 @@ class Viewer:
 def viewer_of(user) -> Viewer:
     scope = notification_scope(user)
     opens = tuple((kind.code, kind.opened_within(user)) for kind in kinds.registered() if kind.opened_within)
-    everywhere = frozenset(
-        kind.code for kind in kinds.registered() if kind.seen_regency_wide_by and kind.seen_regency_wide_by(user)
+    everywhere = tuple(
+        (kind.code, where)
+        for kind in kinds.registered()
+        if kind.seen_regency_wide_by and not (where := kind.seen_regency_wide_by(user)).nothing
     )
-    return Viewer(
-        read=scope.read, write=scope.write, regency_wide=scope.regency_wide, opens=opens, everywhere=everywhere
-    )
+    return Viewer(read=scope.read, write=scope.write, wide=scope.wide, opens=opens, everywhere=everywhere)
 
 
 def _visible(viewer: Viewer) -> QuerySet[Notification]:
@@ -72,10 +76,12 @@ def _visible(viewer: Viewer) -> QuerySet[Notification]:
         return qs
     if viewer.sees_nothing:
         return qs.none()
-    own = qs.filter(viewer.read.q("village")).filter(
-        ~Q(kind=kinds.ESCALATION) | Q(district_id__in=sorted(viewer.read.districts))
-    )
-    return (own | qs.filter(kind__in=sorted(viewer.everywhere))) if viewer.everywhere else own
+    shown = viewer.read.q("village") & (~Q(kind=kinds.ESCALATION) | Q(district_id__in=sorted(viewer.read.districts)))
+    if not viewer.wide.nothing:
+        shown |= viewer.wide.q("village")
+    for kind, where in viewer.everywhere:
+        shown |= Q(kind=kind) & where.q("village")
+    return qs.filter(shown)
 
 
 def notifications_visible_to(user) -> QuerySet[Notification]:

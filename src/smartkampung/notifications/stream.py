@@ -7,6 +7,7 @@ drops an event whose notification it already shows.
 
 import asyncio
 import json
+import random
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from importlib import import_module
@@ -107,7 +108,10 @@ async def events(
     loop = asyncio.get_running_loop()
     heartbeat = settings.NOTIFY_HEARTBEAT_SECONDS
     deadline = loop.time() + settings.NOTIFY_STREAM_MAX_SECONDS
-    beat = loop.time()  # the last heartbeat: the access was looked at then
+    # The last heartbeat (the access was looked at then). Each stream's beats start at a random phase: streams
+    # opened together (a restart's reconnections) would otherwise all look at their access in the same second,
+    # and their reads (one thread per process, `live.db`) would hold up the hub's delivery for that long.
+    beat = loop.time() - random.uniform(0, heartbeat)
     subscriber = live.hub.subscribe(viewer)
     try:
         while True:

@@ -1,5 +1,12 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _regency_search_indexes(sender, using: str = "default", **kwargs) -> None:
+    from smartkampung.population.search_indexes import ensure_regency_search_indexes
+
+    ensure_regency_search_indexes(using=using)
 
 
 class PopulationConfig(AppConfig):
@@ -8,6 +15,8 @@ class PopulationConfig(AppConfig):
     verbose_name = _("Population")
 
     def ready(self) -> None:
+        # The served regencies may have changed since the last migrate: their name-search indexes follow.
+        post_migrate.connect(_regency_search_indexes, sender=self)
         from smartkampung.audit import access
         from smartkampung.core.start import register_start_page
         from smartkampung.population.validation import name_label

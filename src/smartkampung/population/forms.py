@@ -69,7 +69,7 @@ def district_choices(scope: Scope | None = None) -> list[tuple[str, str]]:
     districts = District.objects.filter(regency_id__in=settings.SMARTKAMPUNG_REGENCIES)
     if scope is not None and not scope.everything:
         reached = set(scope.districts) | {code[:6] for code in scope.villages}
-        districts = districts.filter(code__in=reached)
+        districts = districts.filter(Q(code__in=sorted(reached)) | scope.regency_q("code"))
     return list(districts.order_by("name").values_list("code", "name"))
 
 
@@ -78,7 +78,9 @@ def village_choices(scope: Scope | None = None) -> list[tuple[str, list[tuple[st
     groups: dict[str, list[tuple[str, str]]] = {}
     villages = Village.objects.filter(district__regency_id__in=settings.SMARTKAMPUNG_REGENCIES)
     if scope is not None and not scope.everything:
-        villages = villages.filter(Q(code__in=sorted(scope.villages)) | Q(district_id__in=sorted(scope.districts)))
+        villages = villages.filter(
+            Q(code__in=sorted(scope.villages)) | Q(district_id__in=sorted(scope.districts)) | scope.regency_q("code")
+        )
     villages = villages.order_by("district__name", "name").values_list("code", "name", "district__name")
     for code, name, district in villages:
         groups.setdefault(district, []).append((code, name))

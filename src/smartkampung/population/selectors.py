@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 
-from smartkampung.accounts.selectors import read_scope, write_scope
+from smartkampung.accounts.selectors import administers_deployment, read_scope, write_scope
 from smartkampung.audit import services as audit
 from smartkampung.population.models import Household, ImportJob, Move, Resident
 from smartkampung.population.normalize import mask_name, mask_number, name_search_key
@@ -29,8 +29,9 @@ def households_visible_to(user) -> QuerySet[Household]:
 
 
 def import_jobs_visible_to(user) -> QuerySet[ImportJob]:
-    """An administrator sees every import; an operator the imports they uploaded."""
-    if read_scope(user).everything:
+    """The administrator of the whole deployment sees every import (an import may hold any regency's rows); an
+    operator, and a regency's administrator, the imports they uploaded."""
+    if administers_deployment(user):
         return ImportJob.objects.all()
     if write_scope(user).nothing:
         return ImportJob.objects.none()

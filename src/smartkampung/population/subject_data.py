@@ -4,7 +4,7 @@ the moves they or their household were part of, and rejected or flagged import r
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from smartkampung.core.subject_data import fields, named, register
+from smartkampung.core.subject_data import fields, named, register, register_home
 from smartkampung.population.models import ImportRowIssue, Move, Resident
 
 RESIDENT_FIELDS = (
@@ -70,3 +70,11 @@ register("resident", _("Resident (the register)"), resident, order=10)
 register("household", _("Household (Kartu Keluarga)"), household, order=11)
 register("moves", _("Moves between villages"), moves, order=12)
 register("import_issues", _("Import rows that carried the NIK"), import_issues, order=13)
+
+
+def home_village(nik: str) -> str | None:
+    return Resident.objects.filter(nik=nik).values_list("village_id", flat=True).first()
+
+
+# The regency that answers a person's request is the one they are registered in (privacy.services).
+register_home(home_village)

@@ -88,6 +88,9 @@ def export_subject_data(*, user, nik: str, reference: str, format: str) -> Subje
     if not may_export_subject_data(user):
         raise Refused([("", _("Not found."))], status=404)
     nik, reference = checked_nik(nik), checked_reference(reference)
+    if not may_export_subject_data(user, nik, home_village=subject_data.home_village(nik)):
+        # Another regency's person (where they are registered now): as if there were no such thing.
+        raise Refused([("nik", _("Not found."))], status=404)
     if format not in FORMATS:
         raise Refused([("format", _("Choose JSON or PDF."))])
     with transaction.atomic():

@@ -3,6 +3,7 @@
 from functools import lru_cache
 
 from django.conf import settings
+from django.db.models import Q
 
 from smartkampung.core.db import fetch_one
 from smartkampung.regions.models import Puskesmas, ServiceArea, Village
@@ -41,6 +42,15 @@ def served_name() -> str:
     return ", ".join(names.get(code, code) for code in codes)
 
 
+def regency_choices(codes=None) -> list[tuple[str, str]]:
+    """(code, name) of the given regencies (by default every one served), in the order given."""
+    from smartkampung.regions.models import Regency
+
+    codes = list(settings.SMARTKAMPUNG_REGENCIES if codes is None else codes)
+    names = dict(Regency.objects.filter(code__in=codes).values_list("code", "name"))
+    return [(code, names.get(code, code)) for code in codes]
+
+
 def clear_cache() -> None:
     _villages.cache_clear()
 
@@ -68,6 +78,17 @@ def area_of(village_code: str) -> tuple[str, int | None] | None:
         [village_code],
     )
     return (row[0], row[1]) if row else None
+
+
+def puskesmas_in_regencies(regency_codes) -> frozenset[int]:
+    """The ids of the Puskesmas standing in the given regencies (by their kecamatan's code)."""
+    codes = sorted(regency_codes)
+    if not codes:
+        return frozenset()
+    query = Q(pk__in=[])
+    for code in codes:
+        query |= Q(district_id__gte=code, district_id__lt=str(int(code) + 1).zfill(len(code)))
+    return frozenset(Puskesmas.objects.filter(query).values_list("pk", flat=True))
 
 
 def villages_served_by(puskesmas_ids) -> frozenset[str]:

@@ -28,7 +28,8 @@ from smartkampung.core.ratelimit import allow
 from smartkampung.core.schemas import MULTILINE_FIELDS, Schema
 from smartkampung.population.schemas import ErrorOut
 from smartkampung.tourism import photos
-from smartkampung.tourism.models import Certificate, ChecklistItem, Finding, Inspection, Place, PlaceKind
+from smartkampung.tourism.models import Certificate, ChecklistItem, Finding, Inspection, PlaceKind
+from smartkampung.tourism.selectors import managed_places
 from smartkampung.tourism.services import certification as service
 from smartkampung.tourism.views_certification import VERIFY_LIMITS, week_end
 
@@ -129,7 +130,7 @@ class TourismCertificateStateOut(Schema):
 
 def _agency(request: HttpRequest) -> None:
     # STAFF_AUTH sets request.user for a bearer token as for a session.
-    if not tourism_agency(request.user):
+    if tourism_agency(request.user).nothing:
         raise PermissionDenied(_("Only the tourism agency works on inspections and checklists."))
 
 
@@ -177,7 +178,11 @@ def _inspection_dict(inspection: Inspection, *, today: dt.date) -> dict:
 )
 def list_inspections(request: HttpRequest, status: str = "scheduled", offset: int = 0, limit: int = 50):
     _agency(request)
-    found = Inspection.objects.select_related("place", "inspector").order_by("due_on", "pk")
+    found = (
+        Inspection.objects.filter(place__in=managed_places(request.user))
+        .select_related("place", "inspector")
+        .order_by("due_on", "pk")
+    )
     if status in Inspection.Status.values:
         found = found.filter(status=status)
     today = timezone.localdate()
@@ -192,7 +197,7 @@ def list_inspections(request: HttpRequest, status: str = "scheduled", offset: in
 )
 def create_inspection(request: HttpRequest, payload: TourismInspectionIn):
     _agency(request)
-    place = Place.objects.filter(pk=payload.place_id).first()
+    place = managed_places(request.user).filter(pk=payload.place_id).first()
     if place is None:
         raise Refused([("place_id", _("No such place."))], status=404)
     inspector = None
@@ -301,7 +306,9 @@ FINDING_DOC = {
 def put_finding(request: HttpRequest, inspection_id: int, item_id: int):
     _agency(request)
     result, note, photo = _finding_input(request)  # the body first, as for every operation: then the rows
-    inspection = get_object_or_404(Inspection.objects.select_related("place"), pk=inspection_id)
+    inspection = get_object_or_404(
+        Inspection.objects.filter(place__in=managed_places(request.user)).select_related("place"), pk=inspection_id
+    )
     item = get_object_or_404(ChecklistItem, pk=item_id)
     finding = service.record_finding(
         inspection=inspection, item=item, result=result, note=note, photo=photo, by=_user(request)
@@ -329,7 +336,9 @@ def put_finding(request: HttpRequest, inspection_id: int, item_id: int):
 )
 def post_decision(request: HttpRequest, inspection_id: int, payload: TourismDecisionIn):
     _agency(request)
-    inspection = get_object_or_404(Inspection.objects.select_related("place"), pk=inspection_id)
+    inspection = get_object_or_404(
+        Inspection.objects.filter(place__in=managed_places(request.user)).select_related("place"), pk=inspection_id
+    )
     decided = service.decide_inspection(inspection=inspection, **payload.dict(), by=_user(request))
     return Status(200, _inspection_dict(decided, today=timezone.localdate()))
 

@@ -154,7 +154,7 @@ def tourism_report_status(request: HttpRequest, code: str):
 
 
 def _agency(request: HttpRequest) -> None:
-    if not tourism_agency(request.user):
+    if tourism_agency(request.user).nothing:
         raise PermissionDenied(_("Only the tourism agency handles violations and certificates."))
 
 

@@ -225,7 +225,7 @@ class DemoError(Exception):
 def agency_officer():
     """demo_logins' tourism agency login, with a name for its certificate if it has none."""
     user = get_user_model().objects.filter(username=AGENCY_USERNAME).first()
-    if user is None or not tourism_agency(user):
+    if user is None or tourism_agency(user).nothing:
         raise DemoError(f"No tourism agency login {AGENCY_USERNAME!r}: run `smartkampung demo_logins` first.")
     if not user.get_full_name():
         user.first_name, user.last_name = AGENCY_NAME

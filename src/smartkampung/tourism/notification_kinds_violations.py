@@ -11,8 +11,8 @@ from smartkampung.notifications import kinds
 
 
 def agency_scope(user) -> Scope:
-    """The violation pages are the agency's: the link opens for it (everywhere), for nobody else."""
-    return Scope(everything=True) if tourism_agency(user) else Scope()
+    """The violation pages are the agency's: the link opens for it (in its regency), for nobody else."""
+    return tourism_agency(user)
 
 
 def readers_scope(user) -> Scope:

@@ -17,6 +17,8 @@ from smartkampung.tourism.models import Certificate, Inspection, Place, Visit
 
 __all__ = [
     "annotate_occupancy",
+    "is_agency",
+    "is_agency_of",
     "certified_q",
     "in_force_certificate",
     "latest_decision",
@@ -34,13 +36,23 @@ def readable_places(user) -> QuerySet[Place]:
 
 
 def managed_places(user) -> QuerySet[Place]:
-    """The places the user manages: the agency every one, an owner their own."""
+    """The places the user manages: the agency every one of its regency, an owner their own."""
     return Place.objects.filter(tourism_manage_q(user))
+
+
+def is_agency(user) -> bool:
+    """Is the user the tourism agency (or the administrator) of some regency?"""
+    return not tourism_agency(user).nothing
+
+
+def is_agency_of(user, place: Place) -> bool:
+    """Is the user the tourism agency (or the administrator) of the place's regency?"""
+    return tourism_agency(user).covers(place.village_id)
 
 
 def may_see_tourism(user) -> bool:
     """Whether the menu shows Tourism: the agency, an owner of a place, area staff with places in their area."""
-    return tourism_agency(user) or readable_places(user).exists()
+    return is_agency(user) or readable_places(user).exists()
 
 
 def open_visits(*, now: dt.datetime | None = None) -> QuerySet[Visit]:

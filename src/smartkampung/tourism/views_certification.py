@@ -33,7 +33,7 @@ from smartkampung.tourism.forms_certification import (
     add_refusal,
 )
 from smartkampung.tourism.models import Certificate, ChecklistItem, Dimension, Inspection, Place, PlaceKind
-from smartkampung.tourism.selectors import readable_places
+from smartkampung.tourism.selectors import managed_places, readable_places
 from smartkampung.tourism.services import certification as service
 
 VERIFY_LIMITS = (Limit(30, 60), Limit(600, 86400))
@@ -42,7 +42,7 @@ LIST_MOST = 200
 
 
 def _agency(request: HttpRequest) -> None:
-    if not tourism_agency(request.user):
+    if tourism_agency(request.user).nothing:
         raise PermissionDenied(_("Only the tourism agency works on inspections and checklists."))
 
 
@@ -147,12 +147,13 @@ def inspections(request: HttpRequest) -> HttpResponse:
 def _inspections_page(request, *, schedule_form=None, status=200) -> HttpResponse:
     today = timezone.localdate()
     last_day = week_end(today)
-    scheduled = Inspection.objects.filter(status=Inspection.Status.SCHEDULED).select_related(
+    mine = managed_places(request.user)  # the agency's: its regency's places
+    scheduled = Inspection.objects.filter(status=Inspection.Status.SCHEDULED, place__in=mine).select_related(
         "place__village", "inspector"
     )
     open_inspection = Inspection.objects.filter(place=OuterRef("pk"), status=Inspection.Status.SCHEDULED)
     unscheduled = (
-        Place.objects.filter(status=Place.Status.APPLIED)
+        mine.filter(status=Place.Status.APPLIED)
         .exclude(Exists(open_inspection))
         .select_related("village")
         .order_by("created_at", "pk")
@@ -176,7 +177,7 @@ def inspection_schedule(request: HttpRequest) -> HttpResponse:
     _agency(request)
     form = ScheduleForm(request.POST)
     if form.is_valid():
-        place = Place.objects.filter(pk=form.cleaned_data["place"]).first()
+        place = managed_places(request.user).filter(pk=form.cleaned_data["place"]).first()
         if place is None:
             raise Http404
         try:
@@ -235,15 +236,17 @@ def _inspection_page(request, inspection, *, decision_form=None, errors=None, st
     return render(request, "tourism/certification/inspection.html", context, status=status)
 
 
-def _inspection(inspection_id: int) -> Inspection:
-    return get_object_or_404(Inspection.objects.select_related("place__village__district"), pk=inspection_id)
+def _inspection(request: HttpRequest, inspection_id: int) -> Inspection:
+    """An inspection of a place the user manages (the agency: of its regency), else 404."""
+    inspections = Inspection.objects.filter(place__in=managed_places(request.user))
+    return get_object_or_404(inspections.select_related("place__village__district"), pk=inspection_id)
 
 
 @login_required
 @require_GET
 def inspection(request: HttpRequest, inspection_id: int) -> HttpResponse:
     _agency(request)
-    return _inspection_page(request, _inspection(inspection_id))
+    return _inspection_page(request, _inspection(request, inspection_id))
 
 
 @login_required
@@ -251,7 +254,7 @@ def inspection(request: HttpRequest, inspection_id: int) -> HttpResponse:
 def finding(request: HttpRequest, inspection_id: int, item_id: int) -> HttpResponse:
     """One finding, saved on its own (the phone form posts each item as it is entered)."""
     _agency(request)
-    found = _inspection(inspection_id)
+    found = _inspection(request, inspection_id)
     item = get_object_or_404(ChecklistItem, pk=item_id)
     form = FindingForm(request.POST, request.FILES)
     errors: list[str] = []
@@ -289,7 +292,7 @@ def finding(request: HttpRequest, inspection_id: int, item_id: int) -> HttpRespo
 @require_POST
 def inspection_decide(request: HttpRequest, inspection_id: int) -> HttpResponse:
     _agency(request)
-    found = _inspection(inspection_id)
+    found = _inspection(request, inspection_id)
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:

@@ -165,7 +165,7 @@ def occupancy_now() -> dict:
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    if not tourism_agency(request.user):
+    if tourism_agency(request.user).nothing:
         raise PermissionDenied
     today = timezone.localdate()
     rows, totals = places_by_state(day=today)

@@ -115,7 +115,7 @@ def _agency_links() -> list[tuple[str, str]]:
 def home(request: HttpRequest) -> HttpResponse:
     """An owner's places with their next steps; the agency's links and list; area staff's places."""
     user = request.user
-    agency = tourism_agency(user)
+    agency = not tourism_agency(user).nothing
     own = list(selectors.readable_places(user).filter(owner=user).select_related("village"))
     others = selectors.readable_places(user)
     if not agency:
@@ -213,7 +213,7 @@ def _apply(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def place_new(request: HttpRequest) -> HttpResponse:
     """The agency registers a place for its owner; anyone else signed in applies for a place of their own."""
-    agency = tourism_agency(request.user)
+    agency = not tourism_agency(request.user).nothing
     form_class = forms.AgencyPlaceForm if agency else forms.OwnerPlaceForm
     initial = {}
     if not agency:

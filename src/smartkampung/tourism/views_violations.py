@@ -170,7 +170,7 @@ def report_status(request: HttpRequest) -> HttpResponse:
 
 
 def _agency(request: HttpRequest) -> None:
-    if not tourism_agency(request.user):
+    if tourism_agency(request.user).nothing:
         raise PermissionDenied
 
 

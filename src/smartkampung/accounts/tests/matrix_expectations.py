@@ -9,10 +9,13 @@ AWAY_KK, AWAY_NIK, AWAY_NAME = "3510010101100009", "3510011708850009", "SUPARMI 
 FAR_REGENCY, FAR, FAR_DISTRICT = "3509", "3509012002", "350901"
 FAR_KK, FAR_NIK, FAR_NAME = "3509010101100007", "3509011708850007", "SUMARNI KETING"
 
-# actor -> role, kecamatan, village (Puskesmas staff: the Puskesmas serving that village)
+# actor -> role, kecamatan, village (Puskesmas staff: the Puskesmas serving that village)[, regency: of a
+# regency-wide role, Banyuwangi (the home regency) when not given]
 ACTORS = {
     "anonymous": None,
     "no_role": (),
+    # The province administrator: what the regency administrator does, in every regency served.
+    "province_admin": (Role.PROVINCE_ADMIN, None, None),
     "regency_admin": (Role.REGENCY_ADMIN, None, None),
     "health_agency": (Role.HEALTH_AGENCY, None, None),
     "social_agency": (Role.SOCIAL_AGENCY, None, None),
@@ -30,12 +33,17 @@ ACTORS = {
     "head_in": (Role.VILLAGE_HEAD, None, HOME),
     "head_out": (Role.VILLAGE_HEAD, None, AWAY),
     # Staff of the other regency: to HOME they are as staff of another village (FAR_AS_OUT), and they must
-    # never meet a word of HOME or AWAY; Banyuwangi's village and kecamatan staff never meet a word of FAR.
-    # (Regency-wide roles still see every served regency: roles bound to one regency are issue 19's next step.)
+    # never meet a word of HOME or AWAY; Banyuwangi's staff, its regency-wide roles among them, never meet a word
+    # of FAR.
     "camat_far": (Role.DISTRICT_STAFF, FAR_DISTRICT, None),
     "operator_far": (Role.VILLAGE_OPERATOR, None, FAR),
+    # Jember's agencies: their desks open as Banyuwangi's do, but no record of HOME does (FAR_AGENCIES).
+    "health_far": (Role.HEALTH_AGENCY, None, None, FAR_REGENCY),
+    "social_far": (Role.SOCIAL_AGENCY, None, None, FAR_REGENCY),
 }
 FAR_AS_OUT = {"camat_far": "camat_out", "operator_far": "operator_out"}
+# Jember's agencies, and their Banyuwangi counterparts.
+FAR_AGENCIES = {"health_far": "health_agency", "social_far": "social_agency"}
 READERS = {"regency_admin", "camat_in", "operator_in", "oversight_in", "puskesmas_in", "head_in"}
 WRITERS = {"regency_admin", "operator_in"}
 ANY_WRITER = WRITERS | {"operator_out"}  # may register somewhere, so gets past the first door

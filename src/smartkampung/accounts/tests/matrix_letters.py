@@ -130,15 +130,16 @@ LETTER_PUBLIC_PAGES = {"letters:request", "letters:status", "letters:download", 
 
 
 def build_letter_world(world: dict) -> dict:
-    """One SKTM request in each village, each waiting for its operator (made by an operator who is no actor)."""
-    from smartkampung.accounts.tests.matrix_expectations import AWAY, AWAY_NIK, HOME
+    """One SKTM request in each village (FAR's in Jember too), each waiting for its operator (made by an operator
+    who is no actor)."""
+    from smartkampung.accounts.tests.matrix_expectations import AWAY, AWAY_NIK, FAR, FAR_NIK, HOME
     from smartkampung.letters.tests.officials import office_request, official
 
     codes = {}
-    for village, nik in ((HOME, HOME_NIK), (AWAY, AWAY_NIK)):
+    for village, nik in ((HOME, HOME_NIK), (AWAY, AWAY_NIK), (FAR, FAR_NIK)):
         operator = official("village_operator", village=village, username=f"matrix.letters.{village}", key=False)
         codes[village] = office_request(operator, nik=nik).code
-    return {**world, "letter": codes[HOME], "away_letter": codes[AWAY]}
+    return {**world, "letter": codes[HOME], "away_letter": codes[AWAY], "far_letter": codes[FAR]}
 
 
 def letter_upload(client, url: str):

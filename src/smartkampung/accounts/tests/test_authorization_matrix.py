@@ -3,7 +3,10 @@ inside and outside its jurisdiction. A new endpoint makes the completeness tests
 it is listed here (or, if it holds no personal data, in PUBLIC).
 
 Two villages in two kecamatan: HOME (Bakungan, Kec. Glagah) and AWAY (Sarongan, Kec.
-Pesanggaran). Each request targets HOME's family; "in" actors have HOME in their jurisdiction.
+Pesanggaran), in Banyuwangi; FAR (Keting, Kec. Jombang) in Jember, served by the same deployment. Each request
+targets HOME's family; "in" actors have HOME in their jurisdiction. FAR's resident has a case, an arrival, an
+aid listing, a letter request and a tourism place, so that a list leaking another regency's records fails the
+leak check of every request.
 """
 
 import datetime as dt
@@ -28,7 +31,9 @@ from smartkampung.accounts.tests.matrix_expectations import (
     AWAY_NIK,
     CONFLICT,
     FAR,
+    FAR_AGENCIES,
     FAR_AS_OUT,
+    FAR_DISTRICT,
     FAR_KK,
     FAR_NAME,
     FAR_NIK,
@@ -109,8 +114,10 @@ from smartkampung.notifications.services import dispatch_batch, notify
 from smartkampung.population import services
 from smartkampung.population.models import Resident
 from smartkampung.population.moves import request_move
+from smartkampung.regions.models import Puskesmas, ServiceArea
 from smartkampung.regions.selectors import puskesmas_serving
 from smartkampung.regions.services import load_regions
+from smartkampung.tourism.tests.factories import place as tourism_place
 from smartkampung.tourism.tests.matrix import TOURISM_API, TOURISM_PAGES
 
 # The number of a person's request letter, which every export of their data cites.
@@ -490,6 +497,9 @@ def two_regencies(settings):
 def build_world(tmp_path) -> dict:
     with override_settings(SMARTKAMPUNG_REGENCIES=SERVED):
         load_regions(regency_code=FAR_REGENCY)
+        # Jember's Puskesmas are not shipped: FAR's is made here (its case is watched by it).
+        far_puskesmas = Puskesmas.objects.create(name="Puskesmas Jombang", district_id=FAR_DISTRICT)
+        ServiceArea.objects.create(village_id=FAR, puskesmas=far_puskesmas)
         return _build_world(tmp_path)
 
 
@@ -507,6 +517,9 @@ def _build_world(tmp_path) -> dict:
         )
     admin = django_user_model.objects.create_user("matrix.admin")
     admin_role = assign_role(user=admin, role=Role.REGENCY_ADMIN)
+    # Jember's records are made by the province administrator (Banyuwangi's may not).
+    province = django_user_model.objects.create_user("matrix.province")
+    assign_role(user=province, role=Role.PROVINCE_ADMIN)
     upload = tmp_path / "home.csv"
     upload.write_text(
         f"NIK,NO_KK,NAMA_LGKP,TGL_LHR,JENIS_KLMIN,KODE_DESA\n{HOME_NIK},{HOME_KK},{HOME_NAME},"
@@ -557,6 +570,7 @@ def _build_world(tmp_path) -> dict:
         village: open_case(user=admin, values={"nik": nik, "village": village, "address": "KRAJAN"})
         for nik, village in ((HOME_NIK, HOME), (AWAY_NIK, AWAY))
     }
+    cases[FAR] = open_case(user=province, values={"nik": FAR_NIK, "village": FAR, "address": "KRAJAN"})
     report = submit_report(user=admin, puskesmas=puskesmas_serving(HOME), day=timezone.localdate(), values={})
     # AWAY's operator asks for HOME's resident (pindah datang into AWAY's household); HOME has not decided yet.
     away_operator = django_user_model.objects.create_user("matrix.away")
@@ -572,6 +586,8 @@ def _build_world(tmp_path) -> dict:
         "house": houses[HOME].pk,
         "reservation": houses[f"{HOME}-code"],
         "case": cases[HOME].pk,
+        "far_case": cases[FAR].pk,
+        "far_arrival": arrivals[FAR].pk,
         "report": report.pk,
         "puskesmas": report.puskesmas_id,
         "today": timezone.localdate().isoformat(),
@@ -584,7 +600,8 @@ def built_world(django_db_blocker, tmp_path_factory):
     # Some 1,700 requests read the same two villages: write them once per module (and test worker).
     def build():
         tmp_path = tmp_path_factory.mktemp("world")
-        return build_letter_world(build_aid_world(build_world(tmp_path), tmp_path))
+        with override_settings(SMARTKAMPUNG_REGENCIES=SERVED):
+            return build_letter_world(build_aid_world(build_world(tmp_path), tmp_path))
 
     with built_once(django_db_blocker, build) as world:
         yield world
@@ -601,8 +618,8 @@ def login(client, django_user_model, actor: str):
         return client
     user = django_user_model.objects.create_user(f"u.{actor}")
     if spec:
-        role, district, village = spec
-        give_role(user, role, district=district, village=village)
+        role, district, village, *regency = spec
+        give_role(user, role, district=district, village=village, regency=regency[0] if regency else None)
     client.force_login(user)
     return client
 
@@ -628,10 +645,16 @@ def visible_villages(actor: str, endpoint: str = "") -> set[str]:
     arrival_data = "arrival" in endpoint or "isolation" in endpoint
     arrival_data = arrival_data or endpoint.startswith(("dashboards", "notifications", "GET /api/v1/notif"))
     arrival_data = arrival_data or "health" in endpoint
+    aid_data = endpoint.startswith(("aid:", "GET /api/v1/aid", "POST /api/v1/aid"))
+    # Regency-wide roles see their own regency only; the province administrator every one served.
+    if actor == "province_admin":
+        return {HOME, AWAY, FAR}
     if actor == "regency_admin" or (actor == "health_agency" and arrival_data):
-        return {HOME, AWAY, FAR}
-    if actor == "social_agency" and endpoint.startswith(("aid:", "GET /api/v1/aid", "POST /api/v1/aid")):
-        return {HOME, AWAY, FAR}
+        return {HOME, AWAY}
+    if actor == "social_agency" and aid_data:
+        return {HOME, AWAY}
+    if (actor == "health_far" and arrival_data) or (actor == "social_far" and aid_data):
+        return {FAR}
     if actor == "checkpoint_officer" and (
         endpoint.startswith("checkpoints:") or "arrival" in endpoint or "preregistr" in endpoint
     ):
@@ -649,10 +672,50 @@ def visible_villages(actor: str, endpoint: str = "") -> set[str]:
 MOVE_RECORD = {"population:move_detail", "population:move_release", "population:move_refuse", "population:move_cancel"}
 
 
-def expected_of(expectation, actor: str, endpoint: str) -> str:
-    """The actor's expected answer. The other regency's staff get what staff of another village get, except
-    for the move between HOME and AWAY, which AWAY's staff see as a party to it: for FAR's staff it does not
-    exist, and they may not ask for it. Whatever the answer, `check` finds no word of HOME or AWAY in it."""
+# What holds every regency's records and has no regency of its own (another user's register import, the audit log,
+# the letter types shared by every regency): the administrator of the whole deployment's, the province
+# administrator's where it serves several regencies; a regency administrator meets them as a user without a role.
+DEPLOYMENT_ONLY = {
+    "population:import_list", "population:import_detail", "population:import_progress", "audit:audit_list",
+    "audit:audit_export", "letters:type_list", "letters:type_edit", "letters:type_preview",
+    "letters:type_preview_pdf", "GET /api/v1/imports/{job_id}", "GET /api/v1/imports/{job_id}/issues",
+}  # fmt: skip
+# Refused, whether as forbidden or as not there (another regency's agency asking for HOME's record).
+OUTSIDE = "outside"
+# Records of no one village: an aid list as uploaded (a ministry's list holds every regency's rows; its counts are
+# every aid desk's, its rows each village's).
+SHARED_RECORDS = {"aid:list_detail", "GET /api/v1/aid/lists/{list_id}"}
+
+
+def targets_home(url: str, body) -> bool:
+    """Does the request name a record of HOME (its id in the path, its NIK, KK or village)? (A page whose query
+    asks for a Puskesmas shows the user's own when it is not theirs: no record is named.)"""
+    named = (HOME, HOME_NIK, HOME_KK)
+    return (
+        "{" in url.split("?")[0]
+        or any(code in url for code in named)
+        or any(str(v) in named for v in (body or {}).values())
+    )
+
+
+def expected_of(expectation, actor: str, endpoint: str, *, url: str = "", body=None) -> str:
+    """The actor's expected answer. The province administrator gets what the regency administrator got when a
+    deployment served one regency; in a deployment of two, the regency administrator is refused what has no
+    regency (DEPLOYMENT_ONLY). Jember's agencies get what Banyuwangi's do at their desks, but HOME's records are
+    not theirs: a list holds none of them, and a request naming one is refused.
+    The other regency's staff get what staff of another village get, except for the move between HOME and AWAY,
+    which AWAY's staff see as a party to it: for FAR's staff it does not exist, and they may not ask for it.
+    Whatever the answer, `check` finds no word of a village outside the actor's jurisdiction in it."""
+    if actor == "province_admin":
+        return expectation("regency_admin")
+    if actor == "regency_admin" and endpoint in DEPLOYMENT_ONLY:
+        return expectation("no_role")
+    if actor in FAR_AGENCIES:
+        answer = expectation(FAR_AGENCIES[actor])
+        if answer == LISTED:
+            return HIDDEN
+        named = endpoint not in SHARED_RECORDS and targets_home(url, body)
+        return OUTSIDE if answer not in (LOGIN, HIDDEN) and named else answer
     if actor not in FAR_AS_OUT:
         return expectation(actor)
     if "{move_id}" in endpoint or endpoint in MOVE_RECORD:
@@ -701,6 +764,8 @@ def check(
         assert status == 422 and json.loads(body)["code"] == "too_small", (status, body[:300])
     elif expected == NOT_FOUND:
         assert status == 404, (status, body[:300])
+    elif expected == OUTSIDE:
+        assert status in (403, 404), (status, body[:300])
     elif expected == CONFLICT:
         assert status == 409, (status, body[:300])
     elif expected == "refused":  # may register, but not in HOME: refused, and HOME stays untold
@@ -709,7 +774,8 @@ def check(
 
 def build_aid_world(world: dict, tmp_path) -> dict:
     """HOME's resident on PKH and BLT-DD (a conflict in HOME) and listed on BPNT under another name (to
-    review); AWAY's on PKH. Every row matches by NIK, so no probabilistic linkage runs here."""
+    review); AWAY's and FAR's on PKH. Every row matches by NIK, so no probabilistic linkage runs here. FAR's
+    resident also has a tourism place (named after them) in FAR."""
     from smartkampung.aid.demo import seed_programs
     from smartkampung.aid.models import Conflict, Program, Recipient
     from smartkampung.aid.services import import_list_now, record_affected, submit_report
@@ -718,7 +784,10 @@ def build_aid_world(world: dict, tmp_path) -> dict:
     admin = get_user_model().objects.get(pk=world["admin_user"])
     header = "NIK,NO_KK,NAMA,KODE_DESA\n"
     lists = {
-        "PKH": f"{HOME_NIK},{HOME_KK},{HOME_NAME},{HOME}\n{AWAY_NIK},{AWAY_KK},{AWAY_NAME},{AWAY}\n",
+        "PKH": (
+            f"{HOME_NIK},{HOME_KK},{HOME_NAME},{HOME}\n{AWAY_NIK},{AWAY_KK},{AWAY_NAME},{AWAY}\n"
+            f"{FAR_NIK},{FAR_KK},{FAR_NAME},{FAR}\n"
+        ),
         "BLT-DD": f"{HOME_NIK},{HOME_KK},{HOME_NAME},{HOME}\n",
         "BPNT": f"{HOME_NIK},,NAMA LAIN SEKALI,{HOME}\n",
     }
@@ -732,8 +801,13 @@ def build_aid_world(world: dict, tmp_path) -> dict:
     affected = record_affected(
         user=admin, nik=HOME_NIK, values={"sector": "tourism", "impact": "laid_off", "since": "01-04-2020"}
     )
+    far_place = tourism_place(name=f"Homestay {FAR_NAME}", village=FAR, latitude="-8.30", longitude="113.60")
+    far_place.owner_name = FAR_NAME
+    far_place.save(update_fields=["owner_name"])
     return {
         **world,
+        "far_aid_row": Recipient.objects.get(village_id=FAR).pk,
+        "far_place": far_place.pk,
         "aid_affected": affected.pk,
         "aid_list": job.pk,
         "aid_review": Recipient.objects.get(status="review").pk,
@@ -751,7 +825,7 @@ def test_page(client, django_user_model, world, actor, endpoint):
     # The address the actor asked for comes back in the page (the language switcher's "next").
     check(
         response,
-        expected_of(expectation, actor, endpoint),
+        expected_of(expectation, actor, endpoint, url=PAGES[endpoint][1], body=body),
         actor=actor,
         is_api=False,
         submitted={**(body or {}), "_url": url},
@@ -759,7 +833,7 @@ def test_page(client, django_user_model, world, actor, endpoint):
     )
     if endpoint == "population:import_list" and actor != "anonymous":
         # Another person's upload is not listed, even its file name.
-        assert ("home.csv" in response.content.decode()) == (actor == "regency_admin")
+        assert ("home.csv" in response.content.decode()) == (actor == "province_admin")
 
 
 @pytest.mark.parametrize("actor", list(ACTORS))
@@ -768,7 +842,12 @@ def test_api(client, django_user_model, world, actor, endpoint):
     method, url, body, expectation = API[endpoint]
     response = call(login(client, django_user_model, actor), method, url.format(**world), body)
     check(
-        response, expected_of(expectation, actor, endpoint), actor=actor, is_api=True, submitted=body, endpoint=endpoint
+        response,
+        expected_of(expectation, actor, endpoint, url=API[endpoint][1], body=body),
+        actor=actor,
+        is_api=True,
+        submitted=body,
+        endpoint=endpoint,
     )
 
 
@@ -796,3 +875,114 @@ def test_the_list_filters_offer_only_places_in_the_jurisdiction(client, django_u
     page = login(client, django_user_model, "operator_in").get("/population/").content.decode()
     assert f'value="{HOME}"' in page and f'value="{AWAY}"' not in page
     assert f'value="{HOME_DISTRICT}"' in page and f'value="{AWAY_DISTRICT}"' not in page
+
+
+# ---------------------------------------------------------------- regencies: each regency-wide role in its own
+
+
+def _as(client, django_user_model, username: str, role: str, regency: str | None = None):
+    user = django_user_model.objects.create_user(username)
+    give_role(user, role, regency=regency)
+    client.force_login(user)
+    return client
+
+
+def _niks(client, url: str) -> set[str]:
+    body = client.get(url).json()
+    return {item["nik"] for item in (body["items"] if isinstance(body, dict) else body)}
+
+
+def test_each_health_agency_sees_the_cases_and_arrivals_of_its_own_regency(client, django_user_model, world):
+    banyuwangi = _as(client, django_user_model, "dinkes.bwi", Role.HEALTH_AGENCY)
+    assert FAR_NIK not in _niks(banyuwangi, "/api/v1/health/cases") and HOME_NIK in _niks(
+        banyuwangi, "/api/v1/health/cases"
+    )
+    assert banyuwangi.get(f"/api/v1/health/cases/{world['far_case']}").status_code == 404
+    assert banyuwangi.get(f"/api/v1/arrivals/{world['far_arrival']}").status_code == 404
+    jember = _as(client, django_user_model, "dinkes.jember", Role.HEALTH_AGENCY, FAR_REGENCY)
+    assert _niks(jember, "/api/v1/health/cases") == {FAR_NIK}
+    assert _niks(jember, "/api/v1/arrivals") == {FAR_NIK}
+    assert jember.get(f"/api/v1/health/cases/{world['far_case']}").status_code == 200
+
+
+def test_each_social_agency_reads_the_aid_rows_of_its_own_regency(client, django_user_model, world):
+    from smartkampung.aid.models import RecipientList
+
+    rows = f"/api/v1/aid/lists/{RecipientList.objects.get(program__code='PKH').pk}/rows"
+    banyuwangi = _as(client, django_user_model, "dinsos.bwi", Role.SOCIAL_AGENCY)
+    assert _niks(banyuwangi, rows) == {HOME_NIK, AWAY_NIK}
+    jember = _as(client, django_user_model, "dinsos.jember", Role.SOCIAL_AGENCY, FAR_REGENCY)
+    assert _niks(jember, rows) == {FAR_NIK}
+
+
+def test_the_province_administrator_reads_every_regency_and_a_regency_administrator_their_own(
+    client, django_user_model, world
+):
+    province = _as(client, django_user_model, "pemprov", Role.PROVINCE_ADMIN)
+    assert _niks(province, "/api/v1/residents") == {HOME_NIK, AWAY_NIK, FAR_NIK}
+    assert province.get(f"/api/v1/residents/{FAR_NIK}").status_code == 200
+    regency = _as(client, django_user_model, "pemkab.bwi", Role.REGENCY_ADMIN)
+    assert _niks(regency, "/api/v1/residents") == {HOME_NIK, AWAY_NIK}
+    assert regency.get(f"/api/v1/residents/{FAR_NIK}").status_code == 404
+    assert (
+        regency.post(
+            "/api/v1/subject-data", {"nik": FAR_NIK, "reference": SUBJECT_REQUEST}, "application/json"
+        ).status_code
+        == 404
+    )
+
+
+def test_each_tourism_agency_reads_the_places_of_its_own_regency(client, django_user_model, world):
+    banyuwangi = _as(client, django_user_model, "dispar.bwi", Role.TOURISM_AGENCY)
+    assert FAR_NAME not in banyuwangi.get("/api/v1/tourism/places").content.decode()
+    assert banyuwangi.get(f"/api/v1/tourism/places/{world['far_place']}").status_code == 404
+    jember = _as(client, django_user_model, "dispar.jember", Role.TOURISM_AGENCY, FAR_REGENCY)
+    assert FAR_NAME in jember.get(f"/api/v1/tourism/places/{world['far_place']}").content.decode()
+
+
+def test_jembers_health_agency_sets_jembers_entry_rule_and_cannot_touch_banyuwangis(client, django_user_model, world):
+    from smartkampung.health.selectors import rule_in_force
+
+    jember = _as(client, django_user_model, "dinkes.jember.rules", Role.HEALTH_AGENCY, FAR_REGENCY)
+    banyuwangi_rule = rule_in_force("3510")
+    refused = jember.post("/api/v1/entry-rules", {"regency": "3510", "isolation_days": 3}, "application/json")
+    assert refused.status_code == 403
+    assert rule_in_force("3510") == banyuwangi_rule
+    assert jember.post("/checkpoints/rules/?regency=3510", {"isolation_days": 3, "note": "x"}).status_code in (403, 404)
+    assert rule_in_force("3510") == banyuwangi_rule
+    made = jember.post("/api/v1/entry-rules", {"isolation_days": 7, "note": "Jember"}, "application/json")
+    assert made.status_code == 201 and made.json()["regency_id"] == FAR_REGENCY
+    assert rule_in_force(FAR_REGENCY).isolation_days == 7 and rule_in_force("3510") == banyuwangi_rule
+
+
+def test_banyuwangis_administrator_cannot_give_a_role_in_jember(client, django_user_model, world):
+    from smartkampung.accounts.models import RoleAssignment
+
+    admin = _as(client, django_user_model, "pemkab.bwi.roles", Role.REGENCY_ADMIN)
+    newcomer = django_user_model.objects.create_user("calon.petugas")
+    url = f"/accounts/users/{newcomer.pk}/"
+    for asked in (
+        {"role": Role.VILLAGE_OPERATOR, "village": FAR},
+        {"role": Role.DISTRICT_STAFF, "district": FAR_DISTRICT},
+        {"role": Role.HEALTH_AGENCY, "regency": FAR_REGENCY},
+        {"role": Role.PROVINCE_ADMIN},
+    ):
+        assert admin.post(url, asked).status_code == 200  # the form again, with its error
+    assert not RoleAssignment.objects.filter(user=newcomer).exists()
+    assert admin.post(url, {"role": Role.VILLAGE_OPERATOR, "village": HOME}).status_code == 302
+    assert admin.post(url, {"role": Role.HEALTH_AGENCY, "regency": "3510"}).status_code == 302
+    assert set(RoleAssignment.objects.filter(user=newcomer).values_list("role", flat=True)) == {
+        Role.VILLAGE_OPERATOR, Role.HEALTH_AGENCY
+    }  # fmt: skip
+    # An account holding a role in Jember is not Banyuwangi's to manage.
+    jember_staff = django_user_model.objects.create_user("petugas.jember")
+    give_role(jember_staff, Role.VILLAGE_OPERATOR, village=FAR)
+    assert admin.get(f"/accounts/users/{jember_staff.pk}/").status_code == 404
+    assert "petugas.jember" not in admin.get("/accounts/users/").content.decode()
+    province = _as(client, django_user_model, "pemprov.roles", Role.PROVINCE_ADMIN)
+    assert (
+        province.post(
+            f"/accounts/users/{jember_staff.pk}/", {"role": Role.HEALTH_AGENCY, "regency": FAR_REGENCY}
+        ).status_code
+        == 302
+    )

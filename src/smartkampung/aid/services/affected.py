@@ -197,7 +197,10 @@ def import_affected(*, user, path: Path, original_name: str, defaults: dict[str,
     except ImportFileError as exc:
         raise AidError([("file", str(exc))]) from exc
     niks = {parse_nik(str(v.get("nik") or "")).nik for _n, v in rows}
-    residents = {r.nik: r for r in Resident.objects.filter(nik__in=[n for n in niks if n])}
+    # Only residents of the villages the agency decides for (its regency): another regency's are not found.
+    residents = {
+        r.nik: r for r in Resident.objects.filter(aid_write_scope(user).q("village"), nik__in=[n for n in niks if n])
+    }
     errors, ready = [], []
     for number, values in rows:
         parsed = parse_nik(str(values.get("nik") or ""))

@@ -89,5 +89,5 @@ def test_a_rule_written_to_start_later_takes_over_when_its_time_comes(health):
     later = create_entry_rule(
         user=health, values={"banned_origins": "5171", "effective_from": now + dt.timedelta(hours=1)}
     )
-    assert current_rule(now + dt.timedelta(minutes=1)) != later
-    assert current_rule(now + dt.timedelta(hours=2)) == later
+    assert current_rule("3510", now + dt.timedelta(minutes=1)) != later
+    assert current_rule("3510", now + dt.timedelta(hours=2)) == later

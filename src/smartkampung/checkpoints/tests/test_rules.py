@@ -69,5 +69,5 @@ def test_the_rule_in_force_is_the_latest_that_has_started():
     old = EntryRule.objects.create(effective_from=now - dt.timedelta(days=30))
     new = EntryRule.objects.create(effective_from=now - dt.timedelta(days=1), isolation_days=10)
     EntryRule.objects.create(effective_from=now + dt.timedelta(days=1), isolation_days=7)
-    assert rule_in_force(now) == new
-    assert rule_in_force(now - dt.timedelta(days=10)) == old
+    assert rule_in_force("3510", now) == new
+    assert rule_in_force("3510", now - dt.timedelta(days=10)) == old

@@ -17,7 +17,7 @@ This package holds the public names; the work is done in
 - writers: write_to_database and write_siak_csv (with siak_row).
 """
 
-from smartkampung.population.demo.generator import generate_households
+from smartkampung.population.demo.generator import generate_households, generate_province, province_shares
 from smartkampung.population.demo.records import (
     CSV_COLUMNS,
     REFERENCE_DATE,
@@ -53,6 +53,8 @@ __all__ = [
     "DemoSummary",
     "RegionsNotLoaded",
     "generate_households",
+    "generate_province",
+    "province_shares",
     "siak_row",
     "write_siak_csv",
     "write_to_database",

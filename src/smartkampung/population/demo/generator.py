@@ -10,8 +10,9 @@ identical output on any day and machine. generate_households is the entry point.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from smartkampung.population.demo.families import _Families, _Person, _Table, _Village
 from smartkampung.population.demo.records import REFERENCE_DATE, DemoHousehold, DemoResident
@@ -381,3 +382,22 @@ def generate_households(
     if residents < 0:
         raise ValueError("residents must not be negative")
     return _Generator(seed=seed, serial_base=serial_base, today=today).run(residents, regency_code)
+
+
+def province_shares(residents: int, regency_codes: Sequence[str]) -> list[tuple[str, int]]:
+    """Each regency's part of the residents, by its number of villages (they add up to `residents`)."""
+    villages = [len(village_rows(code)) or 1 for code in regency_codes]
+    shares = [residents * n // sum(villages) for n in villages]
+    shares[0] += residents - sum(shares)
+    return list(zip(regency_codes, shares, strict=True))
+
+
+def generate_province(
+    *, residents: int, seed: int, serial_base: int = 0, regency_codes: Sequence[str]
+) -> Iterator[DemoHousehold]:
+    """Households of several regencies (a province), `residents` in all, shared by their numbers of villages;
+    each regency drawn with its own seed (seed, seed + 1, …)."""
+    return itertools.chain.from_iterable(
+        generate_households(residents=share, seed=seed + index, serial_base=serial_base, regency_code=code)
+        for index, (code, share) in enumerate(province_shares(residents, regency_codes))
+    )

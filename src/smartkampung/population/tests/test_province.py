@@ -55,8 +55,13 @@ def test_a_nik_stays_unique_across_the_regencies(province, admin_api):
     resident = Resident.objects.filter(nik__startswith=JEMBER).first()
     answer = admin_api.post(
         "/api/v1/residents",
-        {"nik": resident.nik, "kk_number": "3510150101100001", "name": "ORANG LAIN", "birth_date": "1990-01-01",
-         "sex": "male"},  # fmt: skip
+        {
+            "nik": resident.nik,
+            "kk_number": "3510150101100001",
+            "name": "ORANG LAIN",
+            "birth_date": "1990-01-01",
+            "sex": "male",
+        },  # fmt: skip
         content_type="application/json",
     )
     assert answer.status_code in (409, 422), answer.content
@@ -81,3 +86,46 @@ def test_staff_of_one_regency_never_see_residents_of_the_other(province, client,
     page = client.get(f"/population/residents/?q={stranger.name}").content.decode()
     assert stranger.nik not in page
     assert own.role in (Role.VILLAGE_OPERATOR, Role.DISTRICT_STAFF)
+
+
+@pytest.mark.parametrize("who", ["admin.pemkab", "admin.jember"])
+def test_each_regency_administrator_reads_only_their_own_regency(province, client, who):
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.get(username=who)
+    own = RoleAssignment.objects.get(user=user).regency_id
+    assert not user.is_superuser  # a superuser would see every regency
+    client.force_login(user)
+    listed = client.get("/api/v1/residents?limit=200").json()
+    assert listed["count"] == Resident.objects.filter(household__village__district__regency_id=own).count()
+    assert all(item["nik"].startswith(own) for item in listed["items"])
+
+
+def test_every_regency_has_its_agencies_and_one_province_administrator_reads_both(province, client):
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    for login in ("dinkes.jember", "dinsos.jember", "dispar.jember", "admin.jember", "admin.pemprov"):
+        assert login in province
+    assert RoleAssignment.objects.get(user__username="dinkes.jember").regency_id == JEMBER
+    assert RoleAssignment.objects.get(user__username="dinkes").regency_id == BANYUWANGI
+    client.force_login(users.get(username="admin.pemprov"))
+    for regency in (BANYUWANGI, JEMBER):
+        resident = Resident.objects.filter(nik__startswith=regency).first()
+        assert client.get(f"/api/v1/residents/{resident.nik}").status_code == 200
+
+
+def test_the_province_administrator_sees_each_regency_on_the_dashboard_and_a_regency_administrator_only_theirs(
+    province, client
+):
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    client.force_login(users.get(username="admin.pemprov"))
+    page = client.get("/dashboard/").content.decode()
+    assert 'id="province-overview"' in page
+    assert f'data-regency="{BANYUWANGI}"' in page and f'data-regency="{JEMBER}"' in page
+    client.force_login(users.get(username="admin.jember"))
+    page = client.get("/dashboard/").content.decode()
+    # Its figures are Jember's, and say so.
+    assert 'id="province-overview"' not in page and '<span class="scope">Kabupaten Jember</span>' in page

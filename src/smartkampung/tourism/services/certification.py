@@ -56,8 +56,10 @@ NUMBER_RE = re.compile(r"^PAR/(\d+)/(\d{4})$")
 NUMBER_LOCK = 0x746F75725F6E6F  # "tour_no": the advisory lock of certificate numbering
 
 
-def _require_agency(user) -> None:
-    if not tourism_agency(user):
+def _require_agency(user, place: Place | None = None) -> None:
+    """The tourism agency (of the place's regency, for a place's work) or refused."""
+    agency = tourism_agency(user)
+    if agency.nothing or (place is not None and not agency.covers(place.village_id)):
         raise PermissionDenied(_("Only the tourism agency does this."))
 
 
@@ -174,7 +176,7 @@ def retire_checklist_item(*, item: ChecklistItem, by) -> ChecklistItem:
 def schedule_inspection(*, place: Place, purpose: str, due_on: dt.date, inspector=None, by) -> Inspection:
     """An inspection of `place` due on `due_on`. A place has one open inspection at a time (a database
     constraint): a second is refused in words, naming the one that is open."""
-    _require_agency(by)
+    _require_agency(by, place)
     errors = []
     if purpose not in Inspection.Purpose.values:
         errors.append(("purpose", _("Choose the purpose of the inspection.")))
@@ -182,7 +184,7 @@ def schedule_inspection(*, place: Place, purpose: str, due_on: dt.date, inspecto
         errors.append(("due_on", _("Enter the date the inspection is due.")))
     elif due_on < timezone.localdate():
         errors.append(("due_on", _("The date is in the past.")))
-    if inspector is not None and not tourism_agency(inspector):
+    if inspector is not None and not tourism_agency(inspector).covers(place.village_id):
         errors.append(("inspector", _("The inspector must be an officer of the tourism agency.")))
     if place.status == Place.Status.CLOSED:
         errors.append(("place", _("This place is closed.")))
@@ -240,7 +242,7 @@ def record_finding(
     """The inspector's finding on one item (met, not met, n.a.), with a note and a photo. Saved item by item, again
     as often as needed (the last one counts); a bad photo refuses the whole finding, so nothing is half saved.
     Without a new photo the one saved before stays."""
-    _require_agency(by)
+    _require_agency(by, inspection.place)
     errors = []
     if inspection.status != Inspection.Status.SCHEDULED:
         raise Refused([("", _("This inspection is closed; its findings can no longer change."))], status=409)
@@ -388,7 +390,7 @@ def decide_inspection(
     (by the deadline of its conditions, when it has some).
     Rejected: a certificate still in force is revoked (the place failed its re-evaluation). One transaction:
     when the signature fails nothing is recorded and the refusal says why."""
-    _require_agency(by)
+    _require_agency(by, inspection.place)
     today = today or timezone.localdate()
     conditions, reasons = str(conditions or "").strip(), str(reasons or "").strip()
     if inspection.status != Inspection.Status.SCHEDULED:

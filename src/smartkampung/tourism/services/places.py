@@ -363,9 +363,12 @@ def register_place(
     """The tourism agency registers a place for its owner. With `owner_username`, an account for the owner is made
     too (its one-time password is returned, once, for the agency to hand over). Returns (place, account or None,
     password or ""). The place starts as applied like any other: it still needs its inspection."""
-    if not tourism_agency(by):
+    agency = tourism_agency(by)
+    if agency.nothing:
         raise Refused([("", _("Only the tourism agency registers places for their owners."))], status=403)
     clean, errors = check_place(values)
+    if "village" in clean and not agency.covers(clean["village"].code):
+        errors.append(("village", _("Choose a village of your regency.")))
     password = ""
     if owner_username:
         password = one_time_password()
@@ -402,9 +405,18 @@ def register_place(
 CERTIFIED_FIELDS = ("kind", "name", "village", "address", "latitude", "longitude")
 
 
+def _refuse_moves_between_regencies(place: Place, clean: dict, *, by) -> None:
+    """A place's village may change within its regency: another regency's agency would take it over (a place does
+    not move between regencies; only who administers the whole deployment may correct such a mistake)."""
+    village = clean.get("village")
+    code = getattr(village, "pk", village)
+    if code and code[:4] != place.village_id[:4] and not tourism_agency(by).everything:
+        raise Refused([("village", _("This village lies in another regency: a place stays in its regency."))])
+
+
 def _refuse_certified_changes(place: Place, clean: dict, *, by) -> None:
     if (
-        tourism_agency(by)
+        tourism_agency(by).covers(place.village_id)
         or not Certificate.objects.filter(
             place=place, status__in=[Certificate.Status.VALID, Certificate.Status.SUSPENDED]
         ).exists()
@@ -445,6 +457,7 @@ def update_place(*, place: Place, by, changes: dict) -> Place:
         raise Refused(errors)
     with transaction.atomic():
         place = Place.objects.select_for_update().get(pk=place.pk)
+        _refuse_moves_between_regencies(place, clean, by=by)
         _refuse_certified_changes(place, clean, by=by)
         old = _snapshot(place)
         for field, value in clean.items():

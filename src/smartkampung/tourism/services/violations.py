@@ -86,8 +86,10 @@ def reportable_places(*, search: str = "") -> QuerySet[Place]:
 
 
 def agency_violations(user) -> QuerySet[Violation]:
-    """Every violation, open ones first (then the newest): the agency's work. Nobody else's."""
-    if not tourism_agency(user):
+    """Every violation of the agency's regency, open ones first (then the newest): the agency's work. Nobody
+    else's."""
+    agency = tourism_agency(user)
+    if agency.nothing:
         return Violation.objects.none()
     order = Case(
         When(status=Violation.Status.OPEN, then=Value(0)),
@@ -96,7 +98,8 @@ def agency_violations(user) -> QuerySet[Violation]:
         output_field=IntegerField(),
     )
     return (
-        Violation.objects.select_related("place", "place__village", "place__village__district")
+        Violation.objects.filter(agency.q("place__village"))
+        .select_related("place", "place__village", "place__village__district")
         .annotate(open_order=order)
         .order_by("open_order", "-created_at", "-pk")
     )
@@ -285,8 +288,10 @@ def _create_with_code(**fields) -> Violation:
 # ---------------------------------------------------------------- the agency's work
 
 
-def _agency_only(by) -> None:
-    if not tourism_agency(by):
+def _agency_only(by, place=None) -> None:
+    """The tourism agency (of the place's regency, for a place's violation or certificate) or refused."""
+    agency = tourism_agency(by)
+    if agency.nothing or (place is not None and not agency.covers(place.village_id)):
         raise Refused([("", _("Only the tourism agency handles violations and certificates."))], status=403)
 
 
@@ -320,7 +325,7 @@ def _still_open(violation: Violation) -> None:
 
 def start_investigation(*, violation: Violation, by) -> Violation:
     """The agency takes an open report up: it is under investigation, handled by `by`."""
-    _agency_only(by)
+    _agency_only(by, violation.place)
     with transaction.atomic():
         violation = _locked_violation(violation)
         _still_open(violation)
@@ -342,7 +347,7 @@ def start_investigation(*, violation: Violation, by) -> Violation:
 
 def dismiss_violation(*, violation: Violation, outcome: str, by, now: dt.datetime | None = None) -> Violation:
     """The agency finds the report unfounded: closed as dismissed with the outcome in words."""
-    _agency_only(by)
+    _agency_only(by, violation.place)
     outcome = _text(outcome, "outcome", _("Say why the report is dismissed."), OUTCOME_MAX)
     with transaction.atomic():
         violation = _locked_violation(violation)
@@ -355,7 +360,7 @@ def uphold_violation(
 ) -> Violation:
     """The agency upholds the report; `action` (none, suspend, revoke) is applied to the place's certificate in
     force in the same transaction, so the listing and the verification page say so at once."""
-    _agency_only(by)
+    _agency_only(by, violation.place)
     outcome = _text(outcome, "outcome", _("Say what was found and what follows."), OUTCOME_MAX)
     if action not in Action.ALL:
         raise Refused([("action", _("Choose what happens to the certificate: nothing, suspend or revoke."))])
@@ -409,7 +414,7 @@ def reinstate_certificate(*, certificate: Certificate, reason: str, by, now: dt.
 
 
 def _set_status(certificate: Certificate, status: str, reason: str, by, now) -> Certificate:
-    _agency_only(by)
+    _agency_only(by, certificate.place)
     reason = _text(reason, "reason", _("Give the reason."), REASON_MAX)
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().select_related("place").get(pk=certificate.pk)

@@ -227,3 +227,23 @@ def test_an_owner_closes_their_place_once(db):
     with pytest.raises(Refused) as refused:
         services.close_place(place=place, by=owner)
     assert refused.value.status == 409
+
+
+def test_a_place_stays_in_its_regency_whoever_edits_it(db, settings):
+    """Banyuwangi's tourism agency may not move a place into Jember (Jember's agency would then manage it)."""
+    from smartkampung.core.errors import Refused
+    from smartkampung.regions.models import District, Province, Regency, Village
+    from smartkampung.tourism.services.places import update_place
+    from smartkampung.tourism.tests.factories import HOME, agency, place
+
+    settings.SMARTKAMPUNG_REGENCIES = ("3510", "3509")
+    province, _ = Province.objects.get_or_create(code="35", defaults={"name": "JAWA TIMUR"})
+    regency, _ = Regency.objects.get_or_create(code="3509", defaults={"province": province, "name": "KAB. JEMBER"})
+    district, _ = District.objects.get_or_create(code="350901", defaults={"regency": regency, "name": "JOMBANG"})
+    Village.objects.get_or_create(code="3509012002", defaults={"district": district, "name": "KETING", "kind": "desa"})
+    kedai = place()
+    with pytest.raises(Refused) as refused:
+        update_place(place=kedai, by=agency(), changes={"village": "3509012002"})
+    assert refused.value.errors[0][0] == "village"
+    kedai.refresh_from_db()
+    assert kedai.village_id == HOME

@@ -1,4 +1,3 @@
-import itertools
 import sys
 import time
 
@@ -8,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from smartkampung.population.demo import (
     DemoSummary,
     RegionsNotLoaded,
-    generate_households,
+    generate_province,
     write_siak_csv,
     write_to_database,
 )
@@ -83,10 +82,7 @@ class Command(BaseCommand):
             )
             sys.stderr.flush()
 
-        households = itertools.chain.from_iterable(
-            generate_households(residents=share, seed=seed + index, serial_base=serial_base, regency_code=code)
-            for index, (code, share) in enumerate(_shares(residents, regencies))
-        )
+        households = generate_province(residents=residents, seed=seed, serial_base=serial_base, regency_codes=regencies)
         try:
             if csv is None:
                 summary = write_to_database(households, progress=progress)
@@ -116,11 +112,3 @@ class Command(BaseCommand):
             f"Demo population {target}: {summary.households:,} households, {summary.residents:,} residents, "
             f"{summary.villages} villages, {summary.seconds:.1f} s."
         )
-
-
-def _shares(residents: int, regencies: list[str]) -> list[tuple[str, int]]:
-    """Each regency's part of the residents, by its number of villages (they add up to `residents`)."""
-    villages = [len(village_rows(code)) or 1 for code in regencies]
-    shares = [residents * n // sum(villages) for n in villages]
-    shares[0] += residents - sum(shares)
-    return list(zip(regencies, shares, strict=True))
