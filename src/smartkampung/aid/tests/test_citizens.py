@@ -1,10 +1,9 @@
 """Citizens: their own aid check (NIK + KK number, masked, rate-limited) and a village's public list."""
 
-import time
-
 import pytest
 
 from smartkampung.aid.tests.fixtures import family, listed, upload_list
+from smartkampung.conftest import inside_one_rate_window
 
 
 @pytest.fixture
@@ -50,10 +49,7 @@ def test_a_wrong_kk_gets_the_same_answer_as_an_unknown_nik(client, listed_family
 def test_checks_are_limited_per_address(client, listed_family, settings):
     head, _spouse = listed_family
     body = {"nik": head.nik, "kk_number": head.household.kk_number}
-    # The limit counts in fixed windows of a minute (core.ratelimit): begin well inside one, so that the requests
-    # cannot straddle two (a slow run at hh:mm:58 did, and its last request was let through).
-    if time.time() % 60 > 40:
-        time.sleep(60.2 - time.time() % 60)
+    inside_one_rate_window()
     answers = [client.post("/aid/check/", body).status_code for _ in range(settings.PUBLIC_CHECK_PER_MINUTE + 1)]
     assert answers[:-1] == [200] * settings.PUBLIC_CHECK_PER_MINUTE and answers[-1] == 429
 
