@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from smartkampung.accounts.models import REGENCY_ROLES, Role, RoleAssignment
-from smartkampung.regions.selectors import puskesmas_in_regencies, villages_served_by
+from smartkampung.regions.selectors import begins_with, puskesmas_in_regencies, villages_served_by
 
 READ_EVERYTHING = frozenset({Role.REGENCY_ADMIN})
 WRITE_EVERYTHING = frozenset({Role.REGENCY_ADMIN})
@@ -27,14 +27,6 @@ READ_PUSKESMAS = frozenset({Role.PUSKESMAS_STAFF})
 
 def served_regencies() -> frozenset[str]:
     return frozenset(settings.SMARTKAMPUNG_REGENCIES)
-
-
-def begins_with(field: str, code: str) -> Q:
-    """Rows whose code column `field` begins with `code` (a village's or kecamatan's code begins with its
-    regency's), as a range the column's own index answers (`LIKE 'code%'` needs a pattern index on PostgreSQL
-    outside the C collation, and on SQLite one of a case-insensitive collation): codes are digits only."""
-    upper = str(int(code) + 1).zfill(len(code))
-    return Q(**{f"{field}__gte": code, f"{field}__lt": upper})
 
 
 @dataclass(frozen=True)

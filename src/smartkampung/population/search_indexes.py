@@ -17,13 +17,10 @@ served regency needs none: its staff's searches have no regency condition.
 from django.conf import settings
 from django.db import connections
 
+from smartkampung.regions.selectors import code_range
+
 PREFIX = "resident_name_trgm_"
 TABLE = "population_resident"
-
-
-def regency_bounds(code: str) -> tuple[str, str]:
-    """The village codes of a regency, as `accounts.selectors.begins_with` gives them: [code, next code)."""
-    return code, str(int(code) + 1).zfill(len(code))
 
 
 def ensure_regency_search_indexes(*, using: str = "default") -> dict[str, list[str]]:
@@ -51,7 +48,7 @@ def ensure_regency_search_indexes(*, using: str = "default") -> dict[str, list[s
             cursor.execute(f'DROP INDEX {concurrently}IF EXISTS "{name}"')
             done["dropped"].append(name)
         for name in sorted(set(wanted) - present):
-            low, high = regency_bounds(wanted[name])
+            low, high = code_range(wanted[name])
             # Codes are digits only (settings checks them): safe as literals, which the planner needs to match
             # the searches' condition to the index's.
             cursor.execute(

@@ -80,6 +80,19 @@ def area_of(village_code: str) -> tuple[str, int | None] | None:
     return (row[0], row[1]) if row else None
 
 
+def code_range(code: str) -> tuple[str, str]:
+    """The codes that begin with `code` (a regency's: its kecamatan and villages), as the range [code, next code):
+    a range the column's own index answers (`LIKE 'code%'` needs a pattern index on PostgreSQL outside the C
+    collation, and on SQLite one of a case-insensitive collation). Codes are digits only."""
+    return code, str(int(code) + 1).zfill(len(code))
+
+
+def begins_with(field: str, code: str) -> Q:
+    """Rows whose code column `field` begins with `code` (see `code_range`)."""
+    low, high = code_range(code)
+    return Q(**{f"{field}__gte": low, f"{field}__lt": high})
+
+
 def puskesmas_in_regencies(regency_codes) -> frozenset[int]:
     """The ids of the Puskesmas standing in the given regencies (by their kecamatan's code)."""
     codes = sorted(regency_codes)
@@ -87,7 +100,7 @@ def puskesmas_in_regencies(regency_codes) -> frozenset[int]:
         return frozenset()
     query = Q(pk__in=[])
     for code in codes:
-        query |= Q(district_id__gte=code, district_id__lt=str(int(code) + 1).zfill(len(code)))
+        query |= begins_with("district_id", code)
     return frozenset(Puskesmas.objects.filter(query).values_list("pk", flat=True))
 
 

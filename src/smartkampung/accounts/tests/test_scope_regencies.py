@@ -3,8 +3,9 @@ index answers whatever the database's collation, never a LIKE)."""
 
 import pytest
 
-from smartkampung.accounts.selectors import Scope, begins_with
+from smartkampung.accounts.selectors import Scope
 from smartkampung.population.models import Resident
+from smartkampung.regions.selectors import begins_with
 
 
 @pytest.fixture(autouse=True)

@@ -27,7 +27,7 @@ def test_each_served_regency_gets_its_index_once_and_loses_it_when_no_longer_ser
             "dropped": [],
         }
         indexes = regency_indexes()
-        # Exactly the condition a regency's staff search with (accounts.selectors.begins_with).
+        # Exactly the condition a regency's staff search with (regions.selectors.begins_with).
         assert "gin_trgm_ops" in indexes["resident_name_trgm_3509"]
         assert "village_id)::text >= '3509'" in indexes["resident_name_trgm_3509"]
         assert "village_id)::text < '3510'" in indexes["resident_name_trgm_3509"]
