@@ -41,8 +41,9 @@ def _viewed(records, *, status: str, village: str, order: tuple[str, ...], windo
 
 def list_dict(job: RecipientList) -> dict:
     return {
-        "id": job.pk, "program": job.program.code, "period": job.period, "origin": job.origin, "status": job.status,
-        "current": job.current, "total_rows": job.total_rows, "processed_rows": job.processed_rows,
+        "id": job.pk, "program": job.program.code, "period": job.period, "origin": job.origin,
+        "regency": job.regency_id, "status": job.status, "current": job.current, "total_rows": job.total_rows,
+        "processed_rows": job.processed_rows,
         "counts": job.counts, "error": job.error, "file_name": job.original_name, "created_at": job.created_at,
         "finished_at": job.finished_at,
     }  # fmt: skip
@@ -73,12 +74,16 @@ def lists(request: HttpRequest, program: str = "", current: bool | None = None, 
     "/lists", response={202: schemas.ListOut, **ERRORS},
     summary="Upload a program's list (CSV or XLSX); it is read and matched in the background",
 )  # fmt: skip
-def upload_list(request: HttpRequest, file: File[UploadedFile], program: Form[str], period: Form[str]):
-    """Poll GET /aid/lists/{id} for progress; columns are recognised or remembered for the program."""
+def upload_list(
+    request: HttpRequest, file: File[UploadedFile], program: Form[str], period: Form[str], regency: Form[str] = ""
+):
+    """Poll GET /aid/lists/{id} for progress; columns are recognised or remembered for the program. `regency`:
+    whose list it is (needed only by a user who imports for several regencies); it is matched against that
+    regency's register only, and replaces only that regency's list in force."""
     chosen = Program.objects.filter(code=program, active=True).first()
     if chosen is None:
         raise services.AidError([("program", _("No active program has this code."))])
-    job = services.start_list_upload(user=request.user, program=chosen, period=period, upload=file)
+    job = services.start_list_upload(user=request.user, program=chosen, period=period, upload=file, regency=regency)
     return Status(202, list_dict(job))
 
 

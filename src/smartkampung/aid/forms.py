@@ -7,6 +7,7 @@ from smartkampung.aid.importer import COLUMNS
 from smartkampung.aid.models import Impact, Program, Sector, Situation
 from smartkampung.core.forms import TextChecked
 from smartkampung.population.forms import DayField
+from smartkampung.regions.selectors import regency_choices
 
 _COLUMN_LABELS = {
     "nik": _("NIK column"),
@@ -27,8 +28,13 @@ class ListUploadForm(TextChecked, forms.Form):
     )  # fmt: skip
     file = forms.FileField(label=_("List (CSV or XLSX)"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, regencies: tuple[str, ...] = (), **kwargs):
+        """`regencies`: those the user imports for; with more than one, they say whose list it is."""
         super().__init__(*args, **kwargs)
+        if len(regencies) > 1:
+            self.fields["regency"] = forms.ChoiceField(
+                label=_("Regency (matched against its register only)"), choices=regency_choices(regencies)
+            )
         for name in COLUMNS:
             self.fields[f"column_{name}"] = forms.CharField(
                 label=_COLUMN_LABELS[name], required=False, max_length=60,

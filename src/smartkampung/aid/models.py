@@ -7,7 +7,7 @@ from django.db.models.functions import Greatest, Least
 from django.utils.translation import gettext_lazy as _
 
 from smartkampung.population.models import Household, Resident
-from smartkampung.regions.models import Village
+from smartkampung.regions.models import Regency, Village
 
 
 class Level(models.TextChoices):
@@ -83,10 +83,11 @@ class ExclusionRule(models.Model):
 
 
 class RecipientList(models.Model):
-    """One upload of a program's recipient list for a period, read and matched in the background. A
-    program's current list is the newest finished upload of its latest period (who receives it now);
-    earlier ones stay for the record. The program that takes citizens' reports also has one list of the
-    households enrolled from approved reports, which uploads do not replace."""
+    """One upload of a program's recipient list for a period and a regency, read and matched in the background
+    against that regency's register. A program's current list in a regency is the newest finished upload of its
+    latest period there (who receives it now); earlier ones stay for the record, and another regency's upload
+    never replaces it. The program that takes citizens' reports also has one list of the households enrolled
+    from approved reports (in no regency: its rows are in their villages), which uploads do not replace."""
 
     class Origin(models.TextChoices):
         FILE = "file", _("uploaded file")
@@ -103,6 +104,10 @@ class RecipientList(models.Model):
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="lists", verbose_name=_("program"))
     period = models.CharField(_("period"), max_length=7, help_text=_("year and month, e.g. 2020-05"))
     origin = models.CharField(_("origin"), max_length=7, choices=Origin.choices, default=Origin.FILE)
+    regency = models.ForeignKey(
+        Regency, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("regency"),
+        help_text=_("whose list it is: matched against this regency's register only"),
+    )  # fmt: skip
     file = models.FileField(_("file"), upload_to="aid/%Y/%m/", blank=True)
     original_name = models.CharField(_("file name"), max_length=255)
     column_mapping = models.JSONField(_("columns used"), default=dict, blank=True)
@@ -125,8 +130,22 @@ class RecipientList(models.Model):
         verbose_name_plural = _("recipient lists")
         constraints = [
             models.CheckConstraint(condition=models.Q(period__regex=r"^[0-9]{4}-[0-9]{2}$"), name="aidlist_period"),
+            # One list in force per program and regency (uploads), and one list of enrolments per program.
             models.UniqueConstraint(
-                fields=["program", "origin"], condition=models.Q(current=True), name="aidlist_one_current"
+                fields=["program", "regency"],
+                condition=models.Q(current=True, origin="file"),
+                name="aidlist_one_current_upload",
+            ),
+            models.UniqueConstraint(
+                fields=["program"],
+                condition=models.Q(current=True, origin="reports"),
+                name="aidlist_one_current_enrolment",
+            ),
+            # An upload belongs to a regency; the enrolments' list to none.
+            models.CheckConstraint(
+                condition=models.Q(origin="file", regency__isnull=False)
+                | models.Q(origin="reports", regency__isnull=True),
+                name="aidlist_regency_of_uploads",
             ),
             models.CheckConstraint(condition=models.Q(origin__in=["file", "reports"]), name="aidlist_origin"),
             models.CheckConstraint(

@@ -14,6 +14,7 @@ class ListOut(Schema):
     program: str
     period: str
     origin: str = Field(..., description="file, or reports (the households enrolled from citizens' reports)")
+    regency: str | None = Field(..., description="whose list it is (an upload's regency; none for the enrolments)")
     status: str
     current: bool
     total_rows: int | None

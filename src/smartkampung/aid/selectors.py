@@ -1,6 +1,7 @@
 """Reads of social aid and who may see and decide which listings (the rule itself: accounts.selectors)."""
 
 import polars as pl
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -19,9 +20,18 @@ from smartkampung.population.models import Resident, ResidentStatus
 
 
 def may_import(user) -> bool:
-    """Lists come from the ministries and the province through the social affairs agency (of any regency: a
+    """Lists come from the ministries and the province through the social affairs agency (of its regency: a
     list's rows are then read by the villages they belong to)."""
     return not aid_agency(user).nothing
+
+
+def import_regencies(user) -> tuple[str, ...]:
+    """The served regencies whose lists the user imports (in the deployment's order): the social affairs agency's
+    own, every one for the province administrator and for the command line (`user` None)."""
+    if user is None:
+        return tuple(settings.SMARTKAMPUNG_REGENCIES)
+    agency = aid_agency(user)
+    return tuple(code for code in settings.SMARTKAMPUNG_REGENCIES if agency.covers_regency(code))
 
 
 def sees_aid(user) -> bool:
@@ -32,12 +42,16 @@ def lists_visible_to(user) -> QuerySet[RecipientList]:
     """Uploads (their counts, not their rows): every aid reader sees which lists exist."""
     if not sees_aid(user):
         return RecipientList.objects.none()
-    return RecipientList.objects.select_related("program", "created_by")
+    return RecipientList.objects.select_related("program", "created_by", "regency")
 
 
 def recipients_visible_to(user) -> QuerySet[Recipient]:
-    """Listed rows of the user's villages (rows placed in no village: the agency only)."""
-    return Recipient.objects.filter(aid_read_scope(user).q("village")).select_related("program", "source")
+    """Listed rows of the user's villages; rows placed in no village: the agency of the list's regency only."""
+    scope = aid_read_scope(user)
+    rows = Recipient.objects.select_related("program", "source")
+    if scope.everything:  # (an empty Q would swallow the other side of the "or")
+        return rows
+    return rows.filter(scope.q("village") | (Q(village__isnull=True) & scope.regency_q("source__regency_id")))
 
 
 def review_queue(user) -> QuerySet[Recipient]:

@@ -1,6 +1,7 @@
 """Pages of social aid: lists and their upload (the agency), the review queue and the conflicts (villages,
 kecamatan and agency, each their own), and the checked list as a file."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -45,6 +46,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "reports_waiting": selectors.reports_visible_to(request.user).filter(status="pending").count(),
             "affected": selectors.affected_visible_to(request.user).filter(active=True).count(),
             "may_import": selectors.may_import(request.user),
+            # Each regency has its own list in force: the list says whose it is where there are several.
+            "several_regencies": len(settings.SMARTKAMPUNG_REGENCIES) > 1,
         },
     )
 
@@ -54,12 +57,14 @@ def home(request: HttpRequest) -> HttpResponse:
 def upload(request: HttpRequest) -> HttpResponse:
     if not selectors.may_import(request.user):
         raise PermissionDenied(_("Only the social affairs agency imports recipient lists."))
-    form = ListUploadForm(request.POST or None, request.FILES or None)
+    form = ListUploadForm(
+        request.POST or None, request.FILES or None, regencies=selectors.import_regencies(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             job = services.start_list_upload(
                 user=request.user, program=form.cleaned_data["program"], period=form.cleaned_data["period"],
-                upload=form.cleaned_data["file"], mapping=form.mapping(),
+                upload=form.cleaned_data["file"], mapping=form.mapping(), regency=form.cleaned_data.get("regency", ""),
             )  # fmt: skip
         except services.AidError as exc:
             for field, message in exc.errors:

@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 import polars as pl
+from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import connection
 from django.db.models import Count
@@ -138,8 +139,9 @@ def run(*, residents: int, seed: int, backend: str | None = None) -> dict:
             begun = time.perf_counter()
             with override_settings(AID_LINKAGE_BACKEND=result["linkage_backend"]):
                 job = import_list_now(
-                    user=user, program=Program.objects.get(code=code), period=PERIOD, path=path, registry=registry
-                )
+                    user=user, program=Program.objects.get(code=code), period=PERIOD, path=path, registry=registry,
+                    regency=settings.SMARTKAMPUNG_REGENCY,
+                )  # fmt: skip
             _log(f"  {code}: {job.total_rows:,} rows in {time.perf_counter() - begun:.1f} s {job.counts}")
         result["import_and_match_s"] = round(time.perf_counter() - started, 1)
     counts = dict.fromkeys(("exact", "probable", "review", "none", "invalid"), 0)

@@ -85,7 +85,7 @@ def _given(values: dict[str, Any], name: str, default):
 def create_entry_rule(*, user, values: dict[str, Any]) -> EntryRule:
     """A new rule of a regency (`values["regency"]`, else the one regency whose rules the user sets), in force from
     now (or a later time): registrations already made keep theirs."""
-    regency = selectors.rule_regency(user, values.get("regency"))
+    regency = selectors.rule_regency(user, values.get("regency"), setting=True)
     if regency is None or not selectors.may_edit_rules(user, regency):
         raise PermissionDenied(_("Only the health agency of the regency sets its entry rules."))
     errors: list[tuple[str, str]] = []

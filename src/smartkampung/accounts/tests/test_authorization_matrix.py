@@ -357,7 +357,7 @@ API = {
     "POST /api/v1/aid/lists": (
         "upload",
         "/api/v1/aid/lists",
-        {"program": "PKH", "period": "2020-06"},
+        {"program": "PKH", "period": "2020-06", "regency": HOME[:4]},  # the province administrator says whose
         expect_aid_import,
     ),
     "GET /api/v1/aid/lists/{list_id}": ("get", "/api/v1/aid/lists/{aid_list}", None, expect_aid_desk),
@@ -693,13 +693,15 @@ SHARED_RECORDS = {"aid:list_detail", "GET /api/v1/aid/lists/{list_id}"}
 
 
 def targets_home(url: str, body) -> bool:
-    """Does the request name a record of HOME (its id in the path, its NIK, KK or village)? (A page whose query
-    asks for a Puskesmas shows the user's own when it is not theirs: no record is named.)"""
+    """Does the request name a record of HOME (its id in the path, its NIK, KK or village) or act for its regency
+    (an aid list for it)? (A page whose query asks for a Puskesmas shows the user's own when it is not theirs: no
+    record is named.)"""
     named = (HOME, HOME_NIK, HOME_KK)
     return (
         "{" in url.split("?")[0]
         or any(code in url for code in named)
         or any(str(v) in named for v in (body or {}).values())
+        or (body or {}).get("regency") == HOME[:4]
     )
 
 
@@ -788,18 +790,19 @@ def build_aid_world(world: dict, tmp_path) -> dict:
     seed_programs()
     admin = get_user_model().objects.get(pk=world["admin_user"])
     header = "NIK,NO_KK,NAMA,KODE_DESA\n"
-    lists = {
-        "PKH": (
-            f"{HOME_NIK},{HOME_KK},{HOME_NAME},{HOME}\n{AWAY_NIK},{AWAY_KK},{AWAY_NAME},{AWAY}\n"
-            f"{FAR_NIK},{FAR_KK},{FAR_NAME},{FAR}\n"
-        ),
-        "BLT-DD": f"{HOME_NIK},{HOME_KK},{HOME_NAME},{HOME}\n",
-        "BPNT": f"{HOME_NIK},,NAMA LAIN SEKALI,{HOME}\n",
+    lists = {  # each regency's own lists
+        ("PKH", FAR[:4]): f"{FAR_NIK},{FAR_KK},{FAR_NAME},{FAR}\n",
+        ("PKH", HOME[:4]): f"{HOME_NIK},{HOME_KK},{HOME_NAME},{HOME}\n{AWAY_NIK},{AWAY_KK},{AWAY_NAME},{AWAY}\n",
+        ("BLT-DD", HOME[:4]): f"{HOME_NIK},{HOME_KK},{HOME_NAME},{HOME}\n",
+        ("BPNT", HOME[:4]): f"{HOME_NIK},,NAMA LAIN SEKALI,{HOME}\n",
     }
-    for code, rows in lists.items():
-        path = tmp_path / f"{code}.csv"
+    for (code, regency), rows in lists.items():
+        path = tmp_path / f"{code}-{regency}.csv"
         path.write_text(header + rows)
-        job = import_list_now(user=admin, program=Program.objects.get(code=code), period="2020-05", path=path)
+        job = import_list_now(  # FAR's as the command line imports it: HOME's administrator imports HOME's only
+            user=admin if regency == HOME[:4] else None, program=Program.objects.get(code=code), period="2020-05",
+            path=path, regency=regency,
+        )  # fmt: skip
     report = submit_report(
         values={"nik": HOME_NIK, "kk_number": HOME_KK, "phone": "081234567890", "situation": "lost_job"}
     )
@@ -913,11 +916,12 @@ def test_each_health_agency_sees_the_cases_and_arrivals_of_its_own_regency(clien
 def test_each_social_agency_reads_the_aid_rows_of_its_own_regency(client, django_user_model, world):
     from smartkampung.aid.models import RecipientList
 
-    rows = f"/api/v1/aid/lists/{RecipientList.objects.get(program__code='PKH').pk}/rows"
+    pkh = dict(RecipientList.objects.filter(program__code="PKH").values_list("regency_id", "pk"))
+    home_rows, far_rows = (f"/api/v1/aid/lists/{pkh[code]}/rows" for code in (HOME[:4], FAR_REGENCY))
     banyuwangi = _as(client, django_user_model, "dinsos.bwi", Role.SOCIAL_AGENCY)
-    assert _niks(banyuwangi, rows) == {HOME_NIK, AWAY_NIK}
+    assert (_niks(banyuwangi, home_rows), _niks(banyuwangi, far_rows)) == ({HOME_NIK, AWAY_NIK}, set())
     jember = _as(client, django_user_model, "dinsos.jember", Role.SOCIAL_AGENCY, FAR_REGENCY)
-    assert _niks(jember, rows) == {FAR_NIK}
+    assert (_niks(jember, home_rows), _niks(jember, far_rows)) == (set(), {FAR_NIK})
 
 
 def test_the_province_administrator_reads_every_regency_and_a_regency_administrator_their_own(
@@ -955,6 +959,8 @@ def test_jembers_health_agency_sets_jembers_entry_rule_and_cannot_touch_banyuwan
     assert rule_in_force("3510") == banyuwangi_rule
     assert jember.post("/checkpoints/rules/?regency=3510", {"isolation_days": 3, "note": "x"}).status_code in (403, 404)
     assert rule_in_force("3510") == banyuwangi_rule
+    # Also an officer at a Banyuwangi checkpoint (applying Banyuwangi's rule): a rule they write is still Jember's.
+    give_role(django_user_model.objects.get(username="dinkes.jember.rules"), Role.CHECKPOINT_OFFICER)
     made = jember.post("/api/v1/entry-rules", {"isolation_days": 7, "note": "Jember"}, "application/json")
     assert made.status_code == 201 and made.json()["regency_id"] == FAR_REGENCY
     assert rule_in_force(FAR_REGENCY).isolation_days == 7 and rule_in_force("3510") == banyuwangi_rule

@@ -10,6 +10,7 @@ import polars as pl
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +25,7 @@ from smartkampung.core import spreadsheets
 from smartkampung.population.bulk import insert_frame
 from smartkampung.population.importer import ImportFileError, detect_format
 from smartkampung.population.models import Resident
-from smartkampung.regions.selectors import served_villages
+from smartkampung.regions.selectors import begins_with, served_villages
 
 logger = logging.getLogger(__name__)
 WRITE_BATCH = 20_000
@@ -35,14 +36,16 @@ WRITE_BATCH = 20_000
 
 def start_list_import(
     *, user, program: Program, period: str, path: Path, original_name: str, mapping: dict[str, str] | None = None,
-    enqueue: bool = True,
+    regency: str = "", enqueue: bool = True,
 ) -> RecipientList:  # fmt: skip
-    """Check the file's shape now (a wrong file gets its error on the spot), keep a copy and queue the work.
-    Raises AidError for a period or a file that cannot be taken."""
+    """Check the file's shape now (a wrong file gets its error on the spot), keep a copy and queue the work. The
+    list is `regency`'s (one the user imports for; where they import for one only, that one). Raises AidError for
+    a period, a regency or a file that cannot be taken."""
     from smartkampung.aid.tasks import import_recipient_list
 
     if user is not None and not selectors.may_import(user):
         raise AidForbidden(_("Only the social affairs agency imports recipient lists."))
+    regency = _list_regency(user, regency)
     if not _valid_period(period):
         raise AidError([("period", _("Give the period as year and month, e.g. 2020-05."))])
     try:
@@ -53,8 +56,8 @@ def start_list_import(
         raise AidError([("file", str(exc))]) from exc
     with transaction.atomic():
         job = RecipientList(
-            program=program, period=period, original_name=original_name[:255], column_mapping=used, total_rows=total,
-            created_by=user,
+            program=program, period=period, regency_id=regency, original_name=original_name[:255],
+            column_mapping=used, total_rows=total, created_by=user,
         )  # fmt: skip
         with open(path, "rb") as fh:
             job.file.save(Path(original_name).name or f"list.{fmt}", File(fh), save=False)
@@ -62,6 +65,19 @@ def start_list_import(
         if enqueue:
             import_recipient_list.enqueue(job.pk)
     return job
+
+
+def _list_regency(user, regency: str) -> str:
+    """The regency a list is imported for: the one asked for, if the user imports for it; else the only one they
+    import for (the command line, `user` None, imports for every regency served)."""
+    choices = selectors.import_regencies(user)
+    if regency:
+        if regency not in choices:
+            raise AidForbidden(_("You do not import lists for this regency."))
+        return regency
+    if len(choices) != 1:
+        raise AidError([("regency", _("Say which regency the list is for."))])
+    return choices[0]
 
 
 def _valid_period(period: str) -> bool:
@@ -74,22 +90,26 @@ def _valid_period(period: str) -> bool:
     )
 
 
-def start_list_upload(*, user, program: Program, period: str, upload, mapping=None) -> RecipientList:
+def start_list_upload(*, user, program: Program, period: str, upload, mapping=None, regency: str = "") -> RecipientList:
     with tempfile.TemporaryDirectory() as tmp:
         try:
             path = spreadsheets.save_upload(upload, Path(tmp) / "upload")
         except spreadsheets.SpreadsheetError as exc:
             raise AidError([("file", str(exc))]) from exc
         return start_list_import(
-            user=user, program=program, period=period, path=path, original_name=upload.name or "list", mapping=mapping
-        )
+            user=user, program=program, period=period, path=path, original_name=upload.name or "list", mapping=mapping,
+            regency=regency,
+        )  # fmt: skip
 
 
-def import_list_now(*, user, program: Program, period: str, path: Path, mapping=None, registry=None) -> RecipientList:
+def import_list_now(
+    *, user, program: Program, period: str, path: Path, mapping=None, registry=None, regency: str = ""
+) -> RecipientList:
     """Queue-free import for the command line and the benchmark: the same steps, run here."""
     job = start_list_import(
-        user=user, program=program, period=period, path=path, original_name=path.name, mapping=mapping, enqueue=False
-    )
+        user=user, program=program, period=period, path=path, original_name=path.name, mapping=mapping,
+        regency=regency, enqueue=False,
+    )  # fmt: skip
     return run_list_import(list_id=job.pk, registry=registry)
 
 
@@ -106,8 +126,16 @@ def run_list_import(*, list_id: int, registry: pl.DataFrame | None = None) -> Re
     try:
         frame = _read(job)
         _stage(job, RecipientList.Status.MATCHING, processed_rows=0)
-        registry = registry if registry is not None else registry_frame()
-        decisions = dict(MatchDecision.objects.filter(program=job.program).values_list("fingerprint", "resident_id"))
+        # The list's own regency's register only: a row never lands in another regency's villages (a person
+        # listed in two regencies is the province's cross-check's business: aid/crosscheck.py).
+        registry = (registry if registry is not None else registry_frame()).filter(
+            pl.col("village").str.starts_with(job.regency_id)
+        )
+        decisions = dict(
+            MatchDecision.objects.filter(program=job.program)
+            .filter(begins_with("resident__village_id", job.regency_id) | Q(resident__isnull=True))
+            .values_list("fingerprint", "resident_id")
+        )
         matched = match_rows(frame, registry, decisions=decisions)
         counts = _store(job, frame, matched, registry)
         _stage(job, RecipientList.Status.CHECKING, counts=counts)
@@ -151,12 +179,15 @@ def _internal_error(job: RecipientList) -> str:
 
 
 def _make_current(job: RecipientList) -> None:
-    """The program's current list is its latest period's newest upload: a list for an earlier period (a
-    correction) is kept for the record, it does not bring back who received aid then."""
+    """The program's current list in the list's regency is its latest period's newest upload there: a list for an
+    earlier period (a correction) is kept for the record, it does not bring back who received aid then; another
+    regency's list stays in force."""
     from smartkampung.aid.conflicts import lock_lists
 
     lock_lists()  # two lists of one program finishing together: one decides after the other
-    uploads = RecipientList.objects.select_for_update().filter(program=job.program, origin=RecipientList.Origin.FILE)
+    uploads = RecipientList.objects.select_for_update().filter(
+        program=job.program, regency=job.regency_id, origin=RecipientList.Origin.FILE
+    )
     current = uploads.filter(current=True).exclude(pk=job.pk).first()
     if current is not None and current.period > job.period:
         return
@@ -187,16 +218,17 @@ def _read(job: RecipientList) -> pl.DataFrame:
         if len(records) % 50_000 == 0:
             _stage(job, RecipientList.Status.READING, processed_rows=len(records))
     frame = pl.DataFrame(records, schema=_ROW_SCHEMA, orient="row")
-    villages = _village_codes()
+    villages = _village_codes(job.regency_id)
     return frame.with_columns(
         name_key=name_key_expr(pl.col("name")),
         village=pl.col("village_given").str.to_uppercase().str.strip_chars().replace_strict(villages, default=None),
     )
 
 
-def _village_codes() -> dict[str, str]:
-    """What lists write for a village (its code, or its name where the name is unique in the regency) -> code."""
-    served = served_villages()
+def _village_codes(regency: str) -> dict[str, str]:
+    """What lists write for a village of `regency` (its code, or its name where the name is unique in the regency)
+    -> code. Another regency's village is no village of the list's."""
+    served = [v for v in served_villages() if v.code.startswith(regency)]
     by_name: dict[str, list[str]] = {}
     for v in served:
         by_name.setdefault(v.name.upper(), []).append(v.code)

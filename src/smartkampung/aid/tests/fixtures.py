@@ -130,11 +130,13 @@ def make_double_listing(village_code: str, *, program_code: str = "PKH") -> Conf
     seed_programs()
     program = Program.objects.get(code=program_code)
     resident = _resident_to_list(village_code, program)
-    source = RecipientList.objects.filter(program=program, origin=RecipientList.Origin.FILE, current=True).first()
+    source = RecipientList.objects.filter(
+        program=program, origin=RecipientList.Origin.FILE, current=True, regency_id=village_code[:4]
+    ).first()
     if source is None:
         source = RecipientList.objects.create(
             program=program, period="2020-05", original_name=f"{program_code}-test.csv",
-            status=RecipientList.Status.DONE, current=True,
+            status=RecipientList.Status.DONE, current=True, regency_id=village_code[:4],
         )  # fmt: skip
     last = Recipient.objects.filter(source=source).aggregate(last=Max("row_number"))["last"] or 0
     household = resident.household
@@ -199,8 +201,9 @@ def two_regencies(tmp_path) -> dict[str, Resident]:
         Village.objects.get_or_create(code=code, defaults={"district": district, "name": name, "kind": "desa"})
     program = Program.objects.create(code="BANSOS-JBR", name="Bansos Kabupaten Jember", level=Level.REGENCY)
     source = RecipientList.objects.create(
-        program=program, period="2020-05", original_name="jember.csv", status=RecipientList.Status.DONE, current=True
-    )
+        program=program, period="2020-05", original_name="jember.csv", status=RecipientList.Status.DONE, current=True,
+        regency=regency,
+    )  # fmt: skip
     by_nik, probable, withdrawn = people[0], people[1], people[2]
     jember = {"by_nik": by_nik.nik, "probable": _one_digit_off(probable.nik), "withdrawn": withdrawn.nik}
     rows = [

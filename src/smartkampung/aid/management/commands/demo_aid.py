@@ -1,6 +1,8 @@
 import tempfile
 from pathlib import Path
 
+import polars as pl
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from smartkampung.aid.demo import seed_affected, seed_programs
@@ -30,11 +32,19 @@ class Command(BaseCommand):
         if not registry.height:
             self.stdout.write("No residents yet: no demonstration lists.")
             return
+        several = len(settings.SMARTKAMPUNG_REGENCIES) > 1
         with tempfile.TemporaryDirectory() as tmp:
-            for code, frame in make_lists(registry, seed=seed).items():
-                path = Path(tmp) / f"{code}-2020-05.csv"
-                write_csv(frame, path)
-                job = import_list_now(
-                    user=None, program=Program.objects.get(code=code), period="2020-05", path=path, registry=registry
-                )
-                self.stdout.write(f"  {code}: {job.total_rows} rows {job.counts}")
+            # Each regency's lists, from its own register (a province demo has one of each program per regency).
+            for regency in settings.SMARTKAMPUNG_REGENCIES:
+                own = registry.filter(pl.col("village").str.starts_with(regency))
+                if not own.height:
+                    continue
+                for code, frame in make_lists(own, seed=seed).items():
+                    path = Path(tmp) / f"{code}-{regency}-2020-05.csv"
+                    write_csv(frame, path)
+                    job = import_list_now(
+                        user=None, program=Program.objects.get(code=code), period="2020-05", path=path,
+                        registry=own, regency=regency,
+                    )  # fmt: skip
+                    where = f" ({regency})" if several else ""
+                    self.stdout.write(f"  {code}{where}: {job.total_rows} rows {job.counts}")

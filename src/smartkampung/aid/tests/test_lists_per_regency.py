@@ -1,0 +1,107 @@
+"""A deployment serving several regencies: each regency's social affairs agency imports its own lists. A list is
+matched against its own regency's register only, and an upload replaces only its own regency's list in force, so
+Banyuwangi's new PKH list never takes Jember's out of force, nor lands a row in a Jember village."""
+
+import pytest
+
+from smartkampung.accounts.models import Role
+from smartkampung.accounts.tests.factories import give_role
+from smartkampung.aid.models import Recipient, RecipientList
+from smartkampung.aid.selectors import aid_listings_for
+from smartkampung.aid.services import run_list_import
+from smartkampung.aid.tests.fixtures import list_file, listed
+from smartkampung.population.demo.generator import generate_households
+from smartkampung.population.demo.writers import write_to_database
+from smartkampung.population.models import Resident
+from smartkampung.regions.services import load_regions
+
+BANYUWANGI, JEMBER = "3510", "3509"
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def province(settings, register, programs):
+    """Banyuwangi's register (the `register` fixture) and Jember's, both served."""
+    settings.SMARTKAMPUNG_REGENCIES = (BANYUWANGI, JEMBER)
+    load_regions(regency_code=JEMBER)
+    write_to_database(generate_households(residents=60, seed=5, serial_base=5000, regency_code=JEMBER))
+
+
+def agency_of(django_user_model, regency: str, username: str):
+    user = django_user_model.objects.create_user(username)
+    give_role(user, Role.SOCIAL_AGENCY, regency=regency)
+    return user
+
+
+def upload(client, user, rows, *, period: str = "2020-05", **extra):
+    client.force_login(user)
+    answer = client.post("/api/v1/aid/lists", {"program": "PKH", "period": period, "file": list_file(rows), **extra})
+    for pk in RecipientList.objects.filter(status="queued").values_list("pk", flat=True):
+        run_list_import(list_id=pk)
+    return answer
+
+
+def resident_of(regency: str) -> Resident:
+    return Resident.objects.filter(village__code__startswith=regency).select_related("household").order_by("id")[0]
+
+
+def programs_listing(person: Resident) -> list[str]:
+    """What the citizens' own check answers them (aid/check/): the programs whose list in force names them."""
+    return [
+        program.code for program, *_rest in aid_listings_for(nik=person.nik, kk_number=person.household.kk_number)[1]
+    ]
+
+
+def test_each_regency_keeps_its_own_list_in_force(client, django_user_model, province):
+    banyuwangi = agency_of(django_user_model, BANYUWANGI, "dinsos.bwi")
+    jember = agency_of(django_user_model, JEMBER, "dinsos.jember")
+    at_home, far = resident_of(BANYUWANGI), resident_of(JEMBER)
+
+    first = upload(client, banyuwangi, [listed(at_home)]).json()
+    theirs = upload(client, jember, [listed(far)]).json()
+    elsewhere = Resident.objects.filter(village__code__startswith=BANYUWANGI).exclude(household=at_home.household)
+    newer = upload(client, banyuwangi, [listed(elsewhere.select_related("household")[0])], period="2020-06").json()
+
+    assert (first["regency"], theirs["regency"], newer["regency"]) == (BANYUWANGI, JEMBER, BANYUWANGI)
+    in_force = dict(RecipientList.objects.filter(current=True).values_list("regency_id", "pk"))
+    assert in_force == {BANYUWANGI: newer["id"], JEMBER: theirs["id"]}
+    # Jember's resident still reads their PKH listing on the public check; Banyuwangi's first one no longer.
+    assert programs_listing(far) == ["PKH"]
+    assert programs_listing(at_home) == []
+
+
+def test_a_list_is_matched_against_its_own_regency_only(client, django_user_model, province):
+    banyuwangi = agency_of(django_user_model, BANYUWANGI, "dinsos.bwi")
+    jember = agency_of(django_user_model, JEMBER, "dinsos.jember")
+    far = resident_of(JEMBER)
+
+    job = upload(client, banyuwangi, [listed(resident_of(BANYUWANGI)), listed(far)]).json()
+
+    stray = Recipient.objects.get(source_id=job["id"], nik=far.nik)
+    # Not linked to Jember's resident, nor placed in their Jember village: a row of Banyuwangi's list.
+    assert (stray.resident_id, stray.village_id, stray.status) == (None, None, "none")
+    # Its regency's agency sees the unplaced row; Jember's agency does not, nor the list's other rows.
+    client.force_login(banyuwangi)
+    assert far.nik in {r["nik"] for r in client.get(f"/api/v1/aid/lists/{job['id']}/rows").json()}
+    client.force_login(jember)
+    assert client.get(f"/api/v1/aid/lists/{job['id']}/rows").json() == []
+
+
+def test_whoever_imports_for_several_regencies_says_which_and_only_for_their_own(client, django_user_model, province):
+    both = agency_of(django_user_model, BANYUWANGI, "dinsos.dua")
+    give_role(both, Role.SOCIAL_AGENCY, regency=JEMBER)
+    jember = agency_of(django_user_model, JEMBER, "dinsos.jember")
+    rows = [listed(resident_of(JEMBER))]
+
+    unsaid = upload(client, both, rows)
+    not_theirs = upload(client, jember, rows, regency=BANYUWANGI)
+    said = upload(client, both, rows, regency=JEMBER)
+
+    assert unsaid.status_code == 422 and unsaid.json()["errors"][0]["field"] == "regency"
+    assert not_theirs.status_code == 403
+    assert said.status_code == 202 and said.json()["regency"] == JEMBER
+    assert RecipientList.objects.get().counts["exact"] == 1
+    # The page asks them too.
+    client.force_login(both)
+    page = client.get("/aid/lists/new/").content.decode()
+    assert 'name="regency"' in page and "JEMBER" in page.upper()
