@@ -11,6 +11,7 @@ import logging
 import threading
 import time
 
+from django.conf import settings
 from django.db import close_old_connections, connections
 
 from smartkampung.core import health, periodic
@@ -32,6 +33,7 @@ class Worker:
         poll_seconds: float = 1.0,
         wake: threading.Event | None = None,
         deliveries: bool = True,
+        interval_seconds: float | None = None,
     ):
         self.batch = batch
         self.hold_seconds = hold_seconds
@@ -40,6 +42,10 @@ class Worker:
         self.deliveries_due = threading.Event()
         self.with_deliveries = deliveries
         self.stop = threading.Event()
+        if interval_seconds is None:
+            interval_seconds = settings.NOTIFY_DISPATCH_INTERVAL_MS / 1000
+        self.interval_seconds = interval_seconds
+        self.last_dispatch = 0.0
         self.beat = health.Beater(HEARTBEAT, every=HEARTBEAT_SECONDS)
 
     def run(self) -> None:
@@ -71,6 +77,7 @@ class Worker:
             connections.close_all()
 
     def dispatch_all(self) -> int:
+        started = time.monotonic()
         total = 0
         while not self.stop.is_set():
             dispatched = services.dispatch_batch(limit=self.batch, hold_seconds=self.hold_seconds)
@@ -82,15 +89,26 @@ class Worker:
                 self.deliveries_due.set()
             if dispatched.count < self.batch:
                 break
+        if total:
+            self.last_dispatch = started
         return total
 
     def _wait(self, listener) -> None:
+        """Until a writer says it wrote (or poll_seconds pass); then, when the last batch went less than
+        interval_seconds ago, until that much has passed, so that what the writers commit meanwhile goes in one
+        batch. The wake-ups heard meanwhile are taken, not left to wake the next round for nothing."""
         if listener is not None:
             for _notify in listener.notifies(timeout=self.poll_seconds, stop_after=1):
                 pass
         else:
             self.wake.wait(self.poll_seconds)
-            self.wake.clear()
+        pause = self.last_dispatch + self.interval_seconds - time.monotonic()
+        if pause > 0:
+            self.stop.wait(pause)
+        if listener is not None:
+            for _notify in listener.notifies(timeout=0):
+                pass
+        self.wake.clear()
 
     def _deliver_forever(self) -> None:
         # The thread that talks to the outside world also runs the periodic jobs (report pushes, lapsed
