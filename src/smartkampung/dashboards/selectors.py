@@ -4,6 +4,7 @@ names of the places each group of figures counts (its scope, said in its heading
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
@@ -145,7 +146,7 @@ def _districts_of(user) -> list[str] | None:
 
 def isolation_figures(user, *, today: dt.date | None = None, days: int = 30) -> dict:
     """Charts of isolation over the last `days` days, summed from the daily tallies of the user's kecamatan."""
-    from smartkampung.accounts.selectors import may_edit_entry_rules
+    from smartkampung.accounts.selectors import entry_rule_regencies, may_edit_entry_rules
     from smartkampung.health import tallies
 
     today = today or timezone.localdate()
@@ -176,11 +177,14 @@ def isolation_figures(user, *, today: dt.date | None = None, days: int = 30) -> 
         "scope": isolation_scope(user),
     }
     if may_edit_entry_rules(user):
-        missing = tallies.reports_missing(days=14, today=today)
+        # The health agency's own regencies' Puskesmas (the province administrator's: every one served).
+        rules = entry_rule_regencies(user)
+        regencies = [code for code in settings.SMARTKAMPUNG_REGENCIES if rules.covers_regency(code)]
+        missing = tallies.reports_missing(regencies=regencies, days=14, today=today)
         top = max([n for _d, n in missing] + [1])
         figures["missing"] = [Bar(d.strftime("%d-%m"), n, n / top) for d, n in missing]
         figures["missing_today"] = missing[-1][1]
-        figures["missing_scope"] = regency_name()
+        figures["missing_scope"] = ", ".join(name for _code, name in regency_choices(regencies))
     return figures
 
 

@@ -4,7 +4,7 @@ the dashboards chart a few hundred rows however many cases there are."""
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -151,13 +151,18 @@ def occupancy_by_district(*, districts: list[str] | None, day: dt.date | None = 
     return sorted(found, key=lambda r: (-r[1] / r[2], r[0]))
 
 
-def reports_missing(*, days: int = 14, today: dt.date | None = None) -> list[tuple[dt.date, int]]:
-    """Per day, how many active Puskesmas of the regency sent no report."""
+def reports_missing(
+    *, regencies: Sequence[str] | None = None, days: int = 14, today: dt.date | None = None
+) -> list[tuple[dt.date, int]]:
+    """Per day, how many active Puskesmas of the given regencies (by default every one served) sent no report."""
     today = today or timezone.localdate()
     since = today - dt.timedelta(days=days - 1)
-    active = Puskesmas.objects.filter(active=True, district__regency_id__in=settings.SMARTKAMPUNG_REGENCIES).count()
+    regencies = list(settings.SMARTKAMPUNG_REGENCIES if regencies is None else regencies)
+    active = Puskesmas.objects.filter(active=True, district__regency_id__in=regencies).count()
     sent = dict(
-        DailyReport.objects.filter(day__gte=since, is_current=True, puskesmas__active=True)
+        DailyReport.objects.filter(
+            day__gte=since, is_current=True, puskesmas__active=True, puskesmas__district__regency_id__in=regencies
+        )
         .order_by()
         .values_list("day")
         .annotate(n=Count("id"))
