@@ -7,10 +7,11 @@ a checkpoint desk, who hears of a notification) are here too: the apps' selector
 Roles (`Role`) are named in this module and nowhere else that decides (a test keeps it so).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from smartkampung.accounts.models import REGENCY_ROLES, Role, RoleAssignment
 from smartkampung.regions.selectors import begins_with, puskesmas_in_regencies, villages_served_by
@@ -238,17 +239,32 @@ def regencies_administered(user) -> tuple[str, ...]:
     return tuple(code for code in settings.SMARTKAMPUNG_REGENCIES if admin.covers_regency(code))
 
 
+# Apps whose records bind an account to a village without a role (tourism: a place's owner) say so here, so that
+# another regency's administrator does not manage the account: each gives, for a scope, the ids of the users holding
+# such a record outside it (a queryset of user ids).
+_ACCOUNT_PLACES: list[Callable[[Scope], QuerySet]] = []
+
+
+def register_account_places(outside: Callable[[Scope], QuerySet]) -> None:
+    """Register `outside(scope)`: the ids of the users whose records of this app lie outside `scope`."""
+    _ACCOUNT_PLACES.append(outside)
+
+
 def accounts_managed_q(user) -> Q:
     """The accounts (users) the user manages: every one for the administrator of the whole deployment; for a
-    regency administrator those without a role and those whose every role lies in their regency, never a superuser
-    or a staff (Django admin) account: those are the deployment's."""
+    regency administrator those without a role and those whose every role, and every record binding them to a
+    village (a tourism place they own), lies in their regency; never a superuser or a staff (Django admin) account:
+    those are the deployment's."""
     admin = administers(user)
     if admin.everything:
         return Q()
     if admin.nothing:
         return Q(pk__in=[])
     outside = RoleAssignment.objects.exclude(_roles_within_q(admin)).values("user_id")
-    return ~Q(pk__in=outside) & Q(is_superuser=False, is_staff=False)
+    managed = ~Q(pk__in=outside) & Q(is_superuser=False, is_staff=False)
+    for places_outside in _ACCOUNT_PLACES:
+        managed &= ~Q(pk__in=places_outside(admin))
+    return managed
 
 
 # ---------------------------------------------------------------- the modules' rules

@@ -20,6 +20,11 @@ class TourismConfig(AppConfig):
         from smartkampung.tourism.selectors import may_see_tourism
 
         register_start_page(rank=95, url_name="tourism:home", fits=may_see_tourism)
+        # An owner of a place in another regency is not this regency's administrator's to manage.
+        from smartkampung.accounts.selectors import register_account_places
+        from smartkampung.tourism.selectors import owners_outside
+
+        register_account_places(owners_outside)
         # Owners are reminded of inspections due and certificates expiring (once each); hourly is plenty.
         periodic.register(3600, "smartkampung.tourism.services.certification:remind_owners")
         # Visits are deleted by the hourly retention job (tourism/retention.py, rule "tourism_visits").

@@ -50,6 +50,12 @@ def is_agency_of(user, place: Place) -> bool:
     return tourism_agency(user).covers(place.village_id)
 
 
+def owners_outside(scope) -> QuerySet:
+    """The ids of the accounts owning a place outside `scope` (an administrator's regencies): not theirs to manage
+    (accounts.selectors.register_account_places)."""
+    return Place.objects.filter(owner__isnull=False).exclude(scope.q("village")).values("owner_id")
+
+
 def may_see_tourism(user) -> bool:
     """Whether the menu shows Tourism: the agency, an owner of a place, area staff with places in their area."""
     return is_agency(user) or readable_places(user).exists()

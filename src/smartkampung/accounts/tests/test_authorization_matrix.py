@@ -990,6 +990,16 @@ def test_banyuwangis_administrator_cannot_give_a_role_in_jember(client, django_u
     give_role(jember_staff, Role.VILLAGE_OPERATOR, village=FAR)
     assert admin.get(f"/accounts/users/{jember_staff.pk}/").status_code == 404
     assert "petugas.jember" not in admin.get("/accounts/users/").content.decode()
+    # Nor is the owner of a place in Jember (an account with no role), while an owner in Banyuwangi is.
+    jember_owner = django_user_model.objects.create_user("pemilik.jember")
+    tourism_place(name="Kopi Keting", village=FAR, owner=jember_owner)
+    home_owner = django_user_model.objects.create_user("pemilik.bakungan")
+    tourism_place(name="Kopi Bakungan", village=HOME, owner=home_owner)
+    assert admin.get(f"/accounts/users/{jember_owner.pk}/").status_code == 404
+    assert admin.post(f"/accounts/users/{jember_owner.pk}/", {"active": "off"}).status_code == 404
+    assert admin.get(f"/accounts/users/{home_owner.pk}/").status_code == 200
+    listed = admin.get("/accounts/users/").content.decode()
+    assert "pemilik.jember" not in listed and "pemilik.bakungan" in listed
     province = _as(client, django_user_model, "pemprov.roles", Role.PROVINCE_ADMIN)
     assert (
         province.post(
