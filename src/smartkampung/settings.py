@@ -365,7 +365,8 @@ NOTIFY_HEARTBEAT_SECONDS = int(os.environ.get("NOTIFY_HEARTBEAT_SECONDS", "15"))
 # The dispatcher numbers and announces at most one batch this often while registrations keep coming (a quiet
 # moment's notification goes at once): under load a batch carries several registrations instead of one, which
 # costs the dispatcher, the database and every web process's hub a fraction of the statements (docs/scaling.md).
-NOTIFY_DISPATCH_INTERVAL_MS = int(os.environ.get("NOTIFY_DISPATCH_INTERVAL_MS", "25"))
+# Held to 0-1000: a longer pause would hold every notification back (and the dispatcher's heartbeat with it).
+NOTIFY_DISPATCH_INTERVAL_MS = min(max(int(os.environ.get("NOTIFY_DISPATCH_INTERVAL_MS", "25")), 0), 1000)
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))

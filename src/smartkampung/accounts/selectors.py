@@ -83,6 +83,12 @@ class Scope:
             or (len(village_code) == 10 and village_code[:4] in self.regencies)
         )
 
+    @property
+    def regencies_touched(self) -> frozenset[str]:
+        """The regencies of which the scope holds a part (the whole, a kecamatan or a village; `everything`: ask it
+        first)."""
+        return self.regencies | {code[:4] for code in self.districts} | {code[:4] for code in self.villages}
+
     def covers_regency(self, regency_code: str | None) -> bool:
         """Does the scope hold this whole regency (for records bound to a regency, not a village)?"""
         return self.everything or (regency_code is not None and regency_code in self.regencies)

@@ -1,10 +1,11 @@
 """Cross-checking a province's aid lists between regencies: one person listed in the current lists of two
 regencies, found by NIK and by probable match through the linkage model (aid.linkage), on either backend.
 
-Lists are a program's, not a regency's: the regency of a row is that of its village (the linked resident's,
-else the one the list gave), the first four digits of the Kemendagri code. A row that no village places is left
-out and counted. Within one regency the conflicts of aid.conflicts already find a person listed twice; this
-compares only rows of different regencies.
+The regency of a row is that of its village (the linked resident's, else the one the list gave), the first four
+digits of the Kemendagri code; a row no village places is its list's regency's (an upload is matched against its
+own regency's register only, so another regency's resident on it stays unplaced: exactly whom this must find). A
+row with neither is left out and counted. Within one regency the conflicts of aid.conflicts already find a person
+listed twice; this compares only rows of different regencies.
 
 What a row says is taken from the register where the row is linked to a resident (the register's NIK, name,
 birth date and KK: a row linked despite a wrong digit is compared with its right NIK), else as the list wrote it.
@@ -29,7 +30,8 @@ FIELDS = ("name", "nik", "birth_date", "kk")
 FOUND_BY_NIK, PROBABLE, REVIEW = "nik", "probable", "review"
 
 _READ = {
-    "id": pl.Int64, "village": pl.String, "program": pl.String, "period": pl.String, "row_number": pl.Int64,
+    "id": pl.Int64, "village": pl.String, "list_regency": pl.String, "program": pl.String, "period": pl.String,
+    "row_number": pl.Int64,
     "nik_given": pl.String, "kk_given": pl.String, "name_given": pl.String, "birth_given": pl.Date,
     "nik_registered": pl.String, "name_registered": pl.String, "birth_registered": pl.Date,
     "kk_registered": pl.String,
@@ -58,10 +60,11 @@ class CrossCheck:
 
 def listed_rows() -> pl.DataFrame:
     """The rows of every current list that can be compared (not withdrawn, readable), one per Recipient, with the
-    values compared (INPUT_COLUMNS: the register's where the row is linked) and the row's regency (None when no
-    village places it)."""
+    values compared (INPUT_COLUMNS: the register's where the row is linked) and the row's regency (its village's,
+    else its list's; None when neither says)."""
     columns = (
-        "id", "village_id", "program__code", "source__period", "row_number", "nik", "kk_number", "name", "birth_date",
+        "id", "village_id", "source__regency_id", "program__code", "source__period", "row_number", "nik", "kk_number",
+        "name", "birth_date",
         "resident__nik", "resident__name", "resident__birth_date", "household__kk_number",
     )  # fmt: skip
     current = Recipient.objects.filter(source__current=True, withdrawn=False).exclude(status=MatchStatus.INVALID)
@@ -73,7 +76,7 @@ def listed_rows() -> pl.DataFrame:
 
     return frame.select(
         "id", "program", "period", "row_number", "village",
-        regency=pl.col("village").str.slice(0, 4),
+        regency=pl.coalesce(pl.col("village").str.slice(0, 4), "list_regency"),
         nik=pl.coalesce("nik_registered", given("nik_given")),
         kk_number=pl.coalesce("kk_registered", given("kk_given")),
         name=pl.coalesce("name_registered", "name_given"),

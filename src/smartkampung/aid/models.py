@@ -244,10 +244,12 @@ class Recipient(models.Model):
 
 
 class MatchDecision(models.Model):
-    """A reviewer's answer for a row of a program's list (this resident, or nobody), kept by the row's
-    fingerprint so that a re-imported list comes back already decided."""
+    """A reviewer's answer for a row of a program's list in a regency (this resident, or nobody), kept by the row's
+    fingerprint so that the regency's re-imported list comes back already decided; another regency's reviewers
+    decide their own lists' rows (the same row in Jember's list does not change how Banyuwangi's is matched)."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    regency = models.ForeignKey(Regency, on_delete=models.PROTECT, related_name="+", verbose_name=_("regency"))
     fingerprint = models.CharField(max_length=40)
     resident = models.ForeignKey(Resident, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -256,7 +258,9 @@ class MatchDecision(models.Model):
     class Meta:
         verbose_name = _("match decision")
         verbose_name_plural = _("match decisions")
-        constraints = [models.UniqueConstraint(fields=["program", "fingerprint"], name="aiddecision_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "regency", "fingerprint"], name="aiddecision_unique_in_regency")
+        ]
 
     def __str__(self) -> str:
         return f"{self.program_id}:{self.fingerprint} → {self.resident_id}"

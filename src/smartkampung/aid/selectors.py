@@ -39,10 +39,15 @@ def sees_aid(user) -> bool:
 
 
 def lists_visible_to(user) -> QuerySet[RecipientList]:
-    """Uploads (their counts, not their rows): every aid reader sees which lists exist."""
-    if not sees_aid(user):
+    """Uploads (their counts, not their rows): every aid reader sees which lists of their regency exist (and the
+    enrolments' lists, whose rows are each in their village)."""
+    scope = aid_read_scope(user)
+    if scope.nothing:
         return RecipientList.objects.none()
-    return RecipientList.objects.select_related("program", "created_by", "regency")
+    lists = RecipientList.objects.select_related("program", "created_by", "regency")
+    if scope.everything:
+        return lists
+    return lists.filter(Q(regency__isnull=True) | Q(regency_id__in=sorted(scope.regencies_touched)))
 
 
 def recipients_visible_to(user) -> QuerySet[Recipient]:
@@ -81,8 +86,11 @@ def open_conflict_count(user, village_code: str = "") -> int:
 
 
 def may_decide(user, recipient: Recipient) -> bool:
+    """The row's village's deciders; a row no village places: the agency of its list's regency."""
     scope = aid_write_scope(user)
-    return scope.everything or (recipient.village_id is not None and scope.covers(recipient.village_id))
+    if recipient.village_id is None:
+        return scope.covers_regency(recipient.source.regency_id)
+    return scope.covers(recipient.village_id)
 
 
 def may_resolve(user, conflict: Conflict) -> bool:

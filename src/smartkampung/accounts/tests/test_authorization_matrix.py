@@ -687,9 +687,11 @@ DEPLOYMENT_ONLY = {
 }  # fmt: skip
 # Refused, whether as forbidden or as not there (another regency's agency asking for HOME's record).
 OUTSIDE = "outside"
-# Records of no one village: an aid list as uploaded (a ministry's list holds every regency's rows; its counts are
-# every aid desk's, its rows each village's).
-SHARED_RECORDS = {"aid:list_detail", "GET /api/v1/aid/lists/{list_id}"}
+# HOME's regency's aid list, in every form: a list is its regency's, and another regency's staff find no such list
+# (its counts are every aid desk's of the regency, its rows each village's).
+HOME_REGENCY_RECORDS = {
+    "aid:list_detail", "aid:list_export", "GET /api/v1/aid/lists/{list_id}", "GET /api/v1/aid/lists/{list_id}/rows"
+}  # fmt: skip
 
 
 def targets_home(url: str, body) -> bool:
@@ -711,20 +713,23 @@ def expected_of(expectation, actor: str, endpoint: str, *, url: str = "", body=N
     regency (DEPLOYMENT_ONLY). Jember's agencies get what Banyuwangi's do at their desks, but HOME's records are
     not theirs: a list holds none of them, and a request naming one is refused.
     The other regency's staff get what staff of another village get, except for the move between HOME and AWAY,
-    which AWAY's staff see as a party to it: for FAR's staff it does not exist, and they may not ask for it.
-    Whatever the answer, `check` finds no word of a village outside the actor's jurisdiction in it."""
+    which AWAY's staff see as a party to it: for FAR's staff it does not exist, and they may not ask for it; nor
+    does HOME's aid list (HOME_REGENCY_RECORDS). Whatever the answer, `check` finds no word of a village outside
+    the actor's jurisdiction in it."""
     if actor == "province_admin":
         return expectation("regency_admin")
     if actor == "regency_admin" and endpoint in DEPLOYMENT_ONLY:
         return expectation("no_role")
+    if actor not in FAR_AGENCIES and actor not in FAR_AS_OUT:
+        return expectation(actor)
+    if endpoint in HOME_REGENCY_RECORDS:
+        answer = expectation(FAR_AGENCIES.get(actor) or FAR_AS_OUT[actor])
+        return answer if answer in (LOGIN, FORBIDDEN) else OUTSIDE
     if actor in FAR_AGENCIES:
         answer = expectation(FAR_AGENCIES[actor])
         if answer == LISTED:
             return HIDDEN
-        named = endpoint not in SHARED_RECORDS and targets_home(url, body)
-        return OUTSIDE if answer not in (LOGIN, HIDDEN) and named else answer
-    if actor not in FAR_AS_OUT:
-        return expectation(actor)
+        return OUTSIDE if answer not in (LOGIN, HIDDEN) and targets_home(url, body) else answer
     if "{move_id}" in endpoint or endpoint in MOVE_RECORD:
         return NOT_FOUND
     if endpoint == "POST /api/v1/moves":  # into AWAY: a village of somebody else's
@@ -919,9 +924,9 @@ def test_each_social_agency_reads_the_aid_rows_of_its_own_regency(client, django
     pkh = dict(RecipientList.objects.filter(program__code="PKH").values_list("regency_id", "pk"))
     home_rows, far_rows = (f"/api/v1/aid/lists/{pkh[code]}/rows" for code in (HOME[:4], FAR_REGENCY))
     banyuwangi = _as(client, django_user_model, "dinsos.bwi", Role.SOCIAL_AGENCY)
-    assert (_niks(banyuwangi, home_rows), _niks(banyuwangi, far_rows)) == ({HOME_NIK, AWAY_NIK}, set())
+    assert _niks(banyuwangi, home_rows) == {HOME_NIK, AWAY_NIK} and banyuwangi.get(far_rows).status_code == 404
     jember = _as(client, django_user_model, "dinsos.jember", Role.SOCIAL_AGENCY, FAR_REGENCY)
-    assert (_niks(jember, home_rows), _niks(jember, far_rows)) == (set(), {FAR_NIK})
+    assert _niks(jember, far_rows) == {FAR_NIK} and jember.get(home_rows).status_code == 404
 
 
 def test_the_province_administrator_reads_every_regency_and_a_regency_administrator_their_own(

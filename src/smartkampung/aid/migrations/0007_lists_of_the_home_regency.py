@@ -1,25 +1,49 @@
-"""The uploads made while lists belonged to the whole deployment were the home regency's: they stay its (their rows
-keep the villages they were matched to). Where the home regency's row is not there yet (the region data not loaded)
-a placeholder row is written that `smartkampung load_regions` completes. Apart from 0006 and 0008: on PostgreSQL a
-table whose rows changed in a transaction is not altered in it."""
+"""The uploads made while lists belonged to the whole deployment become the home regency's. Where the deployment
+already served several regencies, such an upload was matched against every regency's register, so its rows placed
+in another regency's villages are moved to a list of that regency's of their own (same program, period, file name
+and standing): each regency's own upload then replaces its own rows, and no regency keeps another's people in force.
+Where a regency's row is not there yet (the region data not loaded) a placeholder row is written that `smartkampung
+load_regions` completes. Apart from 0006 and 0008: on PostgreSQL a table whose rows changed in a transaction is not
+altered in it."""
 
 from django.conf import settings
 from django.db import migrations
+from django.db.models import Count
 
 from smartkampung.regions.migration_support import ensure_regency
 
+COPIED = (
+    "program_id", "period", "origin", "original_name", "column_mapping", "status", "current", "error",
+    "created_by_id", "started_at", "finished_at",
+)  # fmt: skip
 
-def give_home_regency(apps, schema_editor):
+
+def give_regencies(apps, schema_editor):
     RecipientList = apps.get_model("aid", "RecipientList")
-    uploads = RecipientList.objects.filter(origin="file", regency__isnull=True)
-    if uploads.exists():
-        ensure_regency(apps, settings.SMARTKAMPUNG_REGENCY)
-        uploads.update(regency_id=settings.SMARTKAMPUNG_REGENCY)
+    Recipient = apps.get_model("aid", "Recipient")
+    uploads = list(RecipientList.objects.filter(origin="file", regency__isnull=True).order_by("pk"))
+    if not uploads:
+        return
+    home, *others = settings.SMARTKAMPUNG_REGENCIES
+    ensure_regency(apps, home)
+    RecipientList.objects.filter(pk__in=[upload.pk for upload in uploads]).update(regency_id=home)
+    for upload in uploads:
+        for code in others:
+            rows = Recipient.objects.filter(source_id=upload.pk, village__code__startswith=code)
+            if not rows.exists():
+                continue
+            ensure_regency(apps, code)
+            counts = dict(rows.order_by().values_list("status").annotate(n=Count("id")))
+            total = sum(counts.values())
+            part = RecipientList.objects.create(
+                regency_id=code, total_rows=total, processed_rows=total, counts=counts,
+                **{name: getattr(upload, name) for name in COPIED},
+            )  # fmt: skip
+            RecipientList.objects.filter(pk=part.pk).update(created_at=upload.created_at)
+            rows.update(source_id=part.pk)
 
 
 class Migration(migrations.Migration):
     dependencies = [("aid", "0006_list_regency")]
 
-    operations = [
-        migrations.RunPython(give_home_regency, migrations.RunPython.noop),
-    ]
+    operations = [migrations.RunPython(give_regencies, migrations.RunPython.noop)]

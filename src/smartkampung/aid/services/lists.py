@@ -71,7 +71,10 @@ def _list_regency(user, regency: str) -> str:
     """The regency a list is imported for: the one asked for, if the user imports for it; else the only one they
     import for (the command line, `user` None, imports for every regency served)."""
     choices = selectors.import_regencies(user)
+    regency = (regency or "").strip()
     if regency:
+        if regency not in settings.SMARTKAMPUNG_REGENCIES:
+            raise AidError([("regency", _("Choose one of the regencies served (a 4-digit code)."))])
         if regency not in choices:
             raise AidForbidden(_("You do not import lists for this regency."))
         return regency
@@ -132,7 +135,7 @@ def run_list_import(*, list_id: int, registry: pl.DataFrame | None = None) -> Re
             pl.col("village").str.starts_with(job.regency_id)
         )
         decisions = dict(
-            MatchDecision.objects.filter(program=job.program)
+            MatchDecision.objects.filter(program=job.program, regency=job.regency_id)
             .filter(begins_with("resident__village_id", job.regency_id) | Q(resident__isnull=True))
             .values_list("fingerprint", "resident_id")
         )
@@ -320,8 +323,9 @@ def decide_match(*, user, recipient: Recipient, resident: Resident | None) -> Re
     old = {"status": recipient.status, "resident": recipient.resident_id}
     with transaction.atomic():
         MatchDecision.objects.update_or_create(
-            program_id=recipient.program_id, fingerprint=recipient.fingerprint,
-            defaults={"resident": resident, "decided_by": user},
+            # The list's regency's decision (the enrolments' list has none: its rows are in their villages).
+            program_id=recipient.program_id, regency_id=recipient.source.regency_id or recipient.village_id[:4],
+            fingerprint=recipient.fingerprint, defaults={"resident": resident, "decided_by": user},
         )  # fmt: skip
         recipient.status = MatchStatus.PROBABLE if resident else MatchStatus.NONE
         recipient.resident = resident

@@ -184,7 +184,7 @@ def _one_digit_off(nik: str, at: int = 9) -> str:
 def two_regencies(tmp_path) -> dict[str, Resident]:
     """Banyuwangi's BANSOS-BWI list (imported: eight residents) and Jember's own list (BANSOS-JBR), which lists
     `by_nik` again under their NIK (with a name a spreadsheet would run as a formula), `probable` again with one
-    NIK digit wrong, `withdrawn` again under their NIK but withdrawn, one row without a village and two people
+    NIK digit wrong, `withdrawn` again under their NIK but withdrawn, `unplaced` again without a village and two people
     Banyuwangi does not list. Jember's villages (3509…) are made here where missing; its rows are written as the
     register does not reach them (none linked, each with the village the list gave), as a list compiled in another
     regency's office is."""

@@ -41,6 +41,12 @@ def upload(client, user, rows, *, period: str = "2020-05", **extra):
     return answer
 
 
+def decides_nobody(client, row: Recipient) -> int:
+    """The signed-in user says the row is nobody on the register (the review's "none")."""
+    answer = client.post(f"/api/v1/aid/rows/{row.pk}/decision", {"choice": "none"}, content_type="application/json")
+    return answer.status_code
+
+
 def resident_of(regency: str) -> Resident:
     return Resident.objects.filter(village__code__startswith=regency).select_related("household").order_by("id")[0]
 
@@ -80,11 +86,14 @@ def test_a_list_is_matched_against_its_own_regency_only(client, django_user_mode
     stray = Recipient.objects.get(source_id=job["id"], nik=far.nik)
     # Not linked to Jember's resident, nor placed in their Jember village: a row of Banyuwangi's list.
     assert (stray.resident_id, stray.village_id, stray.status) == (None, None, "none")
-    # Its regency's agency sees the unplaced row; Jember's agency does not, nor the list's other rows.
+    # Its regency's agency sees the unplaced row and decides it; for Jember's agency the list does not exist.
     client.force_login(banyuwangi)
     assert far.nik in {r["nik"] for r in client.get(f"/api/v1/aid/lists/{job['id']}/rows").json()}
+    assert decides_nobody(client, stray) == 200
     client.force_login(jember)
-    assert client.get(f"/api/v1/aid/lists/{job['id']}/rows").json() == []
+    assert client.get(f"/api/v1/aid/lists/{job['id']}/rows").status_code == 404
+    assert client.get(f"/api/v1/aid/lists/{job['id']}").status_code == 404
+    assert decides_nobody(client, stray) in (403, 404)
 
 
 def test_whoever_imports_for_several_regencies_says_which_and_only_for_their_own(client, django_user_model, province):
@@ -105,3 +114,32 @@ def test_whoever_imports_for_several_regencies_says_which_and_only_for_their_own
     client.force_login(both)
     page = client.get("/aid/lists/new/").content.decode()
     assert 'name="regency"' in page and "JEMBER" in page.upper()
+
+
+def test_a_jember_resident_on_both_regencies_lists_is_found_by_the_cross_check(client, django_user_model, province):
+    from smartkampung.aid.crosscheck import cross_check
+
+    far = resident_of(JEMBER)
+    upload(client, agency_of(django_user_model, JEMBER, "dinsos.jember"), [listed(far)])
+    upload(client, agency_of(django_user_model, BANYUWANGI, "dinsos.bwi"), [listed(far)])
+
+    found = cross_check(backend="duckdb")
+    # Banyuwangi's row stays unplaced (not matched to Jember's register), and counts for Banyuwangi all the same.
+    assert found.rows_by_regency == {BANYUWANGI: 1, JEMBER: 1} and found.unplaced == 0
+    assert found.pairs.select("found_by", "first_regency", "second_regency").rows() == [("nik", JEMBER, BANYUWANGI)]
+
+
+def test_one_regencys_decision_does_not_change_how_anothers_list_is_matched(client, django_user_model, province):
+    at_home = resident_of(BANYUWANGI)
+    banyuwangi = agency_of(django_user_model, BANYUWANGI, "dinsos.bwi")
+    jember = agency_of(django_user_model, JEMBER, "dinsos.jember")
+    upload(client, banyuwangi, [listed(at_home)])
+    # Jember's list has the very same row (same NIK, KK, name, birth date): its agency says it is nobody of theirs.
+    theirs = upload(client, jember, [listed(at_home, KODE_DESA="3509012002")]).json()
+    client.force_login(jember)
+    assert decides_nobody(client, Recipient.objects.get(source_id=theirs["id"])) == 200
+
+    again = upload(client, banyuwangi, [listed(at_home)], period="2020-06").json()
+
+    row = Recipient.objects.get(source_id=again["id"])
+    assert (row.status, row.resident_id) == ("exact", at_home.pk)
