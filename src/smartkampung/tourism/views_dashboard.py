@@ -1,6 +1,7 @@
 """The tourism agency's dashboard: places by status and kecamatan, the inspections due this week (and the
 certificates about to expire with no re-evaluation scheduled), the violations open, and the occupancy across
-the regency now. For the agency (and the administrator) only: it reads every place's records.
+the regency now. For the agency (and the administrator) only: it reads every place's records of their regency
+(`scope`: the province administrator's, every regency served).
 
 Everything is counted by the database (a handful of grouped queries, whatever the number of places); the lists
 are capped. Other parts' pages (an inspection, a violation, a place) are linked only once they exist."""
@@ -20,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from smartkampung.accounts.selectors import tourism_agency
+from smartkampung.accounts.selectors import Scope, tourism_agency
 from smartkampung.tourism.models import Certificate, Inspection, Place, Violation
 from smartkampung.tourism.selectors import certified_q, open_visits
 
@@ -40,7 +41,7 @@ EXPIRY_WARNING_DAYS = 30
 SHOWN = 50  # rows of each list: the counts above them are exact
 
 
-def places_by_state(*, day: dt.date) -> tuple[list[dict], dict[str, int]]:
+def places_by_state(*, day: dt.date, scope: Scope) -> tuple[list[dict], dict[str, int]]:
     """Rows per kecamatan {code, name, counts: {state: n}, total} and the regency's totals, from one grouped
     query. A place's state comes from its certificate in force (else its latest one) on `day`."""
     in_force_first = Case(
@@ -69,7 +70,8 @@ def places_by_state(*, day: dt.date) -> tuple[list[dict], dict[str, int]]:
         output_field=CharField(),
     )
     grouped = (
-        Place.objects.annotate(state=state)
+        Place.objects.filter(scope.q("village"))
+        .annotate(state=state)
         .order_by()
         .values("village__district_id", "village__district__name", "state")
         .annotate(n=Count("pk"))
@@ -95,10 +97,12 @@ def places_by_state(*, day: dt.date) -> tuple[list[dict], dict[str, int]]:
     return ordered, totals
 
 
-def inspections_due(*, day: dt.date) -> dict:
+def inspections_due(*, day: dt.date, scope: Scope) -> dict:
     """Scheduled inspections due by the end of this week (Sunday), overdue ones included, earliest first."""
     end_of_week = day + dt.timedelta(days=6 - day.weekday())
-    due = Inspection.objects.filter(status=Inspection.Status.SCHEDULED, due_on__lte=end_of_week)
+    due = Inspection.objects.filter(
+        scope.q("place__village"), status=Inspection.Status.SCHEDULED, due_on__lte=end_of_week
+    )
     items = [
         {"inspection": i, "overdue": i.due_on < day, "url": reverse("tourism:inspection", args=[i.pk])}
         for i in due.select_related("place__village").order_by("due_on", "pk")[:SHOWN]
@@ -106,12 +110,13 @@ def inspections_due(*, day: dt.date) -> dict:
     return {"count": due.count(), "items": items, "end": end_of_week}
 
 
-def certificates_expiring(*, day: dt.date) -> dict:
+def certificates_expiring(*, day: dt.date, scope: Scope) -> dict:
     """Valid certificates that expire within EXPIRY_WARNING_DAYS with no re-evaluation scheduled for the place."""
     reevaluation = Inspection.objects.filter(
         place=OuterRef("place"), status=Inspection.Status.SCHEDULED, purpose=Inspection.Purpose.REEVALUATION
     )
     expiring = Certificate.objects.filter(
+        scope.q("place__village"),
         status=Certificate.Status.VALID,
         valid_until__gte=day,
         valid_until__lte=day + dt.timedelta(days=EXPIRY_WARNING_DAYS),
@@ -121,20 +126,24 @@ def certificates_expiring(*, day: dt.date) -> dict:
     return {"count": expiring.count(), "items": items}
 
 
-def violations_open() -> dict:
+def violations_open(*, scope: Scope) -> dict:
     """Violations reported and not yet decided (open or under investigation), oldest first."""
-    pending = Violation.objects.filter(status__in=[Violation.Status.OPEN, Violation.Status.INVESTIGATING])
+    pending = Violation.objects.filter(
+        scope.q("place__village"), status__in=[Violation.Status.OPEN, Violation.Status.INVESTIGATING]
+    )
     oldest = pending.select_related("place").order_by("created_at", "pk")[:SHOWN]
     items = [{"violation": v, "url": reverse("tourism:violation_detail", args=[v.pk])} for v in oldest]
     return {"count": pending.count(), "items": items}
 
 
-def occupancy_now() -> dict:
+def occupancy_now(*, scope: Scope) -> dict:
     """People inside the listed places now, their total capacity, and the ten fullest of them.
 
     Counted from the open visits grouped by place (one scan of the open-visit index), not a subquery per place."""
     now = timezone.now()
-    listed = Place.objects.filter(status=Place.Status.ACTIVE).filter(certified_q(day=timezone.localdate(now)))
+    listed = Place.objects.filter(scope.q("village"), status=Place.Status.ACTIVE).filter(
+        certified_q(day=timezone.localdate(now))
+    )
     capacity = listed.aggregate(capacity=Sum("capacity"), places=Count("pk"))
     visits = open_visits(now=now).filter(place__in=listed.values("pk"))
     people = visits.aggregate(people=Sum("party"))["people"] or 0
@@ -165,10 +174,11 @@ def occupancy_now() -> dict:
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    if tourism_agency(request.user).nothing:
+    scope = tourism_agency(request.user)
+    if scope.nothing:
         raise PermissionDenied
     today = timezone.localdate()
-    rows, totals = places_by_state(day=today)
+    rows, totals = places_by_state(day=today, scope=scope)
     return render(
         request,
         "tourism/dashboard/dashboard.html",
@@ -178,10 +188,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "totals": [(label, totals[code]) for code, label in STATES],
             "total": sum(totals.values()),
             "listed": sum(totals[code] for code in LISTED_STATES),
-            "due": inspections_due(day=today),
-            "expiring": certificates_expiring(day=today),
-            "violations": violations_open(),
-            "occupancy": occupancy_now(),
+            "due": inspections_due(day=today, scope=scope),
+            "expiring": certificates_expiring(day=today, scope=scope),
+            "violations": violations_open(scope=scope),
+            "occupancy": occupancy_now(scope=scope),
             "today": today,
         },
     )

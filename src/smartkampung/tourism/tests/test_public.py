@@ -354,6 +354,30 @@ def test_the_dashboard_shows_occupancy_across_the_listed_places_and_the_fullest(
     assert [p.pk for p in occupancy["fullest"]] == [full.pk, half.pk]
 
 
+def test_each_regencys_agency_sees_its_own_places_on_the_dashboard(client, settings):
+    from smartkampung.accounts.tests.factories import give_role
+    from smartkampung.regions.services import load_regions
+
+    settings.SMARTKAMPUNG_REGENCIES = ("3510", "3509")
+    load_regions(regency_code="3509")
+    keting = listed("Homestay Keting", village="3509012002", capacity=8)
+    visit(keting, party=3)
+    inspection_due(keting, due_on=timezone.localdate())
+    violation(keting)
+    listed("Kedai Bakungan", village=f.HOME, capacity=4)
+
+    banyuwangi = dashboard(client)
+    jember_agency = f.user("dispar.jember")
+    give_role(jember_agency, "tourism_agency", regency="3509")
+    client.force_login(jember_agency)
+    jember = client.get(reverse("tourism:dashboard")).context
+
+    assert (banyuwangi["total"], banyuwangi["due"]["count"], banyuwangi["violations"]["count"]) == (1, 0, 0)
+    assert banyuwangi["occupancy"]["capacity"] == 4 and "Keting" not in str(banyuwangi["rows"])
+    assert (jember["total"], jember["due"]["count"], jember["violations"]["count"]) == (1, 1, 1)
+    assert (jember["occupancy"]["people"], jember["occupancy"]["capacity"]) == (3, 8)
+
+
 def test_the_dashboard_links_each_inspection_due_to_the_inspectors_form(client):
     inspection = inspection_due(f.place(name="Dicek"), due_on=timezone.localdate())
     expected = reverse("tourism:inspection", args=[inspection.pk])
