@@ -256,7 +256,9 @@ def decide_tourism_violation(request: HttpRequest, violation_id: int, payload: V
 )
 def certificate_status(request: HttpRequest, certificate_id: int, payload: CertificateStatusChangeIn):
     _agency(request)
-    certificate = Certificate.objects.filter(pk=certificate_id).first()
+    # Another regency's certificate does not exist for this agency.
+    mine = Certificate.objects.filter(tourism_agency(request.user).q("place__village"))
+    certificate = mine.filter(pk=certificate_id).first()
     if certificate is None:
         raise Refused([("certificate_id", _("No such certificate."))], status=404)
     change = {

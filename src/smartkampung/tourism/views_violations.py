@@ -281,7 +281,9 @@ def violation_photo(request: HttpRequest, violation_id: int) -> HttpResponse:
 def certificate_status(request: HttpRequest, certificate_id: int) -> HttpResponse:
     """The agency suspends, revokes or reinstates a certificate directly (a reason is required)."""
     _agency(request)
-    certificate = get_object_or_404(Certificate.objects.select_related("place"), pk=certificate_id)
+    # Another regency's certificate does not exist for this agency.
+    mine = Certificate.objects.filter(tourism_agency(request.user).q("place__village")).select_related("place")
+    certificate = get_object_or_404(mine, pk=certificate_id)
     form = CertificateStatusForm(request.POST or None)
     status = 200
     if request.method == "POST":

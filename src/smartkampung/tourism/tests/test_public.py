@@ -378,6 +378,27 @@ def test_each_regencys_agency_sees_its_own_places_on_the_dashboard(client, setti
     assert (jember["occupancy"]["people"], jember["occupancy"]["capacity"]) == (3, 8)
 
 
+def test_another_regencys_certificate_is_not_there_for_the_agency(client, settings):
+    from smartkampung.regions.services import load_regions
+
+    settings.SMARTKAMPUNG_REGENCIES = ("3510", "3509")
+    load_regions(regency_code="3509")
+    certificate = certify(f.place(name="Homestay Keting", village="3509012002"))
+    client.force_login(f.agency())  # Banyuwangi's
+
+    page = client.get(reverse("tourism:violation_certificate_status", kwargs={"certificate_id": certificate.pk}))
+    api = client.post(
+        f"/api/v1/tourism/certificates/{certificate.pk}/status",
+        {"status": "suspended", "reason": "Uji"},
+        content_type="application/json",
+    )
+
+    assert page.status_code == 404 and "Keting" not in page.content.decode()
+    assert api.status_code == 404
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.Status.VALID
+
+
 def test_the_dashboard_links_each_inspection_due_to_the_inspectors_form(client):
     inspection = inspection_due(f.place(name="Dicek"), due_on=timezone.localdate())
     expected = reverse("tourism:inspection", args=[inspection.pk])
