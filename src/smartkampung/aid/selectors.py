@@ -86,10 +86,13 @@ def open_conflict_count(user, village_code: str = "") -> int:
 
 
 def may_decide(user, recipient: Recipient) -> bool:
-    """The row's village's deciders; a row no village places: the agency of its list's regency."""
+    """The row's village's deciders, of the list's regency; a row no village places: the agency of that regency."""
     scope = aid_write_scope(user)
+    regency = recipient.source.regency_id
+    if regency and not (scope.everything or regency in scope.regencies_touched):
+        return False
     if recipient.village_id is None:
-        return scope.covers_regency(recipient.source.regency_id)
+        return scope.covers_regency(regency)
     return scope.covers(recipient.village_id)
 
 

@@ -28,8 +28,17 @@ def bind_to_home_regency(apps, pending) -> None:
     for code in (home, *others):
         ensure_regency(apps, code)
     pending.update(regency_id=home)
+    # Copies keep their rows' dates (a field with auto_now or auto_now_add would take the migration's time on save).
+    dated = [
+        f.attname
+        for f in pending.model._meta.concrete_fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
     for row in rows:
+        kept = {name: getattr(row, name) for name in dated}
         for code in others:
             row.pk = None
             row.regency_id = code
             row.save(force_insert=True)
+            if kept:
+                pending.model.objects.filter(pk=row.pk).update(**kept)

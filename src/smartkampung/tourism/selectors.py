@@ -56,6 +56,12 @@ def owners_outside(scope) -> QuerySet:
     return Place.objects.filter(owner__isnull=False).exclude(scope.q("village")).values("owner_id")
 
 
+def may_edit_checklists(user) -> bool:
+    """The health-protocol checklists hold in every regency served: the agency of the whole deployment (a single
+    regency's agency, or the province administrator where several are served) changes them."""
+    return tourism_agency(user).everything
+
+
 def may_see_tourism(user) -> bool:
     """Whether the menu shows Tourism: the agency, an owner of a place, area staff with places in their area."""
     return is_agency(user) or readable_places(user).exists()

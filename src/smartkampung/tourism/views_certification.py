@@ -33,7 +33,7 @@ from smartkampung.tourism.forms_certification import (
     add_refusal,
 )
 from smartkampung.tourism.models import Certificate, ChecklistItem, Dimension, Inspection, Place, PlaceKind
-from smartkampung.tourism.selectors import managed_places, readable_places
+from smartkampung.tourism.selectors import managed_places, may_edit_checklists, readable_places
 from smartkampung.tourism.services import certification as service
 
 VERIFY_LIMITS = (Limit(30, 60), Limit(600, 86400))
@@ -92,6 +92,7 @@ def _checklists_page(request, kind, *, new_form=None, edit_forms=None, status=20
         "kind": kind,
         "kinds": PlaceKind.choices,
         "groups": groups,
+        "may_edit": may_edit_checklists(request.user),
         "new_form": new_form or NewChecklistItemForm(initial={"kind": kind}),
     }
     return render(request, "tourism/certification/checklists.html", context, status=status)

@@ -99,7 +99,7 @@ def test_where_several_regencies_were_served_each_keeps_what_held_in_all_of_them
     # upload was, so that Jember's own next upload replaces them.
     lists = RecipientList.objects.filter(program__code="PKH-LAMA").order_by("regency_id")
     assert [(x.regency_id, x.current, x.total_rows, x.counts) for x in lists] == [
-        ("3509", True, 2, {"none": 2}), ("3510", True, None, {})
+        ("3509", True, 2, {"none": 2}), ("3510", True, 1, {"none": 1})
     ]  # fmt: skip
     assert [sorted(set(x.recipients.values_list("village_id", flat=True))) for x in lists] == [
         ["3509012002"], ["3510151002"]
@@ -107,3 +107,4 @@ def test_where_several_regencies_were_served_each_keeps_what_held_in_all_of_them
     # The reviewer's "nobody" holds in each regency, as it did.
     decided = MatchDecision.objects.filter(program__code="PKH-LAMA", fingerprint="lama-0")
     assert sorted(decided.values_list("regency_id", flat=True)) == ["3509", "3510"]
+    assert len(set(decided.values_list("decided_at", flat=True))) == 1  # the copy keeps the decision's date

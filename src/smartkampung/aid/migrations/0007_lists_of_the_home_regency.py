@@ -12,6 +12,7 @@ from django.db.models import Count
 
 from smartkampung.regions.migration_support import ensure_regency
 
+STATUSES = ("exact", "probable", "review", "none", "invalid")  # aid.models.MatchStatus, as it stands here
 COPIED = (
     "program_id", "period", "origin", "original_name", "column_mapping", "status", "current", "error",
     "created_by_id", "started_at", "finished_at",
@@ -28,12 +29,13 @@ def give_regencies(apps, schema_editor):
     ensure_regency(apps, home)
     RecipientList.objects.filter(pk__in=[upload.pk for upload in uploads]).update(regency_id=home)
     for upload in uploads:
+        moved = False
         for code in others:
             rows = Recipient.objects.filter(source_id=upload.pk, village__code__startswith=code)
             if not rows.exists():
                 continue
             ensure_regency(apps, code)
-            counts = dict(rows.order_by().values_list("status").annotate(n=Count("id")))
+            counts = _counts(rows)
             total = sum(counts.values())
             part = RecipientList.objects.create(
                 regency_id=code, total_rows=total, processed_rows=total, counts=counts,
@@ -41,6 +43,19 @@ def give_regencies(apps, schema_editor):
             )  # fmt: skip
             RecipientList.objects.filter(pk=part.pk).update(created_at=upload.created_at)
             rows.update(source_id=part.pk)
+            moved = True
+        if moved:  # the home regency's list counts what it keeps; kept nothing, it is no list in force
+            counts = _counts(Recipient.objects.filter(source_id=upload.pk))
+            total = sum(counts.values())
+            others_counts = {k: v for k, v in (upload.counts or {}).items() if k not in STATUSES}
+            RecipientList.objects.filter(pk=upload.pk).update(
+                total_rows=total, processed_rows=total, counts={**others_counts, **counts},
+                current=upload.current and total > 0,
+            )  # fmt: skip
+
+
+def _counts(rows) -> dict[str, int]:
+    return dict(rows.order_by().values_list("status").annotate(n=Count("id")))
 
 
 class Migration(migrations.Migration):

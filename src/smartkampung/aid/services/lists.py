@@ -320,6 +320,10 @@ def decide_match(*, user, recipient: Recipient, resident: Resident | None) -> Re
         raise AidForbidden(_("You may not decide matches of this village."))
     if resident is not None and not selectors.residents_for_review(user).filter(pk=resident.pk).exists():
         raise AidError([("resident", _("That resident is not in a village you work for."))], status=404)
+    regency = recipient.source.regency_id
+    if resident is not None and regency and not resident.village_id.startswith(regency):
+        # A list is matched against its own regency's register (a person listed in two: the cross-check).
+        raise AidError([("resident", _("That resident is not on the register of this list's regency."))])
     old = {"status": recipient.status, "resident": recipient.resident_id}
     with transaction.atomic():
         MatchDecision.objects.update_or_create(

@@ -90,6 +90,14 @@ def test_a_list_is_matched_against_its_own_regency_only(client, django_user_mode
     client.force_login(banyuwangi)
     assert far.nik in {r["nik"] for r in client.get(f"/api/v1/aid/lists/{job['id']}/rows").json()}
     assert decides_nobody(client, stray) == 200
+    # Not even the province administrator links it to Jember's resident: the list is matched to its own register.
+    province_admin = django_user_model.objects.create_user("pemprov")
+    give_role(province_admin, Role.PROVINCE_ADMIN)
+    client.force_login(province_admin)
+    linked = client.post(
+        f"/api/v1/aid/rows/{stray.pk}/decision", {"choice": "other", "nik": far.nik}, content_type="application/json"
+    )
+    assert linked.status_code == 422 and linked.json()["errors"][0]["field"] == "resident"
     client.force_login(jember)
     assert client.get(f"/api/v1/aid/lists/{job['id']}/rows").status_code == 404
     assert client.get(f"/api/v1/aid/lists/{job['id']}").status_code == 404

@@ -40,6 +40,7 @@ from smartkampung.tourism.models import (
     PlaceKind,
 )
 from smartkampung.tourism.notification_kinds import CERTIFICATE_EXPIRING, DECIDED, INSPECTION_DUE
+from smartkampung.tourism.selectors import may_edit_checklists
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +65,13 @@ def _require_agency(user, place: Place | None = None) -> None:
 
 
 # ---------------------------------------------------------------- checklists
+
+
+def _require_checklist_keeper(user) -> None:
+    if not may_edit_checklists(user):
+        raise PermissionDenied(
+            _("The checklists hold in every regency served: the province administrator changes them.")
+        )
 
 
 def _item_problems(*, text: str, text_en: str, weight, dimension: str | None = None) -> list[tuple[str, str]]:
@@ -91,7 +99,7 @@ def add_checklist_item(
     by,
 ) -> ChecklistItem:
     """A new requirement on the checklist of `kind`, after its last item."""
-    _require_agency(by)
+    _require_checklist_keeper(by)
     code = str(code or "").strip().lower()
     errors = _item_problems(text=text, text_en=text_en, weight=weight, dimension=dimension)
     if kind not in PlaceKind.values:
@@ -129,7 +137,7 @@ def change_checklist_item(
 ) -> ChecklistItem:
     """Change an item's words, weight or mandatory flag; `active=False` retires it (it stays on the inspections
     that used it, and new inspections no longer ask for it)."""
-    _require_agency(by)
+    _require_checklist_keeper(by)
     errors = _item_problems(text=text, text_en=text_en, weight=weight)
     if errors:
         raise Refused(errors)

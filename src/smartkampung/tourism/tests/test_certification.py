@@ -119,6 +119,33 @@ def test_the_agency_adds_changes_and_retires_items_on_the_checklist_page(db, off
     assert ChecklistItem.objects.get(pk=item.pk).weight == 4
 
 
+def test_with_several_regencies_only_the_province_administrator_changes_the_checklists(db, officer, settings):
+    """The checklists hold in every regency served: one regency's agency must not change Jember's certification."""
+    from smartkampung.accounts.models import Role
+    from smartkampung.accounts.tests.factories import give_role
+
+    settings.SMARTKAMPUNG_REGENCIES = ("3510", "3509")
+    item = ChecklistItem.objects.get(kind="warung", code="lpg-safe")
+    prefix = f"item{item.pk}"
+    banyuwangi = signed_in(officer)
+    province_admin = f.user("pemprov")
+    give_role(province_admin, Role.PROVINCE_ADMIN)
+    province = signed_in(province_admin)
+    new_item = {"kind": "warung", "dimension": "health", "code": "price-list", "text": "Daftar harga.", "weight": 2}
+
+    page = banyuwangi.get(reverse("tourism:checklists") + "?kind=warung")
+    added = banyuwangi.post(reverse("tourism:checklist_add"), new_item)
+    retired = banyuwangi.post(
+        reverse("tourism:checklist_item", kwargs={"item_id": item.pk}), {f"{prefix}-text": "x", f"{prefix}-weight": 1}
+    )
+
+    assert page.status_code == 200 and "lpg-safe" in page.text
+    assert 'action="/tourism/checklists' not in page.text  # no form: read only
+    assert added.status_code == retired.status_code == 403
+    assert not ChecklistItem.objects.filter(code="price-list").exists() and ChecklistItem.objects.get(pk=item.pk).active
+    assert province.post(reverse("tourism:checklist_add"), new_item).status_code == 302
+
+
 # ---------------------------------------------------------------- scheduling
 
 
