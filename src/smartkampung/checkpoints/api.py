@@ -97,17 +97,13 @@ def get_arrival(request: HttpRequest, arrival_id: int):
 
 @router.get(
     "/preregistrations",
-    response={200: list[schemas.PreRegistrationOut], 403: schemas.ErrorsOut},
-    summary="Expected travellers by code or NIK (checkpoint officers)",
+    response={200: list[schemas.PreRegistrationOut], 403: schemas.ErrorsOut, 429: schemas.ErrorsOut},
+    summary="Expected travellers by code or NIK (checkpoint officers; a NIK search counts as a desk look-up)",
 )
 def find_preregistrations(request: HttpRequest, code: str = "", nik: str = ""):
     if not selectors.checkpoints_for_officer(request.user).exists():
         raise PermissionDenied(_("Only checkpoint officers look up pre-registrations."))
-    found = list(selectors.pending_preregistrations(code=code, nik=nik)[:20])
-    if found:
-        audit.record(
-            action="search", object_type="preregistration", subject=code or nik, object_ids=[p.nik for p in found]
-        )
+    found = services.find_preregistrations(user=request.user, code=code, nik=nik)
     return [present.preregistration_dict(p) for p in found]
 
 

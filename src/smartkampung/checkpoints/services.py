@@ -479,6 +479,22 @@ def look_up_nik(*, user, checkpoint: Checkpoint, nik: str):
     return found
 
 
+def find_preregistrations(*, user, code: str = "", nik: str = "") -> list:
+    """Pending pre-registrations by code or NIK (whichever regency they are bound for: a traveller may land at
+    another regency's port), for a checkpoint officer (the caller checks). A search by NIK counts against the
+    officer's look-up throttle, as the desk's NIK look-up does: else NIKs could be probed without limit. Audited."""
+    if nik and not code:
+        verdict = ratelimit.hit(scope="checkpoint-lookup", client=f"user:{user.pk}", limits=_lookup_limits())
+        if not verdict.allowed:
+            raise LookupThrottled(verdict.retry_after)
+    found = list(selectors.pending_preregistrations(code=code, nik=nik)[:20])
+    if found:
+        audit.record(
+            action="search", object_type="preregistration", subject=code or nik, object_ids=[p.nik for p in found]
+        )
+    return found
+
+
 def _flag_unusual_volume(*, user, checkpoint: Checkpoint) -> None:
     from smartkampung.audit.models import AuditEntry
 

@@ -52,6 +52,18 @@ def test_the_limit_is_per_officer_not_per_address(client, officer, second_office
     assert client.get(API + JEMBER_NIK).status_code == 200
 
 
+def test_searching_pre_registrations_by_nik_counts_as_a_look_up(officer_client, settings, one_minute):
+    # Else the pre-registration search would probe NIKs past the desk's limit.
+    settings.CHECKPOINT_LOOKUP_PER_MINUTE = 2
+    assert officer_client.get(API + JEMBER_NIK).status_code == 200
+    assert officer_client.get(f"/api/v1/preregistrations?nik={BALI_NIK}").status_code == 200
+    refused = officer_client.get(f"/api/v1/preregistrations?nik={JEMBER_NIK}", HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) >= 1
+    assert "Too many NIK look-ups" in refused.json()["detail"]
+    # A code is the traveller's own secret, shown at the desk: not counted.
+    assert officer_client.get("/api/v1/preregistrations?code=ABCDEFGH").status_code == 200
+
+
 def test_the_daily_limit_holds_too(officer_client, settings):
     settings.CHECKPOINT_LOOKUP_PER_MINUTE, settings.CHECKPOINT_LOOKUP_PER_DAY = 100, 2
     assert [officer_client.get(API + BALI_NIK).status_code for _ in range(3)] == [200, 200, 429]
