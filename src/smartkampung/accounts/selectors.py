@@ -89,6 +89,10 @@ class Scope:
         first)."""
         return self.regencies | {code[:4] for code in self.districts} | {code[:4] for code in self.villages}
 
+    def whole_regencies(self) -> tuple[str, ...]:
+        """The served regencies the scope holds whole, in the deployment's order."""
+        return tuple(code for code in settings.SMARTKAMPUNG_REGENCIES if self.covers_regency(code))
+
     def covers_regency(self, regency_code: str | None) -> bool:
         """Does the scope hold this whole regency (for records bound to a regency, not a village)?"""
         return self.everything or (regency_code is not None and regency_code in self.regencies)
@@ -241,8 +245,7 @@ def _roles_within_q(scope: Scope, prefix: str = "") -> Q:
 
 def regencies_administered(user) -> tuple[str, ...]:
     """The served regencies in which the user gives roles (in the deployment's order)."""
-    admin = administers(user)
-    return tuple(code for code in settings.SMARTKAMPUNG_REGENCIES if admin.covers_regency(code))
+    return administers(user).whole_regencies()
 
 
 # Apps whose records bind an account to a village without a role (tourism: a place's owner) say so here, so that

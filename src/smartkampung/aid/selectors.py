@@ -30,8 +30,7 @@ def import_regencies(user) -> tuple[str, ...]:
     own, every one for the province administrator and for the command line (`user` None)."""
     if user is None:
         return tuple(settings.SMARTKAMPUNG_REGENCIES)
-    agency = aid_agency(user)
-    return tuple(code for code in settings.SMARTKAMPUNG_REGENCIES if agency.covers_regency(code))
+    return aid_agency(user).whole_regencies()
 
 
 def sees_aid(user) -> bool:

@@ -67,11 +67,7 @@ def rule_regencies(user) -> list[str]:
 def rule_regency(user, asked: str | None, *, setting: bool = False) -> str | None:
     """The regency a rule is read or written (`setting`) for: the one asked for (when the user may), else the first
     of theirs (for writing: the first whose rules they set, never one whose rules they only apply)."""
-    if setting:
-        setter = scope.entry_rule_regencies(user)
-        mine = [code for code in settings.SMARTKAMPUNG_REGENCIES if setter.covers_regency(code)]
-    else:
-        mine = rule_regencies(user)
+    mine = list(scope.entry_rule_regencies(user).whole_regencies()) if setting else rule_regencies(user)
     if asked:
         return asked if asked in mine or scope.may_edit_entry_rules(user, asked) else None
     return mine[0] if mine else None

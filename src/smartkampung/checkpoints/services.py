@@ -459,6 +459,13 @@ def _lookup_limits() -> tuple[Limit, ...]:
     return (Limit(settings.CHECKPOINT_LOOKUP_PER_MINUTE, 60), Limit(settings.CHECKPOINT_LOOKUP_PER_DAY, 86400))
 
 
+def _count_lookup(user) -> None:
+    """One NIK look-up of the officer's, counted per officer; LookupThrottled beyond the limits."""
+    verdict = ratelimit.hit(scope="checkpoint-lookup", client=f"user:{user.pk}", limits=_lookup_limits())
+    if not verdict.allowed:
+        raise LookupThrottled(verdict.retry_after)
+
+
 def look_up_nik(*, user, checkpoint: Checkpoint, nik: str):
     """What the desk pre-fills for a NIK (`present.Lookup`): the register's record, earlier passes, an
     announced trip. Counted per officer, not per address (CHECKPOINT_LOOKUP_PER_MINUTE, _PER_DAY: beyond
@@ -469,9 +476,7 @@ def look_up_nik(*, user, checkpoint: Checkpoint, nik: str):
 
     if not may_look_up_nik_at(user, checkpoint.pk, village_code=checkpoint.village_id):
         raise PermissionDenied(_("You are not an officer of this checkpoint."))
-    verdict = ratelimit.hit(scope="checkpoint-lookup", client=f"user:{user.pk}", limits=_lookup_limits())
-    if not verdict.allowed:
-        raise LookupThrottled(verdict.retry_after)
+    _count_lookup(user)
     found = present.lookup(checkpoint=checkpoint, nik=nik)
     if found.valid:
         audit.record(action="view", object_type="arrival_lookup", subject=found.nik, object_ids=[found.nik], user=user)
@@ -484,9 +489,7 @@ def find_preregistrations(*, user, code: str = "", nik: str = "") -> list:
     another regency's port), for a checkpoint officer (the caller checks). A search by NIK counts against the
     officer's look-up throttle, as the desk's NIK look-up does: else NIKs could be probed without limit. Audited."""
     if nik and not code:
-        verdict = ratelimit.hit(scope="checkpoint-lookup", client=f"user:{user.pk}", limits=_lookup_limits())
-        if not verdict.allowed:
-            raise LookupThrottled(verdict.retry_after)
+        _count_lookup(user)
     found = list(selectors.pending_preregistrations(code=code, nik=nik)[:20])
     if found:
         audit.record(

@@ -178,8 +178,7 @@ def isolation_figures(user, *, today: dt.date | None = None, days: int = 30) -> 
     }
     if may_edit_entry_rules(user):
         # The health agency's own regencies' Puskesmas (the province administrator's: every one served).
-        rules = entry_rule_regencies(user)
-        regencies = [code for code in settings.SMARTKAMPUNG_REGENCIES if rules.covers_regency(code)]
+        regencies = entry_rule_regencies(user).whole_regencies()
         missing = tallies.reports_missing(regencies=regencies, days=14, today=today)
         top = max([n for _d, n in missing] + [1])
         figures["missing"] = [Bar(d.strftime("%d-%m"), n, n / top) for d, n in missing]
@@ -272,7 +271,6 @@ def province_overview(user, *, today: dt.date | None = None) -> list[RegencyLine
     """For the administrator of a deployment serving several regencies (the province administrator): each
     regency's residents, arrivals today, open isolation cases and open aid conflicts, one grouped query each.
     None for anyone else, or where the deployment serves one regency."""
-    from django.conf import settings
     from django.db.models.functions import Substr
 
     from smartkampung.accounts.selectors import administers_deployment

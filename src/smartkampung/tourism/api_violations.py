@@ -19,6 +19,7 @@ from smartkampung.core.paging import window
 from smartkampung.core.schemas import MULTILINE_FIELDS, Schema
 from smartkampung.population.schemas import ErrorOut
 from smartkampung.tourism.models import Certificate, Violation
+from smartkampung.tourism.selectors import agency_certificates
 from smartkampung.tourism.services import violations as services
 from smartkampung.tourism.views_violations import STATUS_LIMITS, over_limit, report_refusal, upload_of
 
@@ -256,9 +257,7 @@ def decide_tourism_violation(request: HttpRequest, violation_id: int, payload: V
 )
 def certificate_status(request: HttpRequest, certificate_id: int, payload: CertificateStatusChangeIn):
     _agency(request)
-    # Another regency's certificate does not exist for this agency.
-    mine = Certificate.objects.filter(tourism_agency(request.user).q("place__village"))
-    certificate = mine.filter(pk=certificate_id).first()
+    certificate = agency_certificates(request.user).filter(pk=certificate_id).first()
     if certificate is None:
         raise Refused([("certificate_id", _("No such certificate."))], status=404)
     change = {

@@ -56,6 +56,11 @@ def owners_outside(scope) -> QuerySet:
     return Place.objects.filter(owner__isnull=False).exclude(scope.q("village")).values("owner_id")
 
 
+def agency_certificates(user) -> QuerySet[Certificate]:
+    """The certificates of the agency's regency (another regency's do not exist for it)."""
+    return Certificate.objects.filter(tourism_agency(user).q("place__village")).select_related("place")
+
+
 def may_edit_checklists(user) -> bool:
     """The health-protocol checklists hold in every regency served: the agency of the whole deployment (a single
     regency's agency, or the province administrator where several are served) changes them."""

@@ -31,7 +31,7 @@ from smartkampung.tourism.forms_violations import (
     add_errors,
 )
 from smartkampung.tourism.models import Certificate, Violation
-from smartkampung.tourism.selectors import in_force_certificate
+from smartkampung.tourism.selectors import agency_certificates, in_force_certificate
 from smartkampung.tourism.services import violations as services
 
 PER_PAGE = 25
@@ -281,9 +281,7 @@ def violation_photo(request: HttpRequest, violation_id: int) -> HttpResponse:
 def certificate_status(request: HttpRequest, certificate_id: int) -> HttpResponse:
     """The agency suspends, revokes or reinstates a certificate directly (a reason is required)."""
     _agency(request)
-    # Another regency's certificate does not exist for this agency.
-    mine = Certificate.objects.filter(tourism_agency(request.user).q("place__village")).select_related("place")
-    certificate = get_object_or_404(mine, pk=certificate_id)
+    certificate = get_object_or_404(agency_certificates(request.user), pk=certificate_id)
     form = CertificateStatusForm(request.POST or None)
     status = 200
     if request.method == "POST":

@@ -131,9 +131,10 @@ def run_list_import(*, list_id: int, registry: pl.DataFrame | None = None) -> Re
         _stage(job, RecipientList.Status.MATCHING, processed_rows=0)
         # The list's own regency's register only: a row never lands in another regency's villages (a person
         # listed in two regencies is the province's cross-check's business: aid/crosscheck.py).
-        registry = (registry if registry is not None else registry_frame()).filter(
-            pl.col("village").str.starts_with(job.regency_id)
-        )
+        if registry is None:
+            registry = registry_frame(regency=job.regency_id)
+        else:
+            registry = registry.filter(pl.col("village").str.starts_with(job.regency_id))
         decisions = dict(
             MatchDecision.objects.filter(program=job.program, regency=job.regency_id)
             .filter(begins_with("resident__village_id", job.regency_id) | Q(resident__isnull=True))

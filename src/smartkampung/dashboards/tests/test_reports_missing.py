@@ -1,4 +1,4 @@
-""""Puskesmas without a daily report" on the health agency's dashboard counts its own regency's Puskesmas: in a
+"""The health agency's dashboard, "Puskesmas without a daily report", counts its own regency's Puskesmas: in a
 deployment serving Banyuwangi and Jember, Jember's agency is not told that Banyuwangi's 45 have not reported."""
 
 import pytest
