@@ -151,3 +151,27 @@ def test_one_regencys_decision_does_not_change_how_anothers_list_is_matched(clie
 
     row = Recipient.objects.get(source_id=again["id"])
     assert (row.status, row.resident_id) == ("exact", at_home.pk)
+
+
+def test_an_operator_of_another_kecamatan_meets_no_unplaced_row(client, django_user_model, province):
+    """An unplaced row (a Jember resident on Banyuwangi's list) is the list's agency's alone: a village operator of
+    the same regency reads neither it nor the list's rows of other villages, in the API, the export or the review
+    queue, and may not decide it."""
+    from smartkampung.aid.tests.fixtures import operator_of
+
+    at_home, far = resident_of(BANYUWANGI), resident_of(JEMBER)
+    job = upload(client, agency_of(django_user_model, BANYUWANGI, "dinsos.bwi"), [listed(at_home), listed(far)]).json()
+    stray = Recipient.objects.get(source_id=job["id"], nik=far.nik)
+    elsewhere = next(code for code in ("3510012001", "3510151002") if code[:6] != at_home.village_id[:6])
+    client.force_login(operator_of(django_user_model, elsewhere, "op.lain"))
+
+    rows = client.get(f"/api/v1/aid/lists/{job['id']}/rows").json()
+    export = client.get(f"/aid/lists/{job['id']}/checked.csv")
+    exported = b"".join(export.streaming_content).decode() if export.status_code == 200 else ""
+    review = client.get("/api/v1/aid/review").json()
+
+    assert rows == [] and far.nik not in exported and at_home.nik not in exported
+    assert stray.pk not in {r["id"] for r in review}
+    assert decides_nobody(client, stray) in (403, 404)
+    stray.refresh_from_db()
+    assert not stray.decided
